@@ -1,0 +1,324 @@
+"""The quote contract's JSON: read a request with errors that name the field, write a result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from desktop.money import ZERO, AmountError, format_amount, parse_amount
+from desktop.policy.types import (
+    Category,
+    Employment,
+    Facility,
+    FacilityKind,
+    Item,
+    ItemClass,
+    ItemKind,
+    Liability,
+    Patient,
+    Quote,
+    QuoteRequest,
+    Visit,
+    YearToDate,
+)
+
+E = TypeVar("E", bound=StrEnum)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class InputError(ValueError):
+    """Bad input: what is wrong, in plain words, and the dotted path of the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def as_json(self) -> dict[str, str]:
+        return {"error": f"{self.field}: {self.message}", "field": self.field}
+
+
+class _Fields:
+    """One JSON object being read: each getter names ``path.key`` when it refuses a value."""
+
+    __slots__ = ("path", "raw")
+
+    def __init__(self, raw: Any, path: str, allowed: frozenset[str]) -> None:
+        if not isinstance(raw, dict):
+            raise InputError(path or "(input)", f"must be a JSON object, not {_kind(raw)}")
+        for key in raw:
+            if key not in allowed:
+                raise InputError(self._join(path, key), f"unknown field; expected one of {', '.join(sorted(allowed))}")
+        self.raw: Mapping[str, Any] = raw
+        self.path = path
+
+    @staticmethod
+    def _join(path: str, key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    def name(self, key: str) -> str:
+        return self._join(self.path, key)
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.raw.get(key)
+        if value is None and required:
+            raise InputError(
+                self.name(key), "is required but missing" if key not in self.raw else "is required but null"
+            )
+        return value
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise InputError(self.name(key), f"must be text, not {_kind(value)}")
+        if required and not value.strip():
+            raise InputError(self.name(key), "must not be empty")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        return self.text(key)
+
+    def date(self, key: str, *, required: bool = False) -> dt.date | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+            raise InputError(self.name(key), f"{_show(value)} is not a date like 2024-05-10")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InputError(self.name(key), f"{_show(value)} is not a real calendar date") from None
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise InputError(self.name(key), f"must be true or false, not {_show(value)}")
+        return value
+
+    def amount(self, key: str, *, required: bool = False) -> Decimal:
+        value = self._get(key, required)
+        if value is None:
+            return ZERO
+        if not isinstance(value, str):
+            raise InputError(self.name(key), f'must be an amount as text like "12.50", not {_kind(value)}')
+        try:
+            return parse_amount(value)
+        except AmountError as exc:
+            raise InputError(self.name(key), str(exc)) from None
+
+    def choice(self, key: str, enum: type[E], *, default: E | None = None, required: bool = False) -> E:
+        value = self._get(key, required)
+        if value is None:
+            assert default is not None
+            return default
+        return self.enum_value(key, enum, value)
+
+    def optional_choice(self, key: str, enum: type[E]) -> E | None:
+        value = self.raw.get(key)
+        return None if value is None else self.enum_value(key, enum, value)
+
+    def enum_value(self, key: str, enum: type[E], value: Any) -> E:
+        if isinstance(value, str):
+            try:
+                return enum(value)
+            except ValueError:
+                pass
+        names = ", ".join(member.value for member in enum)
+        raise InputError(self.name(key), f"{_show(value)} is not one of {names}")
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self.raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise InputError(self.name(key), f"must be a list of text, not {_kind(value)}")
+        for index, entry in enumerate(value):
+            if not isinstance(entry, str) or not entry:
+                raise InputError(f"{self.name(key)}.{index}", f"must be non-empty text, not {_show(entry)}")
+        return tuple(value)
+
+    def level(self, key: str) -> int:
+        value = self.raw.get(key)
+        if value is None:
+            return 1
+        if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2, 3):
+            raise InputError(self.name(key), f"{_show(value)} is not a hospital grade 1, 2 or 3")
+        return value
+
+    def child(self, key: str, allowed: frozenset[str], *, required: bool = False) -> _Fields:
+        value = self._get(key, required)
+        return _Fields({} if value is None else value, self.name(key), allowed)
+
+
+def _kind(value: Any) -> str:
+    kinds: dict[type, str] = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else _kind(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_TOP = frozenset({"policy", "visit_date", "patient", "facility", "visit", "year_to_date", "pay_from_account"})
+_PATIENT = frozenset(
+    {
+        "birth_date",
+        "category",
+        "employment",
+        "retired_on",
+        "poverty_registered",
+        "family_doctor",
+        "contracted_facilities",
+        "enrolled_on",
+        "chronic_diseases",
+        "benefit_suspended",
+        "account_balance",
+    }
+)
+_FACILITY = frozenset({"id", "kind", "level", "parent_id", "in_city", "designated"})
+_VISIT = frozenset({"referral", "emergency", "inpatient", "liability", "disease", "items"})
+_ITEM = frozenset({"code", "name", "kind", "class", "amount"})
+_YTD = frozenset({"deductible_met", "fund_paid", "fund_paid_out_of_city"})
+
+
+def read_request(raw: Any, known_policy: Callable[[str], bool] | None = None) -> QuoteRequest:
+    """Check one request object against the contract; raise ``InputError`` naming the field."""
+    top = _Fields(raw, "", _TOP)
+    policy = top.text("policy", required=True)
+    if known_policy is not None and not known_policy(policy):
+        raise InputError("policy", f"unknown policy {policy!r}")
+    visit_date = top.date("visit_date", required=True)
+    assert visit_date is not None
+    patient = _patient(top.child("patient", _PATIENT, required=True), visit_date)
+    facility = _facility(top.child("facility", _FACILITY, required=True))
+    return QuoteRequest(
+        policy=policy,
+        visit_date=visit_date,
+        patient=patient,
+        facility=facility,
+        visit=_visit(top.child("visit", _VISIT)),
+        year_to_date=_year_to_date(top.child("year_to_date", _YTD)),
+        pay_from_account=top.flag("pay_from_account", True),
+    )
+
+
+def _patient(f: _Fields, visit_date: dt.date) -> Patient:
+    birth = f.date("birth_date", required=True)
+    assert birth is not None
+    if birth > visit_date:
+        raise InputError(f.name("birth_date"), f"{birth.isoformat()} is after the visit date")
+    return Patient(
+        birth_date=birth,
+        category=f.choice("category", Category, default=Category.GENERAL),
+        employment=f.choice("employment", Employment, default=Employment.ACTIVE),
+        retired_on=f.date("retired_on"),
+        poverty_registered=f.flag("poverty_registered", False),
+        family_doctor=f.flag("family_doctor", False),
+        contracted_facilities=f.names("contracted_facilities"),
+        enrolled_on=f.date("enrolled_on"),
+        chronic_diseases=f.names("chronic_diseases"),
+        benefit_suspended=f.flag("benefit_suspended", False),
+        account_balance=f.amount("account_balance"),
+    )
+
+
+def _facility(f: _Fields) -> Facility:
+    return Facility(
+        id=f.text("id", required=True),
+        kind=f.choice("kind", FacilityKind, required=True),
+        level=f.level("level"),
+        parent_id=f.optional_text("parent_id"),
+        in_city=f.flag("in_city", True),
+        designated=f.flag("designated", True),
+    )
+
+
+def _visit(f: _Fields) -> Visit:
+    raw_items = f.raw.get("items")
+    if raw_items is None:
+        raw_items = []
+    if not isinstance(raw_items, list):
+        raise InputError(f.name("items"), f"must be a list of items, not {_kind(raw_items)}")
+    items = tuple(_item(_Fields(raw, f"{f.name('items')}.{i}", _ITEM)) for i, raw in enumerate(raw_items))
+    return Visit(
+        items=items,
+        referral=f.flag("referral", False),
+        emergency=f.flag("emergency", False),
+        inpatient=f.flag("inpatient", False),
+        liability=f.optional_choice("liability", Liability),
+        disease=f.optional_text("disease"),
+    )
+
+
+def _item(f: _Fields) -> Item:
+    return Item(
+        kind=f.choice("kind", ItemKind, required=True),
+        item_class=f.choice("class", ItemClass, required=True),
+        amount=f.amount("amount", required=True),
+        code=f.text("code"),
+        name=f.text("name"),
+    )
+
+
+def _year_to_date(f: _Fields) -> YearToDate:
+    return YearToDate(
+        deductible_met=f.amount("deductible_met"),
+        fund_paid=f.amount("fund_paid"),
+        fund_paid_out_of_city=f.amount("fund_paid_out_of_city"),
+    )
+
+
+def write_quote(result: Quote) -> dict[str, Any]:
+    """The contract's output object; money and rates as two-decimal text."""
+    ytd = result.year_to_date_after
+    return {
+        "policy": result.policy,
+        "policy_version": result.policy_version,
+        "covered": result.covered,
+        "reason": None if result.reason is None else result.reason.value,
+        "total": format_amount(result.total),
+        "out_of_scope": format_amount(result.out_of_scope),
+        "in_scope": format_amount(result.in_scope),
+        "deductible_applied": format_amount(result.deductible_applied),
+        "rate": format_amount(result.rate),
+        "fund": format_amount(result.fund),
+        "account": format_amount(result.account),
+        "cash": format_amount(result.cash),
+        "year_to_date_after": {
+            "deductible_met": format_amount(ytd.deductible_met),
+            "fund_paid": format_amount(ytd.fund_paid),
+            "fund_paid_out_of_city": format_amount(ytd.fund_paid_out_of_city),
+        },
+        "explanation": list(result.explanation),
+        "items": [
+            {
+                "code": share.item.code,
+                "name": share.item.name,
+                "kind": share.item.kind.value,
+                "class": share.item.item_class.value,
+                "amount": format_amount(share.item.amount),
+                "in_scope": format_amount(share.in_scope),
+                "out_of_scope": format_amount(share.out_of_scope),
+            }
+            for share in result.items
+        ],
+    }

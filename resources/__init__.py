@@ -1,0 +1,1 @@
+"""Data shipped with clinic-pos: policy parameter files, translations, style sheets."""
