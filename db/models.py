@@ -1,0 +1,387 @@
+"""The clinic's records. Money is integer fen; rates are two-decimal text.
+
+Settled rows are never updated in their amounts or deleted: a correction is a reversal
+row, and the accumulators move by the reversal's own amounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored as naive UTC and read back timezone-aware, on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive timestamp {value.isoformat()}: give it a time zone")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:  # noqa: ARG002
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+# --- places and people -------------------------------------------------------------
+
+
+class Facility(Base):
+    __tablename__ = "facility"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True, comment="fixmedins_code for the agency")
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"), comment="township centre (一体化)")
+    admdvs: Mapped[str] = mapped_column(String(6), comment="admin division where care happens")
+    in_city: Mapped[bool] = mapped_column(Boolean, default=True)
+    designated_resident: Mapped[bool] = mapped_column(Boolean, default=True)
+    designated_employee: Mapped[bool] = mapped_column(Boolean, default=True)
+    suspended_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 3", name="level"),)
+
+
+class Person(Base):
+    """One insured person on the roster (参保人员)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    psn_no: Mapped[str] = mapped_column(String(30), unique=True, comment="the agency's person number")
+    id_number: Mapped[str] = mapped_column(String(18), unique=True, comment="resident ID (GB 11643)")
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str] = mapped_column(String(1), comment="1 male, 2 female (GB/T 2261.1)")
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    household_head: Mapped[str] = mapped_column(String(50), default="", comment="户主")
+    policy: Mapped[str] = mapped_column(String(40), comment="policy id in resources/policies")
+    insutype: Mapped[str] = mapped_column(String(6), comment="310 employees, 390 residents")
+    insuplc_admdvs: Mapped[str] = mapped_column(String(6), comment="insurance division")
+    category: Mapped[str] = mapped_column(String(30), default="general")
+    employment: Mapped[str] = mapped_column(String(10), default="active")
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    enrolled_on: Mapped[dt.date | None] = mapped_column(Date)
+    poverty_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    benefit_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    insured: Mapped[bool] = mapped_column(Boolean, default=True, comment="contributions paid this year")
+    account_balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    roster_updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+
+    cards: Mapped[list[Card]] = relationship(back_populates="person")
+    certificates: Mapped[list[ChronicCertificate]] = relationship(back_populates="person")
+    signings: Mapped[list[Signing]] = relationship(back_populates="person")
+
+    __table_args__ = (
+        CheckConstraint("account_balance_fen >= 0", name="balance_not_negative"),
+        Index("ix_person_name", "name"),
+    )
+
+
+class Card(Base):
+    """What identifies a person at the counter: social security card, e-voucher, ID card."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(20), comment="ssc, evoucher, id_card")
+    number: Mapped[str] = mapped_column(String(64))
+    card_sn: Mapped[str] = mapped_column(String(32), default="")
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    person: Mapped[Person] = relationship(back_populates="cards")
+
+    __table_args__ = (UniqueConstraint("kind", "number", name="uq_card_kind_number"),)
+
+
+class ChronicCertificate(Base):
+    """A certified special chronic disease (门诊慢特病) in force for a period."""
+
+    __tablename__ = "chronic_certificate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    disease: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="certificates")
+
+
+class Signing(Base):
+    """A signing (签约) record; history is kept by dates, never overwritten."""
+
+    __tablename__ = "signing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    role: Mapped[str] = mapped_column(String(20), default="single", comment="single, basic, village_station")
+    origin: Mapped[str] = mapped_column(String(20), default="chosen")
+    family_doctor: Mapped[bool] = mapped_column(Boolean, default=False)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    effective_until: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    person: Mapped[Person] = relationship(back_populates="signings")
+
+
+class CatalogueItem(Base):
+    """A drug, treatment or material with its catalogue class (甲/乙/丙)."""
+
+    __tablename__ = "catalogue_item"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True, comment="med_list_codg")
+    name: Mapped[str] = mapped_column(String(100))
+    pinyin: Mapped[str] = mapped_column(String(50), default="", comment="initials for keyboard search")
+    kind: Mapped[str] = mapped_column(String(20))
+    item_class: Mapped[str] = mapped_column(String(1))
+    unit: Mapped[str] = mapped_column(String(10), default="")
+    spec: Mapped[str] = mapped_column(String(50), default="")
+    price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        CheckConstraint("item_class IN ('A', 'B', 'C')", name="item_class"),
+        CheckConstraint("price_fen >= 0", name="price_not_negative"),
+        Index("ix_catalogue_item_pinyin", "pinyin"),
+    )
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20), comment="clerk, village_doctor, admin")
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    password_hash: Mapped[str] = mapped_column(String(200), comment="argon2id")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- visits and money ----------------------------------------------------------------
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    visit_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    inpatient: Mapped[bool] = mapped_column(Boolean, default=False)
+    liability: Mapped[str | None] = mapped_column(String(20))
+    disease: Mapped[str | None] = mapped_column(String(40), comment="certified chronic disease treated")
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, comment="patient's signature (台账)")
+
+    items: Mapped[list[VisitItem]] = relationship(back_populates="visit", order_by="VisitItem.line_no")
+    diagnoses: Mapped[list[Diagnosis]] = relationship(back_populates="visit", order_by="Diagnosis.line_no")
+
+    __table_args__ = (Index("ix_visit_facility_date", "facility_id", "visit_date"),)
+
+
+class VisitItem(Base):
+    __tablename__ = "visit_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    item_class: Mapped[str] = mapped_column(String(1))
+    quantity: Mapped[str] = mapped_column(String(20), comment="decimal text, e.g. 1.5")
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    in_scope_fen: Mapped[int] = mapped_column(BigInteger)
+
+    visit: Mapped[Visit] = relationship(back_populates="items")
+
+    __table_args__ = (UniqueConstraint("visit_id", "line_no", name="uq_visit_item_line"),)
+
+
+class Diagnosis(Base):
+    __tablename__ = "diagnosis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(20), comment="ICD-10")
+    name: Mapped[str] = mapped_column(String(100))
+
+    visit: Mapped[Visit] = relationship(back_populates="diagnoses")
+
+
+class Settlement(Base):
+    """What the fund, the account and the patient paid for one visit, as settled."""
+
+    __tablename__ = "settlement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    settled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    year: Mapped[int] = mapped_column(Integer, comment="accumulator year (the visit's)")
+    policy: Mapped[str] = mapped_column(String(40))
+    policy_version: Mapped[str] = mapped_column(String(60))
+    covered: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    rate: Mapped[str] = mapped_column(String(4))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    in_scope_fen: Mapped[int] = mapped_column(BigInteger)
+    out_of_scope_fen: Mapped[int] = mapped_column(BigInteger)
+    deductible_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_toward_cap_fen: Mapped[int] = mapped_column(BigInteger, comment="what moved fund_paid")
+    fund_out_of_city_fen: Mapped[int] = mapped_column(BigInteger, comment="what moved fund_paid_out_of_city")
+    account_fen: Mapped[int] = mapped_column(BigInteger)
+    cash_fen: Mapped[int] = mapped_column(BigInteger)
+    explanation: Mapped[str] = mapped_column(Text, comment="JSON list of sentences")
+    status: Mapped[str] = mapped_column(String(20), default="pending", comment="pending, confirmed, rejected")
+    msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
+    agency_setl_id: Mapped[str | None] = mapped_column(String(30))
+    agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_account_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_cash_fen: Mapped[int | None] = mapped_column(BigInteger)
+
+    visit: Mapped[Visit] = relationship()
+    reversal: Mapped[Reversal | None] = relationship(back_populates="settlement")
+
+    __table_args__ = (
+        CheckConstraint("total_fen = fund_fen + account_fen + cash_fen", name="split_adds_up"),
+        CheckConstraint("total_fen = in_scope_fen + out_of_scope_fen", name="scope_adds_up"),
+        CheckConstraint(
+            "fund_fen >= 0 AND account_fen >= 0 AND cash_fen >= 0 AND deductible_fen >= 0",
+            name="not_negative",
+        ),
+        Index("ix_settlement_settled_at", "settled_at"),
+    )
+
+
+class Reversal(Base):
+    """A reversal (冲正) of one settlement: the original stays, marked by this row."""
+
+    __tablename__ = "reversal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlement.id"), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    reversed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    reason: Mapped[str] = mapped_column(String(200))
+    msgid: Mapped[str] = mapped_column(String(30), unique=True)
+
+    settlement: Mapped[Settlement] = relationship(back_populates="reversal")
+
+
+class Accumulator(Base):
+    """A person's year-to-date figures for one calendar year."""
+
+    __tablename__ = "accumulator"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deductible_met_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    fund_paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    fund_paid_out_of_city_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "deductible_met_fen >= 0 AND fund_paid_fen >= 0 AND fund_paid_out_of_city_fen >= 0",
+            name="not_negative",
+        ),
+    )
+
+
+# --- to the agency and for the auditor -----------------------------------------------
+
+
+class OutboxEntry(Base):
+    """One message for the agency, written in the same transaction as what it reports."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    infno: Mapped[str] = mapped_column(String(10))
+    msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="stored before the first send")
+    settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement.id"), index=True)
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("reversal.id"))
+    payload: Mapped[str] = mapped_column(Text, comment="JSON")
+    state: Mapped[str] = mapped_column(String(20), default="pending", comment="pending, done, set_aside")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_outbox_state_id", "state", "id"),)
+
+
+class AuditEntry(Base):
+    """Who did what, when; personal data in ``detail`` is masked."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="{}", comment="JSON, masked")
+
+
+class Setting(Base):
+    """Small facts about this installation: this clinic's facility, when the roster was refreshed."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

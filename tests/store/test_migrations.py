@@ -1,0 +1,61 @@
+"""The schema comes from Alembic: an empty file upgrades to head, and the models add nothing more."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from db.migrate import alembic_config
+from db.models import Base
+from db.session import open_store
+
+
+def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "clinic.sqlite3")
+    tables = set(inspect(store.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    with store.engine.connect() as connection:
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert version == head
+    store.dispose()
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "clinic.sqlite3")
+    with store.engine.begin() as connection:
+        command.check(alembic_config(connection))  # raises when autogenerate would write anything
+    store.dispose()
+
+
+def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.sqlite3"
+    open_store(path).dispose()
+    open_store(path).dispose()
+
+
+def test_sqlite_file_has_the_field_pragmas(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "clinic.sqlite3")
+    with store.reading() as session:
+        connection = session.connection()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.dispose()
+    raw = sqlite3.connect(tmp_path / "clinic.sqlite3")
+    assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    raw.close()
+
+
+def test_constraint_names_follow_the_convention(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "clinic.sqlite3")
+    inspector = inspect(store.engine)
+    checks = {c["name"] for c in inspector.get_check_constraints("settlement")}
+    assert "ck_settlement_split_adds_up" in checks
+    foreign = {f["name"] for f in inspector.get_foreign_keys("visit")}
+    assert "fk_visit_person_id_person" in foreign
+    store.dispose()
