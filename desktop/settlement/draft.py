@@ -1,0 +1,53 @@
+"""A visit as entered at the counter, before it is settled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from desktop.policy.types import Liability
+
+
+class SettlementError(ValueError):
+    """A visit that cannot be settled: what is wrong and which field; nothing was written."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def as_json(self) -> dict[str, str]:
+        return {"error": f"{self.field}: {self.message}", "field": self.field}
+
+
+@dataclass(frozen=True, slots=True)
+class DraftItem:
+    """One catalogue line; the price defaults to the catalogue's."""
+
+    code: str
+    quantity: Decimal = Decimal(1)
+    price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisLine:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDraft:
+    facility_id: str
+    person_id: int
+    staff_id: int
+    visit_date: dt.date
+    items: tuple[DraftItem, ...]
+    diagnoses: tuple[DiagnosisLine, ...] = ()
+    referral: bool = False
+    emergency: bool = False
+    inpatient: bool = False
+    liability: Liability | None = None
+    disease: str | None = None
+    pay_from_account: bool = True
+    signature_png: bytes | None = field(default=None, repr=False)
