@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(resources.files("db").joinpath("migrations")))
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "clinic-pos"
@@ -66,9 +66,9 @@ class Store:
     def __init__(self, path_or_url: str | Path) -> None:
         self.engine = make_engine(path_or_url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -80,6 +80,12 @@ class Store:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """One Core transaction without the ORM session, for the settlement's hot path."""
+        with self._writer.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

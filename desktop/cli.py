@@ -25,6 +25,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra directory of policy files (a county's own); may be repeated",
     )
+    d = sub.add_parser("demo", help="create a demo database: a township centre, villages, roster, a year of visits")
+    d.add_argument("--db", required=True, help="SQLite file to create (must not exist yet)")
+    d.add_argument("--people", type=int, default=300, help="roster size (default 300)")
+    s = sub.add_parser("settle", help="settle one visit (JSON in), print the stored settlement (JSON out)")
+    s.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    s.add_argument("file", nargs="?", help="JSON file; standard input when left out")
+    s.add_argument("--staff", help="username of the staff member settling")
+    r = sub.add_parser("reverse", help="reverse (冲正) a settlement, keeping the original")
+    r.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    r.add_argument("--settlement", type=int, required=True, help="settlement id")
+    r.add_argument("--reason", required=True, help="why it is reversed")
+    r.add_argument("--staff", help="username of the staff member reversing")
     return parser
 
 
@@ -34,6 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop import quote_cli
 
         return quote_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "demo":
+        from desktop.demo import demo_main
+
+        return demo_main(args.db, args.people)
+    if args.command == "settle":
+        from desktop.settlement.cli import settle_main
+
+        return settle_main(args.db, args.file, args.staff)
+    if args.command == "reverse":
+        from desktop.settlement.cli import reverse_main
+
+        return reverse_main(args.db, args.settlement, args.reason, args.staff)
     _parser().print_help()
     return 0
 

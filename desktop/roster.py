@@ -1,41 +1,52 @@
-"""The roster as the copay engine sees it: a person's standing on one day."""
+"""The roster as the copay engine sees it: a person's standing on one day.
+
+Core queries on a connection: these run inside every settlement.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, or_, select
 
-from db.models import ChronicCertificate, Facility, Person, Signing
+from db.models import ChronicCertificate, Person, Signing
 from desktop.money import from_fen
 from desktop.policy.types import Category, Employment, FacilityKind, Patient
 from desktop.policy.types import Facility as QuoteFacility
 
+_SIGNINGS = (
+    select(Signing.facility_id, Signing.family_doctor, Signing.role)
+    .where(Signing.person_id == bindparam("person"), Signing.effective_from <= bindparam("day"))
+    .where(or_(Signing.effective_until.is_(None), Signing.effective_until >= bindparam("day")))
+    .order_by(Signing.effective_from, Signing.id)
+)
+_DISEASES = (
+    select(ChronicCertificate.disease)
+    .where(ChronicCertificate.person_id == bindparam("person"), ChronicCertificate.valid_from <= bindparam("day"))
+    .where(or_(ChronicCertificate.valid_until.is_(None), ChronicCertificate.valid_until >= bindparam("day")))
+    .order_by(ChronicCertificate.disease)
+)
+PERSON = select(Person.__table__).where(Person.id == bindparam("id"))
 
-def signings_on(session: Session, person_id: int, day: dt.date) -> list[Signing]:
-    """The signing records in force on ``day``."""
-    rows = session.scalars(
-        select(Signing)
-        .where(Signing.person_id == person_id, Signing.effective_from <= day)
-        .where((Signing.effective_until.is_(None)) | (Signing.effective_until >= day))
-        .order_by(Signing.effective_from)
-    )
-    return list(rows)
+
+def signings_on(connection: Connection, person_id: int, day: dt.date) -> list[Any]:
+    """The signing records in force on ``day`` (facility_id, family_doctor, role)."""
+    return list(connection.execute(_SIGNINGS, {"person": person_id, "day": day}))
 
 
-def chronic_diseases_on(session: Session, person_id: int, day: dt.date) -> tuple[str, ...]:
-    rows = session.scalars(
-        select(ChronicCertificate.disease)
-        .where(ChronicCertificate.person_id == person_id, ChronicCertificate.valid_from <= day)
-        .where((ChronicCertificate.valid_until.is_(None)) | (ChronicCertificate.valid_until >= day))
-        .order_by(ChronicCertificate.disease)
-    )
+def chronic_diseases_on(connection: Connection, person_id: int, day: dt.date) -> tuple[str, ...]:
+    rows = connection.execute(_DISEASES, {"person": person_id, "day": day}).scalars()
     return tuple(dict.fromkeys(rows))
 
 
-def patient_on(session: Session, person: Person, day: dt.date) -> Patient:
-    signings = signings_on(session, person.id, day)
+def patient_on(connection: Connection, person: Any, day: dt.date, *, with_diseases: bool = True) -> Patient:
+    """``person`` is a roster row (or ``Person``): the engine's view of them on ``day``.
+
+    Certified chronic diseases only change a quote whose visit treats one, so a caller
+    quoting a visit that names no disease may skip reading them.
+    """
+    signings = signings_on(connection, person.id, day)
     return Patient(
         birth_date=person.birth_date,
         category=Category(person.category),
@@ -45,13 +56,14 @@ def patient_on(session: Session, person: Person, day: dt.date) -> Patient:
         family_doctor=any(s.family_doctor for s in signings),
         contracted_facilities=tuple(s.facility_id for s in signings),
         enrolled_on=person.enrolled_on,
-        chronic_diseases=chronic_diseases_on(session, person.id, day),
+        chronic_diseases=chronic_diseases_on(connection, person.id, day) if with_diseases else (),
         benefit_suspended=person.benefit_suspended,
         account_balance=from_fen(person.account_balance_fen),
     )
 
 
-def facility_for_quote(facility: Facility, employee_scheme: bool, day: dt.date) -> QuoteFacility:
+def facility_for_quote(facility: Any, employee_scheme: bool, day: dt.date) -> QuoteFacility:
+    """``facility`` is a facility row (or ``Facility``)."""
     suspended = facility.suspended_on is not None and facility.suspended_on <= day
     designated = facility.designated_employee if employee_scheme else facility.designated_resident
     return QuoteFacility(

@@ -6,19 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from desktop.policy.codec import InputError
 from desktop.policy.types import Liability
 
 
-class SettlementError(ValueError):
+class SettlementError(InputError):
     """A visit that cannot be settled: what is wrong and which field; nothing was written."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-    def as_json(self) -> dict[str, str]:
-        return {"error": f"{self.field}: {self.message}", "field": self.field}
 
 
 @dataclass(frozen=True, slots=True)

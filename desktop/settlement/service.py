@@ -10,11 +10,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from db.models import (
     Accumulator,
@@ -33,10 +32,10 @@ from db.models import (
 from db.session import Store
 from desktop.money import from_fen, round_fen, to_fen
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, default_book, quote
-from desktop.policy.parameters import Scheme
+from desktop.policy.parameters import PolicyVersion, Scheme
 from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest, YearToDate
 from desktop.policy.types import Visit as QuoteVisit
-from desktop.roster import facility_for_quote, patient_on
+from desktop.roster import PERSON, facility_for_quote, patient_on
 from desktop.settlement.draft import SettlementError, VisitDraft
 from desktop.staff import Permission, may
 
@@ -80,7 +79,10 @@ class _Moved:
 
 @dataclass(frozen=True, slots=True)
 class _Line:
-    item: CatalogueItem
+    code: str
+    name: str
+    kind: str
+    item_class: str
     quantity: Decimal
     price: Decimal
     amount: Decimal
@@ -88,73 +90,136 @@ class _Line:
 
 def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook | None = None) -> SettledVisit:
     """Quote the visit with the stored year-to-date figures and write everything at once."""
-    with store.writing() as session:
-        return _settle(session, draft, now, book or default_book())
+    with store.write_connection() as connection:
+        return settle_in(connection, draft, now, book or default_book())
 
 
-def _settle(session: Session, draft: VisitDraft, now: dt.datetime, book: PolicyBook) -> SettledVisit:
-    person, facility = _participants(session, draft, now)
-    lines = _lines(session, draft)
+def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book: PolicyBook) -> SettledVisit:
+    """The settlement's writes inside a write transaction the caller holds (imports, demo data)."""
+    person, facility = _participants(connection, draft, now)
+    lines = _lines(connection, draft)
     version = _version(book, person.policy, draft.visit_date)
     year = draft.visit_date.year
-    accumulator = _lock_accumulator(session, person.id, year)
+    before = _lock_accumulator(connection, person.id, year)
     request = QuoteRequest(
         policy=person.policy,
         visit_date=draft.visit_date,
-        patient=patient_on(session, person, draft.visit_date),
+        patient=patient_on(connection, person, draft.visit_date, with_diseases=draft.disease is not None),
         facility=facility_for_quote(facility, version.scheme is Scheme.EMPLOYEE, draft.visit_date),
         visit=QuoteVisit(
-            items=tuple(
-                Item(ItemKind(x.item.kind), ItemClass(x.item.item_class), x.amount, x.item.code, x.item.name)
-                for x in lines
-            ),
+            items=tuple(Item(ItemKind(x.kind), ItemClass(x.item_class), x.amount, x.code, x.name) for x in lines),
             referral=draft.referral,
             emergency=draft.emergency,
             inpatient=draft.inpatient,
             liability=draft.liability,
             disease=draft.disease,
         ),
-        year_to_date=YearToDate(
-            from_fen(accumulator.deductible_met_fen),
-            from_fen(accumulator.fund_paid_fen),
-            from_fen(accumulator.fund_paid_out_of_city_fen),
-        ),
+        year_to_date=before,
         pay_from_account=draft.pay_from_account,
     )
     result = quote(request, book)
-    visit_id = _insert_visit(session, draft, now, lines, result)
-    msgids = next_msgids(session, facility.code, now, len(SETTLEMENT_MESSAGES))
-    moved = _Moved.between(request.year_to_date, result.year_to_date_after)
-    settlement_id = _insert_settlement(session, draft, person.id, visit_id, year, now, result, moved, msgids[-1])
-    _store_accumulator(session, person.id, year, result.year_to_date_after)
+    visit_id = _insert_visit(connection, draft, now, lines, result)
+    msgids = settlement_msgids(facility.code, now, visit_id)
+    moved = _Moved.between(before, result.year_to_date_after)
+    settlement_id = _insert_settlement(connection, draft, person.id, visit_id, year, now, result, moved, msgids[-1])
+    after = result.year_to_date_after
+    connection.execute(
+        _STORE_ACCUMULATOR,
+        {
+            "b_person": person.id,
+            "b_year": year,
+            "b_deductible": to_fen(after.deductible_met),
+            "b_fund": to_fen(after.fund_paid),
+            "b_out_of_city": to_fen(after.fund_paid_out_of_city),
+        },
+    )
     if result.account:
-        session.execute(
-            update(Person)
-            .where(Person.id == person.id)
-            .values(account_balance_fen=Person.account_balance_fen - to_fen(result.account))
-        )
+        connection.execute(_SPEND_ACCOUNT, {"b_person": person.id, "b_amount": to_fen(result.account)})
     payload = json.dumps({"settlement_id": settlement_id})
-    session.execute(
-        insert(OutboxEntry),
+    connection.execute(
+        _OUTBOX,
         [
             {"infno": infno, "msgid": msgid, "settlement_id": settlement_id, "payload": payload, "created_at": now}
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    _audit(session, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
+    _audit(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
-def _participants(session: Session, draft: VisitDraft, now: dt.datetime) -> tuple[Person, Facility]:
-    person = session.get(Person, draft.person_id)
+# Statements built once: a settlement runs them all, every time.
+_FACILITY = select(Facility.__table__).where(Facility.id == bindparam("id"))
+_STAFF = select(Staff.active, Staff.role).where(Staff.id == bindparam("id"))
+
+
+class _FacilityRow(NamedTuple):
+    id: str
+    code: str
+    kind: str
+    level: int
+    parent_id: str | None
+    in_city: bool
+    designated_resident: bool
+    designated_employee: bool
+    suspended_on: dt.date | None
+
+
+# Person, staff and facility in one round trip; the slow path below says which is wrong.
+_PARTICIPANTS = (
+    select(
+        *Person.__table__.columns,
+        Staff.active.label("staff_active"),
+        Staff.role.label("staff_role"),
+        *(Facility.__table__.c[name].label(f"facility_{name}") for name in _FacilityRow._fields),
+    )
+    .select_from(Person.__table__.join(Staff.__table__, true()).join(Facility.__table__, true()))
+    .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility"))
+)
+_CATALOGUE = select(CatalogueItem.__table__).where(CatalogueItem.code.in_(bindparam("codes", expanding=True)))
+_VISIT = insert(Visit)
+_ITEMS = insert(VisitItem)
+_DIAGNOSES = insert(Diagnosis)
+_SETTLEMENT = insert(Settlement)
+_OUTBOX = insert(OutboxEntry)
+_AUDIT = insert(AuditEntry)
+_STORE_ACCUMULATOR = (
+    update(Accumulator)
+    .where(Accumulator.person_id == bindparam("b_person"), Accumulator.year == bindparam("b_year"))
+    .values(
+        deductible_met_fen=bindparam("b_deductible"),
+        fund_paid_fen=bindparam("b_fund"),
+        fund_paid_out_of_city_fen=bindparam("b_out_of_city"),
+    )
+)
+_SPEND_ACCOUNT = (
+    update(Person)
+    .where(Person.id == bindparam("b_person"))
+    .values(account_balance_fen=Person.account_balance_fen - bindparam("b_amount"))
+)
+
+
+def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, Any]:
+    found = connection.execute(
+        _PARTICIPANTS, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
+    ).one_or_none()
+    if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
+        facility = _FacilityRow(*(found._mapping[f"facility_{name}"] for name in _FacilityRow._fields))
+        if found.insured and draft.items and draft.visit_date <= now.astimezone(CHINA).date():
+            return found, facility
+    return _refuse(connection, draft, now)
+
+
+def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, Any]:
+    """The slow path: find out which of the participants is wrong and say so."""
+    person = connection.execute(PERSON, {"id": draft.person_id}).one_or_none()
     if person is None:
         raise SettlementError("person", f"no insured person with id {draft.person_id} on the roster")
     if not person.insured:
         raise SettlementError("person", "this person's insurance is not paid for this year; settle as self-pay")
-    facility = session.get(Facility, draft.facility_id)
+    facility = connection.execute(_FACILITY, {"id": draft.facility_id}).one_or_none()
     if facility is None:
         raise SettlementError("facility", f"no facility {draft.facility_id!r}")
-    staff = session.get(Staff, draft.staff_id)
+    staff = connection.execute(_STAFF, {"id": draft.staff_id}).one_or_none()
     if staff is None or not staff.active:
         raise SettlementError("staff", f"no active staff member with id {draft.staff_id}")
     if not may(staff.role, Permission.SETTLE):
@@ -163,12 +228,12 @@ def _participants(session: Session, draft: VisitDraft, now: dt.datetime) -> tupl
         raise SettlementError("visit_date", f"{draft.visit_date.isoformat()} is in the future")
     if not draft.items:
         raise SettlementError("items", "a visit needs at least one item to settle")
-    return person, facility
+    raise AssertionError("refused a visit without finding why")
 
 
-def _lines(session: Session, draft: VisitDraft) -> list[_Line]:
-    codes = {item.code for item in draft.items}
-    catalogue = {c.code: c for c in session.scalars(select(CatalogueItem).where(CatalogueItem.code.in_(codes)))}
+def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
+    codes = sorted({item.code for item in draft.items})
+    catalogue = {row.code: row for row in connection.execute(_CATALOGUE, {"codes": codes})}
     lines = []
     for index, drafted in enumerate(draft.items):
         entry = catalogue.get(drafted.code)
@@ -179,11 +244,12 @@ def _lines(session: Session, draft: VisitDraft) -> list[_Line]:
         price = from_fen(entry.price_fen) if drafted.price is None else drafted.price
         if price < 0 or price != price.quantize(Decimal("0.01")):
             raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")
-        lines.append(_Line(entry, drafted.quantity, price, round_fen(drafted.quantity * price)))
+        amount = round_fen(drafted.quantity * price)
+        lines.append(_Line(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount))
     return lines
 
 
-def _version(book: PolicyBook, policy: str, day: dt.date) -> Any:
+def _version(book: PolicyBook, policy: str, day: dt.date) -> PolicyVersion:
     try:
         return book.version_for(policy, day)
     except UnknownPolicyError as exc:
@@ -192,52 +258,63 @@ def _version(book: PolicyBook, policy: str, day: dt.date) -> Any:
         raise SettlementError("visit_date", str(exc)) from None
 
 
-def _lock_accumulator(session: Session, person_id: int, year: int) -> Accumulator:
+_ACCUMULATOR_COLUMNS = (
+    Accumulator.deductible_met_fen,
+    Accumulator.fund_paid_fen,
+    Accumulator.fund_paid_out_of_city_fen,
+)
+
+
+def _lock_accumulator(connection: Connection, person_id: int, year: int) -> YearToDate:
     """The person's figures for the year, locked against another counter until commit.
 
-    SQLite's BEGIN IMMEDIATE already holds the write lock; elsewhere the row is locked.
+    One upsert both creates the row and, on PostgreSQL, locks it (ON CONFLICT DO UPDATE
+    takes the row lock); on SQLite the transaction already holds the write lock.
     """
-    dialect = session.get_bind().dialect.name
-    values = {"person_id": person_id, "year": year}
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(Accumulator).values(values).on_conflict_do_nothing())
-    else:
-        session.execute(sqlite.insert(Accumulator).values(values).on_conflict_do_nothing())
-    row = session.execute(
-        select(Accumulator).where(Accumulator.person_id == person_id, Accumulator.year == year).with_for_update()
-    ).scalar_one()
-    session.refresh(row)
-    return row
+    dialect = connection.dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = maker(Accumulator).values(person_id=bindparam("p"), year=bindparam("y"))
+        statement = _UPSERTS[dialect] = upsert.on_conflict_do_update(
+            index_elements=["person_id", "year"], set_={"person_id": upsert.excluded.person_id}
+        ).returning(*_ACCUMULATOR_COLUMNS)
+    row = connection.execute(statement, {"p": person_id, "y": year}).one()
+    return YearToDate(from_fen(row[0]), from_fen(row[1]), from_fen(row[2]))
 
 
-def _insert_visit(session: Session, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote) -> int:
-    visit_id: int = session.execute(
-        insert(Visit)
-        .returning(Visit.id)
-        .values(
-            facility_id=draft.facility_id,
-            person_id=draft.person_id,
-            staff_id=draft.staff_id,
-            visit_date=draft.visit_date,
-            created_at=now,
-            referral=draft.referral,
-            emergency=draft.emergency,
-            inpatient=draft.inpatient,
-            liability=None if draft.liability is None else draft.liability.value,
-            disease=draft.disease,
-            signature_png=draft.signature_png,
-        )
-    ).scalar_one()
-    session.execute(
-        insert(VisitItem),
+_UPSERTS: dict[str, Any] = {}
+
+
+def _insert_visit(
+    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
+) -> int:
+    visit_id: int = connection.execute(
+        _VISIT,
+        {
+            "facility_id": draft.facility_id,
+            "person_id": draft.person_id,
+            "staff_id": draft.staff_id,
+            "visit_date": draft.visit_date,
+            "created_at": now,
+            "referral": draft.referral,
+            "emergency": draft.emergency,
+            "inpatient": draft.inpatient,
+            "liability": None if draft.liability is None else draft.liability.value,
+            "disease": draft.disease,
+            "signature_png": draft.signature_png,
+        },
+    ).inserted_primary_key[0]  # type: ignore[index]  # one row in, one key out; cheaper than RETURNING
+    connection.execute(
+        _ITEMS,
         [
             {
                 "visit_id": visit_id,
                 "line_no": number,
-                "code": line.item.code,
-                "name": line.item.name,
-                "kind": line.item.kind,
-                "item_class": line.item.item_class,
+                "code": line.code,
+                "name": line.name,
+                "kind": line.kind,
+                "item_class": line.item_class,
                 "quantity": f"{line.quantity.normalize():f}",
                 "price_fen": to_fen(line.price),
                 "amount_fen": to_fen(line.amount),
@@ -247,8 +324,8 @@ def _insert_visit(session: Session, draft: VisitDraft, now: dt.datetime, lines: 
         ],
     )
     if draft.diagnoses:
-        session.execute(
-            insert(Diagnosis),
+        connection.execute(
+            _DIAGNOSES,
             [
                 {"visit_id": visit_id, "line_no": number, "code": d.code, "name": d.name}
                 for number, d in enumerate(draft.diagnoses, start=1)
@@ -258,7 +335,7 @@ def _insert_visit(session: Session, draft: VisitDraft, now: dt.datetime, lines: 
 
 
 def _insert_settlement(
-    session: Session,
+    connection: Connection,
     draft: VisitDraft,
     person_id: int,
     visit_id: int,
@@ -268,47 +345,34 @@ def _insert_settlement(
     moved: _Moved,
     msgid: str,
 ) -> int:
-    settlement_id: int = session.execute(
-        insert(Settlement)
-        .returning(Settlement.id)
-        .values(
-            visit_id=visit_id,
-            person_id=person_id,
-            staff_id=draft.staff_id,
-            settled_at=now,
-            year=year,
-            policy=result.policy,
-            policy_version=result.policy_version,
-            covered=result.covered,
-            reason=None if result.reason is None else result.reason.value,
-            rate=f"{result.rate:.2f}",
-            total_fen=to_fen(result.total),
-            in_scope_fen=to_fen(result.in_scope),
-            out_of_scope_fen=to_fen(result.out_of_scope),
-            deductible_fen=moved.deductible_fen,
-            fund_fen=to_fen(result.fund),
-            fund_toward_cap_fen=moved.toward_cap_fen,
-            fund_out_of_city_fen=moved.out_of_city_fen,
-            account_fen=to_fen(result.account),
-            cash_fen=to_fen(result.cash),
-            explanation=json.dumps(list(result.explanation), ensure_ascii=False),
-            status="pending",
-            msgid=msgid,
-        )
-    ).scalar_one()
+    settlement_id: int = connection.execute(
+        _SETTLEMENT,
+        {
+            "visit_id": visit_id,
+            "person_id": person_id,
+            "staff_id": draft.staff_id,
+            "settled_at": now,
+            "year": year,
+            "policy": result.policy,
+            "policy_version": result.policy_version,
+            "covered": result.covered,
+            "reason": None if result.reason is None else result.reason.value,
+            "rate": f"{result.rate:.2f}",
+            "total_fen": to_fen(result.total),
+            "in_scope_fen": to_fen(result.in_scope),
+            "out_of_scope_fen": to_fen(result.out_of_scope),
+            "deductible_fen": moved.deductible_fen,
+            "fund_fen": to_fen(result.fund),
+            "fund_toward_cap_fen": moved.toward_cap_fen,
+            "fund_out_of_city_fen": moved.out_of_city_fen,
+            "account_fen": to_fen(result.account),
+            "cash_fen": to_fen(result.cash),
+            "explanation": json.dumps(list(result.explanation), ensure_ascii=False),
+            "status": "pending",
+            "msgid": msgid,
+        },
+    ).inserted_primary_key[0]  # type: ignore[index]  # one row in, one key out
     return settlement_id
-
-
-def _store_accumulator(session: Session, person_id: int, year: int, after: YearToDate) -> None:
-    session.execute(
-        update(Accumulator)
-        .where(Accumulator.person_id == person_id, Accumulator.year == year)
-        .values(
-            deductible_met_fen=to_fen(after.deductible_met),
-            fund_paid_fen=to_fen(after.fund_paid),
-            fund_paid_out_of_city_fen=to_fen(after.fund_paid_out_of_city),
-        )
-    )
 
 
 def _split(result: Quote) -> dict[str, str]:
@@ -322,30 +386,47 @@ def _split(result: Quote) -> dict[str, str]:
 
 
 def _audit(
-    session: Session, now: dt.datetime, staff_id: int | None, action: str, entity: str, entity_id: int, detail: Any
+    connection: Connection,
+    now: dt.datetime,
+    staff_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int,
+    detail: Any,
 ) -> None:
-    session.execute(
-        insert(AuditEntry).values(
-            at=now,
-            staff_id=staff_id,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            detail=json.dumps(detail, ensure_ascii=False),
-        )
+    connection.execute(
+        _AUDIT,
+        {
+            "at": now,
+            "staff_id": staff_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "detail": json.dumps(detail, ensure_ascii=False),
+        },
     )
 
 
-def next_msgids(session: Session, facility_code: str, now: dt.datetime, count: int) -> list[str]:
-    """``count`` fresh msgids: facility code (12) + yyyyMMddHHmmss (14) + sequence (4).
+def _msgid(facility_code: str, now: dt.datetime, sequence: int) -> str:
+    """Facility code (12) + yyyyMMddHHmmss (14, Beijing time) + sequence (4): 30 characters."""
+    return f"{facility_code.ljust(12, '0')[:12]}{now.astimezone(CHINA):%Y%m%d%H%M%S}{sequence:04d}"
 
-    The sequence follows the outbox's row numbers, which only grow, so two messages of
-    one second never share one; the unique constraint is the last word.
+
+def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
+    """The four messages of one settlement, numbered from the visit's own id.
+
+    Settlements take sequences 0000–7999 in blocks of four, reversals 8000–9999, so two
+    messages of one facility in one second share a msgid only past 2,000 visits or 2,000
+    reversals in that second; the unique constraint stays the last word. Deriving them
+    from row ids costs no query on the hot path.
     """
-    last = session.execute(select(func.coalesce(func.max(OutboxEntry.id), 0))).scalar_one()
-    stamp = now.astimezone(CHINA).strftime("%Y%m%d%H%M%S")
-    code = facility_code.ljust(12, "0")[:12]
-    return [f"{code}{stamp}{(last + offset) % 10000:04d}" for offset in range(1, count + 1)]
+    first = (visit_id * len(SETTLEMENT_MESSAGES)) % 8000
+    return [_msgid(facility_code, now, first + offset) for offset in range(len(SETTLEMENT_MESSAGES))]
+
+
+def reversal_msgid(facility_code: str, now: dt.datetime, settlement_id: int) -> str:
+    """A settlement is reversed at most once, so its id numbers the reversal's message."""
+    return _msgid(facility_code, now, 8000 + settlement_id % 2000)
 
 
 # --- reversal -------------------------------------------------------------------------
@@ -368,8 +449,9 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
             raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
         facility = session.get(Facility, settlement.visit.facility_id)
         assert facility is not None
-        _lock_accumulator(session, settlement.person_id, settlement.year)
-        (msgid,) = next_msgids(session, facility.code, now, 1)
+        connection = session.connection()
+        _lock_accumulator(connection, settlement.person_id, settlement.year)
+        msgid = reversal_msgid(facility.code, now, settlement_id)
         reversal_id: int = session.execute(
             insert(Reversal)
             .returning(Reversal.id)
@@ -400,5 +482,5 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
                 created_at=now,
             )
         )
-        _audit(session, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        _audit(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
         return ReversedSettlement(reversal_id, settlement_id, msgid)

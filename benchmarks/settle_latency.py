@@ -1,0 +1,172 @@
+"""Settlement latency on a store holding 1,000,000 visits, beside a bare sqlite3 transaction.
+
+The bare transaction inserts the same rows (visit, items, diagnosis, settlement,
+accumulator and account updates, four outbox rows, audit) with the same pragmas and
+BEGIN IMMEDIATE, in the same run and on the same file, interleaved with the real
+settlements so that both see the same machine. Target: median and p99 of ``settle``
+at most 3x the bare transaction's.
+
+    .venv/bin/python benchmarks/settle_latency.py [--visits 1000000] [--rounds 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from db.session import open_store
+from desktop.demo import build_demo
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
+from desktop.settlement.service import CHINA
+
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON")
+
+
+def fill(path: Path, visits: int) -> None:
+    """Bulk-load history rows straight through sqlite3: the benchmark is about the hot path."""
+    connection = sqlite3.connect(path)
+    for pragma in PRAGMAS:
+        connection.execute(pragma)
+    have = connection.execute("SELECT count(*) FROM visit").fetchone()[0]
+    start = connection.execute("SELECT coalesce(max(id), 0) FROM visit").fetchone()[0] + 1
+    outbox = connection.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0] + 1
+    stamp = "2025-06-01 02:00:00.000000"
+    batch = 20_000
+    for first in range(start, start + visits - have, batch):
+        ids = range(first, min(first + batch, start + visits - have))
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO visit (id, facility_id, person_id, staff_id, visit_date, created_at, referral, emergency, "
+            "inpatient) VALUES (?, 'T01', ?, 2, '2025-06-01', ?, 0, 0, 0)",
+            ((i, i % 300 + 1, stamp) for i in ids),
+        )
+        connection.executemany(
+            "INSERT INTO visit_item (visit_id, line_no, code, name, kind, item_class, quantity, price_fen, "
+            "amount_fen, in_scope_fen) VALUES (?, 1, 'XA01', '阿莫西林胶囊', 'drug', 'A', '1', 1250, 1250, 1250)",
+            ((i,) for i in ids),
+        )
+        connection.executemany(
+            "INSERT INTO settlement (id, visit_id, person_id, staff_id, settled_at, year, policy, policy_version, "
+            "covered, rate, total_fen, in_scope_fen, out_of_scope_fen, deductible_fen, fund_fen, "
+            "fund_toward_cap_fen, fund_out_of_city_fen, account_fen, cash_fen, explanation, status, msgid) "
+            "VALUES (?, ?, ?, 2, ?, 2025, 'nanchang-resident', 'x', 1, '0.60', 1250, 1250, 0, 0, 750, 750, 0, 0, "
+            "500, '[]', 'confirmed', ?)",
+            ((i, i, i % 300 + 1, stamp, f"H{i:029d}") for i in ids),
+        )
+        connection.executemany(
+            "INSERT INTO outbox (id, created_at, infno, msgid, settlement_id, payload, state, attempts, last_error) "
+            "VALUES (?, ?, '2207', ?, ?, '{}', 'done', 1, '')",
+            ((outbox + i, stamp, f"O{i:029d}", i) for i in ids),
+        )
+        connection.execute("COMMIT")
+    connection.close()
+
+
+def bare_transaction(connection: sqlite3.Connection, sequence: int) -> float:
+    started = time.perf_counter()
+    unique = f"{time.time_ns() % 10**20:020d}{sequence:05d}"
+    cursor = connection.cursor()
+    cursor.execute("BEGIN IMMEDIATE")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    cursor.execute(
+        "INSERT INTO visit (facility_id, person_id, staff_id, visit_date, created_at, referral, emergency, inpatient)"
+        " VALUES ('T01', 7, 2, '2026-11-23', ?, 0, 0, 0) RETURNING id",
+        (now,),
+    )
+    visit_id = cursor.fetchone()[0]
+    cursor.executemany(
+        "INSERT INTO visit_item (visit_id, line_no, code, name, kind, item_class, quantity, price_fen, amount_fen,"
+        " in_scope_fen) VALUES (?, ?, ?, '药品', 'drug', 'A', '1', 1000, 1000, 1000)",
+        [(visit_id, n, code) for n, code in enumerate(("FA01", "XA01", "EA01"), start=1)],
+    )
+    cursor.execute(
+        "INSERT INTO diagnosis (visit_id, line_no, code, name) VALUES (?, 1, 'J06.900', '急性上呼吸道感染')",
+        (visit_id,),
+    )
+    cursor.execute(
+        "INSERT INTO settlement (visit_id, person_id, staff_id, settled_at, year, policy, policy_version, covered,"
+        " rate, total_fen, in_scope_fen, out_of_scope_fen, deductible_fen, fund_fen, fund_toward_cap_fen,"
+        " fund_out_of_city_fen, account_fen, cash_fen, explanation, status, msgid) VALUES (?, 7, 2, ?, 2026,"
+        " 'nanchang-resident', 'x', 1, '0.60', 3000, 3000, 0, 0, 1800, 1800, 0, 0, 1200, ?, 'pending', ?) RETURNING id",
+        (visit_id, now, json.dumps(["说明"] * 6, ensure_ascii=False), f"B{unique}"),
+    )
+    settlement_id = cursor.fetchone()[0]
+    cursor.execute(
+        "INSERT INTO accumulator (person_id, year, deductible_met_fen, fund_paid_fen, fund_paid_out_of_city_fen)"
+        " VALUES (7, 2026, 0, 0, 0) ON CONFLICT DO UPDATE SET fund_paid_fen = fund_paid_fen + 1800"
+    )
+    cursor.executemany(
+        "INSERT INTO outbox (created_at, infno, msgid, settlement_id, payload, state, attempts, last_error)"
+        " VALUES (?, ?, ?, ?, '{}', 'pending', 0, '')",
+        [(now, infno, f"O{unique}{infno}", settlement_id) for infno in ("2201", "2203", "2204", "2207")],
+    )
+    cursor.execute(
+        "INSERT INTO audit_log (at, staff_id, action, entity, entity_id, detail) VALUES (?, 2, 'settle', 'settlement',"
+        " ?, '{}')",
+        (now, str(settlement_id)),
+    )
+    cursor.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=400)
+    parser.add_argument("--db", type=Path, help="reuse this file (filled on first use)")
+    args = parser.parse_args()
+    path = args.db or Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    store = open_store(path)
+    with store.reading() as session:
+        empty = session.connection().exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
+    if empty:
+        print("building the demo clinic…", flush=True)
+        build_demo(store, today=dt.date(2026, 11, 23), people=300)
+    began = time.perf_counter()
+    fill(path, args.visits)
+    print(f"store holds {args.visits:,} visits (filled in {time.perf_counter() - began:.0f} s): {path}")
+
+    bare = sqlite3.connect(path, isolation_level=None)
+    for pragma in PRAGMAS:
+        bare.execute(pragma)
+    rng = random.Random(1)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for sequence in range(args.rounds):
+        now = dt.datetime.now(CHINA)
+        draft = VisitDraft(
+            "T01",
+            rng.randint(1, 300),
+            2,
+            now.date(),
+            (DraftItem("FA01"), DraftItem("XA01", Decimal(rng.randint(1, 3))), DraftItem("EA01")),
+            (DiagnosisLine("J06.900", "急性上呼吸道感染"),),
+        )
+        started = time.perf_counter()
+        try:
+            settle(store, draft, now)
+        except ValueError:
+            continue  # a suspended person drawn: skip the pair
+        ours.append(time.perf_counter() - started)
+        theirs.append(bare_transaction(bare, sequence))
+    for name, samples in (("settle()", ours), ("bare sqlite3", theirs)):
+        samples.sort()
+        print(
+            f"{name:>14}: median {statistics.median(samples) * 1000:6.2f} ms   "
+            f"p99 {samples[int(len(samples) * 0.99) - 1] * 1000:6.2f} ms   ({len(samples)} transactions)"
+        )
+    ratio_median = statistics.median(ours) / statistics.median(theirs)
+    ratio_p99 = ours[int(len(ours) * 0.99) - 1] / theirs[int(len(theirs) * 0.99) - 1]
+    print(f"ratio: median {ratio_median:.2f}x, p99 {ratio_p99:.2f}x (target: at most 3x)")
+
+
+if __name__ == "__main__":
+    main()

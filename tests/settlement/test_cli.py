@@ -1,0 +1,160 @@
+"""clinic-pos demo / settle / reverse through real processes on a real file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Accumulator, Settlement, Visit
+from db.session import open_store
+from desktop.demo import build_demo
+from tests.factories import REPO_ENV
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=REPO_ENV,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    store = open_store(path)
+    build_demo(store, today=TODAY, people=40, days=10)
+    store.dispose()
+    return path
+
+
+def _visit(person: int, **extra: Any) -> str:
+    return json.dumps(
+        {
+            "facility": "T01",
+            "person": {"id": person},
+            "staff": "clerk",
+            "visit_date": "2026-11-22",
+            "items": [{"code": "FA01"}, {"code": "XA01", "quantity": "2"}, {"code": "XC01"}],
+            "diagnoses": [{"code": "J06.900", "name": "急性上呼吸道感染"}],
+            **extra,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _resident(db: Path) -> int:
+    store = open_store(db, migrate=False)
+    with store.reading() as session:
+        person = session.execute(
+            select(Visit.person_id)
+            .join(Settlement, Settlement.visit_id == Visit.id)
+            .where(Settlement.policy == "nanchang-resident", Settlement.covered.is_(True))
+            .limit(1)
+        ).scalar_one()
+    store.dispose()
+    return int(person)
+
+
+def test_demo_makes_a_working_clinic(demo_db: Path) -> None:
+    store = open_store(demo_db, migrate=False)
+    with store.reading() as session:
+        assert (session.scalar(select(func.count()).select_from(Settlement)) or 0) > 50
+        policies = set(session.scalars(select(Settlement.policy).distinct()))
+    store.dispose()
+    assert {"nanchang-resident", "nanchang-employee"} <= policies
+
+
+def test_demo_refuses_an_existing_file(demo_db: Path) -> None:
+    done = run("demo", "--db", str(demo_db))
+    assert done.returncode == 2
+    assert json.loads(done.stderr)["field"] == "db"
+
+
+def test_settle_then_reverse(demo_db: Path) -> None:
+    person = _resident(demo_db)
+    done = run("settle", "--db", str(demo_db), stdin=_visit(person))
+    assert done.returncode == 0, done.stderr
+    settled = json.loads(done.stdout)
+    assert settled["policy_version"] == "洪府厅发〔2019〕102号"
+    assert settled["out_of_scope"] == "68.00"  # the class-C vitamins
+    assert [i["code"] for i in settled["items"]] == ["FA01", "XA01", "XC01"]
+    assert settled["diagnoses"] == [{"code": "J06.900", "name": "急性上呼吸道感染"}]
+    assert "id_number" not in json.dumps(settled)
+    again = run(
+        "reverse",
+        "--db",
+        str(demo_db),
+        "--settlement",
+        str(settled["settlement_id"]),
+        "--reason",
+        "录入错误",
+        "--staff",
+        "admin",
+    )
+    assert again.returncode == 0, again.stderr
+    reversed_ = json.loads(again.stdout)
+    assert reversed_["reversed"] is True
+    assert reversed_["fund"] == settled["fund"]  # the original stays as it was
+    twice = run(
+        "reverse",
+        "--db",
+        str(demo_db),
+        "--settlement",
+        str(settled["settlement_id"]),
+        "--reason",
+        "x",
+        "--staff",
+        "admin",
+    )
+    assert twice.returncode == 2
+    assert json.loads(twice.stderr)["field"] == "settlement"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"items": [{"code": "NOPE"}]}, "items.0.code"),
+        ({"items": [{"code": "XA01", "quantity": "-1"}]}, "items.0.quantity"),
+        ({"items": [{"code": "XA01", "price": "1.234"}]}, "items.0.price"),
+        ({"visit_date": "2026-02-30"}, "visit_date"),
+        ({"person": {"id": 99999}}, "person.id"),
+        ({"staff": "nobody"}, "staff"),
+        ({"liability": "aliens"}, "liability"),
+        ({"extra": 1}, "extra"),
+    ],
+)
+def test_bad_visits_exit_2_naming_the_field_and_change_nothing(
+    demo_db: Path, change: dict[str, Any], field: str
+) -> None:
+    store = open_store(demo_db, migrate=False)
+    with store.reading() as session:
+        before = (
+            session.scalar(select(func.count()).select_from(Settlement)),
+            session.scalar(select(func.sum(Accumulator.fund_paid_fen))),
+        )
+    visit = {**json.loads(_visit(_resident(demo_db))), **change}
+    done = run("settle", "--db", str(demo_db), stdin=json.dumps(visit, ensure_ascii=False))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert json.loads(done.stderr)["field"] == field
+    with store.reading() as session:
+        after = (
+            session.scalar(select(func.count()).select_from(Settlement)),
+            session.scalar(select(func.sum(Accumulator.fund_paid_fen))),
+        )
+    store.dispose()
+    assert after == before
