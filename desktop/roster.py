@@ -40,13 +40,15 @@ def chronic_diseases_on(connection: Connection, person_id: int, day: dt.date) ->
     return tuple(dict.fromkeys(rows))
 
 
-def patient_on(connection: Connection, person: Any, day: dt.date, *, with_diseases: bool = True) -> Patient:
+def patient_on(
+    connection: Connection, person: Any, day: dt.date, *, with_diseases: bool = True, with_signings: bool = True
+) -> Patient:
     """``person`` is a roster row (or ``Person``): the engine's view of them on ``day``.
 
-    Certified chronic diseases only change a quote whose visit treats one, so a caller
-    quoting a visit that names no disease may skip reading them.
+    Certified chronic diseases only change a quote whose visit treats one, and signing
+    only matters to resident schemes, so a settlement may skip reading either.
     """
-    signings = signings_on(connection, person.id, day)
+    signings = signings_on(connection, person.id, day) if with_signings else []
     return Patient(
         birth_date=person.birth_date,
         category=Category(person.category),

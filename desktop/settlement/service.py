@@ -104,7 +104,13 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     request = QuoteRequest(
         policy=person.policy,
         visit_date=draft.visit_date,
-        patient=patient_on(connection, person, draft.visit_date, with_diseases=draft.disease is not None),
+        patient=patient_on(
+            connection,
+            person,
+            draft.visit_date,
+            with_diseases=draft.disease is not None,
+            with_signings=version.scheme is Scheme.RESIDENT,
+        ),
         facility=facility_for_quote(facility, version.scheme is Scheme.EMPLOYEE, draft.visit_date),
         visit=QuoteVisit(
             items=tuple(Item(ItemKind(x.kind), ItemClass(x.item_class), x.amount, x.code, x.name) for x in lines),
