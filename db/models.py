@@ -96,6 +96,9 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     household_head: Mapped[str] = mapped_column(String(50), default="", comment="户主")
+    residence_facility_id: Mapped[str | None] = mapped_column(
+        ForeignKey("facility.id"), comment="facility of the registered residence (湖南 第六条 default signing)"
+    )
     policy: Mapped[str] = mapped_column(String(40), comment="policy id in resources/policies")
     insutype: Mapped[str] = mapped_column(String(6), comment="310 employees, 390 residents")
     insuplc_admdvs: Mapped[str] = mapped_column(String(6), comment="insurance division")

@@ -6,21 +6,33 @@ Core queries on a connection: these run inside every settlement.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, or_, select
 
-from db.models import ChronicCertificate, Person, Signing
+from db.models import ChronicCertificate, Facility, Person, Signing
 from desktop.money import from_fen
 from desktop.policy.types import Category, Employment, FacilityKind, Patient
 from desktop.policy.types import Facility as QuoteFacility
+from desktop.signing import Origin, ResidenceFacility, Role, Signed, SigningHistory, SigningRecord, signing_on
 
-_SIGNINGS = (
-    select(Signing.facility_id, Signing.family_doctor, Signing.role)
-    .where(Signing.person_id == bindparam("person"), Signing.effective_from <= bindparam("day"))
-    .where(or_(Signing.effective_until.is_(None), Signing.effective_until >= bindparam("day")))
+_HISTORY = (
+    select(
+        Signing.id,
+        Signing.facility_id,
+        Facility.kind,
+        Signing.role,
+        Signing.origin,
+        Signing.family_doctor,
+        Signing.effective_from,
+        Signing.effective_until,
+    )
+    .join(Facility, Facility.id == Signing.facility_id)
+    .where(Signing.person_id == bindparam("person"))
     .order_by(Signing.effective_from, Signing.id)
 )
+_RESIDENCE = select(Facility.id, Facility.kind).where(Facility.id == bindparam("id"))
+_STANDING = select(Person.policy, Person.residence_facility_id).where(Person.id == bindparam("id"))
 _DISEASES = (
     select(ChronicCertificate.disease)
     .where(ChronicCertificate.person_id == bindparam("person"), ChronicCertificate.valid_from <= bindparam("day"))
@@ -30,9 +42,47 @@ _DISEASES = (
 PERSON = select(Person.__table__).where(Person.id == bindparam("id"))
 
 
-def signings_on(connection: Connection, person_id: int, day: dt.date) -> list[Any]:
-    """The signing records in force on ``day`` (facility_id, family_doctor, role)."""
-    return list(connection.execute(_SIGNINGS, {"person": person_id, "day": day}))
+def signing_history(connection: Connection, person_id: int, residence_facility_id: str | None) -> SigningHistory:
+    """Every signing record of the person, never overwritten, as the signing rules read them."""
+    records = tuple(
+        SigningRecord(
+            person=person_id,
+            facility_id=row.facility_id,
+            facility_kind=FacilityKind(row.kind),
+            role=Role(row.role),
+            effective_from=row.effective_from,
+            effective_until=row.effective_until,
+            origin=Origin(row.origin),
+            family_doctor=row.family_doctor,
+            record_id=row.id,
+        )
+        for row in connection.execute(_HISTORY, {"person": person_id})
+    )
+    residence = None
+    if residence_facility_id is not None:
+        home = connection.execute(_RESIDENCE, {"id": residence_facility_id}).one()
+        residence = ResidenceFacility(home.id, FacilityKind(home.kind))
+    return SigningHistory(person_id, records, residence)
+
+
+def signed_on(connection: Connection, person: Any, day: dt.date) -> list[Signed]:
+    """The facilities ``person`` (a roster row) is signed with on ``day``: stored signings,
+    carried over from year to year, or the residence's default (南昌 第九条, 湖南 第六条)."""
+    history = signing_history(connection, person.id, person.residence_facility_id)
+    return list(signing_on(person.policy, history, day).values())
+
+
+def signings_on(connection: Connection, person_id: int, day: dt.date) -> list[Signed]:
+    """As ``signed_on``, for a caller holding only the person's id."""
+    standing = connection.execute(_STANDING, {"id": person_id}).one()
+    person = _PersonStanding(person_id, standing.policy, standing.residence_facility_id)
+    return signed_on(connection, person, day)
+
+
+class _PersonStanding(NamedTuple):
+    id: int
+    policy: str
+    residence_facility_id: str | None
 
 
 def chronic_diseases_on(connection: Connection, person_id: int, day: dt.date) -> tuple[str, ...]:
@@ -48,7 +98,7 @@ def patient_on(
     Certified chronic diseases only change a quote whose visit treats one, and signing
     only matters to resident schemes, so a settlement may skip reading either.
     """
-    signings = signings_on(connection, person.id, day) if with_signings else []
+    signings = signed_on(connection, person, day) if with_signings else []
     return Patient(
         birth_date=person.birth_date,
         category=Category(person.category),

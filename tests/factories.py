@@ -94,5 +94,9 @@ def add_person(
         )
         if signed_at is not None and not employee:
             session.flush()
-            session.add(Signing(person_id=person_id, facility_id=signed_at, effective_from=dt.date(2024, 1, 1)))
+            # Shaoguan signs a basic facility and a village station (第六条); the others, one facility.
+            role = "basic" if policy.startswith("shaoguan") else "single"
+            session.add(
+                Signing(person_id=person_id, facility_id=signed_at, role=role, effective_from=dt.date(2024, 1, 1))
+            )
     return person_id

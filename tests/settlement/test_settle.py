@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reversal, Settlement, Visit, VisitItem
+from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reversal, Settlement, Signing, Visit, VisitItem
 from db.session import Store
 from desktop.settlement import DraftItem, SettlementError, VisitDraft, reverse, settle
 from tests.factories import NOW, TODAY, add_person, make_store
@@ -179,3 +179,34 @@ def test_bad_input_names_the_field_and_writes_nothing(store: Store, change: dict
         accumulator = session.get(Accumulator, (1, 2024))
         assert accumulator is not None
         assert accumulator.fund_paid_fen == 750
+
+
+def test_a_signing_that_ended_with_last_year_carries_over(store: Store) -> None:
+    # 洪府厅发〔2019〕102号 第九条: no action means the signing carries over into the new year.
+    add_person(store, person_id=1, signed_at=None)
+    with store.writing() as session:
+        session.add(
+            Signing(
+                person_id=1,
+                facility_id="T01",
+                effective_from=dt.date(2023, 1, 1),
+                effective_until=dt.date(2023, 12, 31),
+            )
+        )
+    done = settle(store, draft(1, ("X01", "4")), NOW)
+    assert done.quote.covered
+    assert done.quote.fund == Decimal("30.00")
+
+
+def test_an_unsigned_hunan_resident_defaults_to_the_residence_facility(store: Store) -> None:
+    # 湘人社发〔2017〕94号 第六条: unsigned residents default to their registered residence's facility.
+    add_person(store, person_id=1, policy="hunan-resident", signed_at=None)
+    with store.writing() as session:
+        person = session.get(Person, 1)
+        assert person is not None
+        person.residence_facility_id = "V01"
+    at_home = settle(store, draft(1, ("X01", "4"), facility="V01", staff=2), NOW)
+    elsewhere = settle(store, draft(1, ("X01", "4"), facility="T01"), NOW)
+    assert (at_home.quote.rate, at_home.quote.fund) == (Decimal("0.70"), Decimal("35.00"))  # 第五条: village ≥ 70%
+    assert elsewhere.quote.reason is not None
+    assert elsewhere.quote.reason.value == "not_contracted_facility"
