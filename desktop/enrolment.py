@@ -1,0 +1,73 @@
+"""Recording a signing (签约) change at the counter: decide by the rules, then store it.
+
+The decision and its writes happen in one transaction: closed records get their end
+date, the new record is added, and the audit log says who did it. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import insert, select, update
+
+from db.models import AuditEntry, Person, Signing
+from db.session import Store
+from desktop.roster import signing_history
+from desktop.signing import ChangeRequest, Decision, decide
+
+
+class UnknownPersonError(LookupError):
+    pass
+
+
+def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_id: int, now: dt.datetime) -> Decision:
+    """Decide ``request`` for the person; when accepted, store it. A refusal writes nothing."""
+    with store.writing() as session:
+        connection = session.connection()
+        person = connection.execute(
+            select(Person.id, Person.policy, Person.residence_facility_id).where(Person.id == person_id)
+        ).one_or_none()
+        if person is None:
+            raise UnknownPersonError(f"no person {person_id} on the roster")
+        history = signing_history(connection, person.id, person.residence_facility_id)
+        decision = decide(person.policy, history, request)
+        if not decision.accepted or decision.record is None:
+            return decision
+        for closed in decision.closes:
+            if closed.record_id is not None:
+                connection.execute(
+                    update(Signing).where(Signing.id == closed.record_id).values(effective_until=closed.effective_until)
+                )
+        record = decision.record
+        signing_id = connection.execute(
+            insert(Signing)
+            .returning(Signing.id)
+            .values(
+                person_id=person.id,
+                facility_id=record.facility_id,
+                role=record.role.value,
+                origin=record.origin.value,
+                family_doctor=record.family_doctor,
+                effective_from=record.effective_from,
+                effective_until=record.effective_until,
+                recorded_at=now,
+                recorded_by=staff_id,
+            )
+        ).scalar_one()
+        detail = {
+            "facility": record.facility_id,
+            "from": record.effective_from.isoformat(),
+            "article": decision.article,
+        }
+        connection.execute(
+            insert(AuditEntry).values(
+                at=now,
+                staff_id=staff_id,
+                action="sign",
+                entity="signing",
+                entity_id=str(signing_id),
+                detail=json.dumps(detail, ensure_ascii=False),
+            )
+        )
+        return decision
