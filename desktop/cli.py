@@ -25,6 +25,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra directory of policy files (a county's own); may be repeated",
     )
+    c = sub.add_parser("check", help="identity check from the local roster (JSON out)")
+    c.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    who = c.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id-number", help="resident ID number (18 characters)")
+    who.add_argument("--card", help="social security card number")
+    who.add_argument("--qr", help="e-voucher QR code text as the scanner typed it")
+    c.add_argument("--facility", help="facility id (default: this installation's)")
+    c.add_argument("--date", help="day of the visit, YYYY-MM-DD (default: today in China)")
+    c.add_argument("--stale-days", help="days after which the roster counts as stale (default 7)")
     d = sub.add_parser("demo", help="create a demo database: a township centre, villages, roster, a year of visits")
     d.add_argument("--db", required=True, help="SQLite file to create (must not exist yet)")
     d.add_argument("--people", type=int, default=300, help="roster size (default 300)")
@@ -46,6 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop import quote_cli
 
         return quote_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "check":
+        from desktop.identity.cli import check_main
+
+        return check_main(
+            args.db,
+            id_number=args.id_number,
+            card=args.card,
+            qr=args.qr,
+            facility=args.facility,
+            date=args.date,
+            stale_days=args.stale_days,
+        )
     if args.command == "demo":
         from desktop.demo import demo_main
 

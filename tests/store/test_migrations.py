@@ -59,3 +59,37 @@ def test_constraint_names_follow_the_convention(tmp_path: Path) -> None:
     foreign = {f["name"] for f in inspector.get_foreign_keys("visit")}
     assert "fk_visit_person_id_person" in foreign
     store.dispose()
+
+
+def test_a_populated_older_database_upgrades_with_its_records_intact(tmp_path: Path) -> None:
+    # Batch mode copies tables: a table other rows point at must survive the copy.
+    from db.migrate import upgrade
+    from db.session import Store
+
+    path = tmp_path / "old.sqlite3"
+    old = Store(path)
+    upgrade(old.engine, "0001")
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO facility (id, code, name, kind, level, admdvs, in_city, designated_resident,"
+            " designated_employee) VALUES ('T01', 'H36012100101', '卫生院', 'township_health_center', 1, '360121',"
+            " 1, 1, 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO person (id, psn_no, id_number, name, gender, birth_date, phone, address, household_head,"
+            " policy, insutype, insuplc_admdvs, category, employment, poverty_registered, benefit_suspended, insured,"
+            " account_balance_fen, roster_updated_at) VALUES (1, 'P1', '360121196006150013', '张三', '1',"
+            " '1960-06-15', '', '', '', 'nanchang-resident', '390', '360121', 'general', 'active', 0, 0, 1, 0,"
+            " '2026-11-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO card (person_id, kind, number, card_sn, valid) VALUES (1, 'ssc', 'A1', '', 1)"
+        )
+    old.dispose()
+    store = open_store(path)
+    with store.reading() as session:
+        connection = session.connection()
+        assert connection.exec_driver_sql("SELECT name, residence_facility_id FROM person").one() == ("张三", None)
+        assert connection.exec_driver_sql("SELECT person_id FROM card").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.dispose()

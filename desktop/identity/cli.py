@@ -1,0 +1,143 @@
+"""``clinic-pos check``: the identity check from the local roster, as JSON.
+
+    clinic-pos check --db PATH (--id-number N | --card N | --qr TEXT) [--facility ID] [--date YYYY-MM-DD]
+
+Bad input exits 2 with one ``{"error", "field"}`` object on standard error; the database
+is only read (opened without migrating, in a read transaction).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Setting
+from db.session import open_store
+from desktop.identity.check import UnknownFacilityError, check
+from desktop.identity.evoucher import parse_evoucher
+from desktop.identity.id_number import IdNumberError
+from desktop.identity.reads import CardKind, CardRead, ReaderError
+from desktop.identity.report import check_json
+from desktop.identity.typed import id_number_read
+from desktop.policy.codec import InputError
+
+EXIT_BAD_INPUT = 2
+THIS_FACILITY = "facility_id"  # the Setting naming this installation's facility (as for settle)
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--id-number", help="resident ID number (18 characters)")
+    what.add_argument("--card", help="social security card number")
+    what.add_argument("--qr", help="e-voucher QR code text as the scanner typed it")
+    parser.add_argument("--facility", help="facility id (default: this installation's)")
+    parser.add_argument("--date", help="day of the visit, YYYY-MM-DD (default: today in China)")
+    parser.add_argument("--stale-days", help="days after which the roster counts as stale (default 7)")
+
+
+def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="clinic-pos check", description="Identity check from the local roster.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return check_main(
+        args.db,
+        id_number=args.id_number,
+        card=args.card,
+        qr=args.qr,
+        facility=args.facility,
+        date=args.date,
+        stale_days=args.stale_days,
+        now=now,
+    )
+
+
+def check_main(
+    db: str,
+    *,
+    id_number: str | None = None,
+    card: str | None = None,
+    qr: str | None = None,
+    facility: str | None = None,
+    date: str | None = None,
+    stale_days: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    moment = now or dt.datetime.now(dt.UTC)
+    try:
+        day = _day(date, moment)
+        stale = _stale_days(stale_days)
+        read = _read(id_number, card, qr, day)
+        if "://" not in db and not Path(db).is_file():
+            raise InputError("db", f"no database file at {db}")
+        output = _run(db, read, facility, day, moment, stale)
+    except InputError as exc:
+        sys.stderr.write(json.dumps(exc.as_json(), ensure_ascii=False) + "\n")
+        return EXIT_BAD_INPUT
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # a TextIOWrapper when run
+    sys.stdout.write(json.dumps(output, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _run(
+    db: str, read: CardRead, facility: str | None, day: dt.date, now: dt.datetime, stale: int | None
+) -> dict[str, Any]:
+    # Bring an older file's schema up to date, as every command does; no records change.
+    store = open_store(db)
+    try:
+        with store.reading() as session:
+            facility_id = facility or session.scalar(select(Setting.value).where(Setting.key == THIS_FACILITY))
+            if not facility_id:
+                raise InputError("facility", "is required: this installation has no facility set")
+            try:
+                return check_json(check(session, read, facility_id, day, now, stale_after_days=stale))
+            except UnknownFacilityError:
+                raise InputError("facility", f"{facility_id!r} is not a facility in this database") from None
+    finally:
+        store.dispose()
+
+
+def _day(text: str | None, now: dt.datetime) -> dt.date:
+    if text is None:
+        return now.astimezone(CHINA).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("date", f"{text!r} is not a date like 2024-05-10") from None
+
+
+def _stale_days(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) == 0:
+        raise InputError("stale_days", f"{text!r} is not a whole number of days from 1 up")
+    return int(text)
+
+
+def _read(id_number: str | None, card: str | None, qr: str | None, day: dt.date) -> CardRead:
+    if id_number is not None:
+        try:
+            return id_number_read(id_number, day)
+        except IdNumberError as exc:
+            raise InputError("id_number", str(exc)) from None
+    if qr is not None:
+        try:
+            return CardRead(CardKind.EVOUCHER, parse_evoucher(qr))
+        except ReaderError as exc:
+            raise InputError("qr", str(exc)) from None
+    number = (card or "").strip()
+    if not number:
+        raise InputError("card", "is empty: give the card number printed on the social security card")
+    return CardRead(CardKind.SOCIAL_SECURITY_CARD, number)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
