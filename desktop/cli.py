@@ -14,6 +14,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinic-pos", description="Outpatient counter for township and village clinics."
     )
+    parser.add_argument("--db", help="database file or SQLAlchemy URL for the counter window (default: the demo)")
     sub = parser.add_subparsers(dest="command")
     q = sub.add_parser("quote", help="copay quote for one visit (JSON in, JSON out)")
     q.add_argument("file", nargs="?", help="JSON file; standard input when left out")
@@ -79,8 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.settlement.cli import reverse_main
 
         return reverse_main(args.db, args.settlement, args.reason, args.staff)
-    _parser().print_help()
-    return 0
+    from desktop.ui.app import main as counter
+
+    return counter(args.db)
 
 
 if __name__ == "__main__":

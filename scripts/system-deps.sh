@@ -5,7 +5,8 @@
 # Installs only what is missing, and only when it can (root with apt-get).
 set -euo pipefail
 packages=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0
-          libdbus-1-3 libxcb-cursor0 fonts-wqy-microhei xvfb)
+          libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+          libxcb-xkb1 fonts-wqy-microhei xvfb poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

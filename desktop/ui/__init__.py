@@ -1,0 +1,1 @@
+"""The counter window (PySide6). Only this package imports Qt."""

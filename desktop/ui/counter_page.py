@@ -1,0 +1,158 @@
+"""The counter: card box on top, patient on the left, visit in the middle, quote on the right.
+
+Card, Enter; items, Enter each; F12 (or Ctrl+Enter) settles. After settling the page
+clears for the next patient and the last settlement waits above, ready to print (Ctrl+P).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from db.session import Store
+from desktop.auth import SignedIn
+from desktop.money import format_amount
+from desktop.settlement import SettledVisit, SettlementError, settle
+from desktop.settlement.service import CHINA
+from desktop.staff import Permission, may
+from desktop.ui.patient_panel import PatientPanel
+from desktop.ui.quote_panel import QuotePanel
+from desktop.ui.standing import CardNotFoundError, Standing, check_card
+from desktop.ui.visit import VisitInProgress
+from desktop.ui.visit_entry import VisitEntry
+from desktop.ui.widgets import label, named
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class CounterPage(QWidget):
+    settled = Signal(int)
+
+    def __init__(self, store: Store, staff: SignedIn, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.staff = staff
+        self.clock = clock
+        self.visit: VisitInProgress | None = None
+        self.last: SettledVisit | None = None
+
+        self.card = named(QLineEdit(), "card")
+        self.card.setPlaceholderText(self.tr("Swipe or scan the card, or type the ID number, then Enter"))
+        self.card.returnPressed.connect(self.check_card)
+        self.banner = label("settledBanner", wrap=True)
+        self.banner.hide()
+        self.patient = PatientPanel(full_id=may(staff.role, Permission.SEE_FULL_ID))
+        self.entry = VisitEntry()
+        self.entry.changed.connect(self.requote)
+        self.quote = QuotePanel()
+        self.settle_button = named(QPushButton(self.tr("Settle (F12)")), "settleButton")
+        self.settle_button.setEnabled(False)
+        self.settle_button.clicked.connect(self.settle_visit)
+        self.settle_message = label("settleMessage", wrap=True)
+        self.settle_message.hide()
+
+        card_title = label("cardTitle", self.tr("&Card"))
+        card_title.setBuddy(self.card)
+        top = QHBoxLayout()
+        top.addWidget(card_title, 0)
+        top.addWidget(self.card, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.quote, 1)
+        right.addWidget(self.settle_message)
+        right.addWidget(self.settle_button)
+        body = QHBoxLayout()
+        body.addWidget(self.patient, 3)
+        body.addWidget(self.entry, 5)
+        body.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+        self.setTabOrder(self.card, self.entry.diagnosis)
+        self.setTabOrder(self.entry.diagnosis, self.entry.item)
+        self.setTabOrder(self.entry.item, self.entry.lines)
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(CHINA).date()
+
+    # --- card ---------------------------------------------------------------------
+
+    def check_card(self) -> None:
+        typed = self.card.text().strip()
+        if not typed:
+            return
+        try:
+            standing = check_card(self.store, typed, self.staff.facility_id, self.today())
+        except CardNotFoundError:
+            self._no_patient()
+            self.patient.show_not_found(typed)
+            self.card.selectAll()
+            return
+        self.show_patient(standing)
+
+    def show_patient(self, standing: Standing) -> None:
+        self.patient.show_standing(standing, self.clock())
+        self.visit = VisitInProgress(standing, self.today())
+        self.entry.start(self.visit)
+        self.settle_message.hide()
+        self.card.clear()
+        self.entry.item.setFocus()
+        self.requote()
+
+    def _no_patient(self) -> None:
+        self.visit = None
+        self.entry.stop()
+        self.quote.clear()
+        self.settle_button.setEnabled(False)
+
+    # --- quote and settle ---------------------------------------------------------
+
+    def requote(self) -> None:
+        result = None if self.visit is None else self.visit.quote()
+        self.quote.show_quote(result)
+        self.settle_button.setEnabled(result is not None and self.visit is not None and self.visit.standing.insured)
+
+    def settle_visit(self) -> None:
+        if self.visit is None or not self.visit.lines:
+            return
+        self.entry.take_diagnosis()  # the diagnosis box may still have focus
+        draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
+        try:
+            done = settle(self.store, draft, self.clock())
+        except SettlementError as exc:
+            self.settle_message.setText(self.tr("Not settled: {0}").format(exc.message))
+            self.settle_message.show()
+            return
+        self.last = done
+        self._show_settled(done)
+        self._no_patient()
+        self.patient.clear()
+        self.card.setFocus()
+        self.settled.emit(done.settlement_id)
+
+    def _show_settled(self, done: SettledVisit) -> None:
+        q = done.quote
+        assert self.visit is not None
+        self.banner.setText(
+            self.tr(
+                "No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it."
+            ).format(
+                done.settlement_id,
+                self.visit.standing.name,
+                format_amount(q.total),
+                format_amount(q.fund),
+                format_amount(q.account),
+                format_amount(q.cash),
+            )
+        )
+        self.banner.show()
+
+    def focus_card(self) -> None:
+        self.card.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,215 @@
+"""Thin Qt models: each adapts a list of core objects for a view and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from typing_extensions import override
+
+from desktop.money import format_amount
+from desktop.privacy import mask_id_number
+from desktop.settlement.service import CHINA
+from desktop.ui.settlements import SettlementRow
+from desktop.ui.visit import CatalogueEntry, EntryError, Line, parse_price, parse_quantity
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _quantity_text(quantity: Decimal) -> str:
+    return f"{quantity.normalize():f}"
+
+
+class MatchesModel(QAbstractListModel):
+    """Catalogue entries matching what the clerk typed, best first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries: list[CatalogueEntry] = []
+
+    def set_entries(self, entries: Sequence[CatalogueEntry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def entry(self, row: int) -> CatalogueEntry:
+        return self._entries[row]
+
+    @override
+    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    @override
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{entry.code}  {entry.name}  {format_amount(entry.price)}/{entry.unit}  [{entry.pinyin}]"
+        if role == Qt.ItemDataRole.EditRole:
+            return entry.code
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Class {0} · {1}").format(entry.item_class, entry.kind)
+        return None
+
+
+class VisitLinesModel(QAbstractTableModel):
+    """The lines of the visit being entered; quantity and price are edited in place."""
+
+    CODE, NAME, QUANTITY, PRICE, AMOUNT, CLASS = range(6)
+    EDITABLE = (QUANTITY, PRICE)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._lines: list[Line] = []
+        self._edit: Callable[[int, int, str], None] | None = None
+        self.last_error: EntryError | None = None
+
+    def set_lines(self, lines: Sequence[Line]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.endResetModel()
+
+    def on_edit(self, edit: Callable[[int, int, str], None]) -> None:
+        """Who applies an edit (row, column, text) to the visit; the model only passes it on."""
+        self._edit = edit
+
+    @override
+    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._lines)
+
+    @override
+    def columnCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else 6
+
+    @override
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        titles = [self.tr("Code"), self.tr("Item"), self.tr("Qty"), self.tr("Price"), self.tr("Amount"),
+                  self.tr("Class")]  # fmt: skip
+        return titles[section] if 0 <= section < len(titles) else None
+
+    @override
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() in self.EDITABLE else base
+
+    @override
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(line, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.QUANTITY, self.PRICE, self.AMOUNT):
+            return int(_RIGHT.value)
+        if role == Qt.ItemDataRole.ForegroundRole and line.entry.item_class == "C":
+            return QColor("#b45309")
+        return None
+
+    def _text(self, line: Line, column: int) -> str:
+        texts = {
+            self.CODE: line.entry.code,
+            self.NAME: line.entry.name,
+            self.QUANTITY: _quantity_text(line.quantity),
+            self.PRICE: format_amount(line.price),
+            self.AMOUNT: format_amount(line.amount),
+            self.CLASS: {"A": self.tr("A"), "B": self.tr("B"), "C": self.tr("C (self-pay)")}[line.entry.item_class],
+        }
+        return texts.get(column, "")
+
+    @override
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() not in self.EDITABLE:
+            return False
+        if self._edit is None:
+            return False
+        try:
+            # Checked here so a bad cell is refused before the visit changes.
+            (parse_quantity if index.column() == self.QUANTITY else parse_price)(str(value))
+            self._edit(index.row(), index.column(), str(value))
+        except EntryError as exc:
+            self.last_error = exc
+            return False
+        self.last_error = None
+        return True
+
+
+class SettlementsModel(QAbstractTableModel):
+    """The day's settlements; reversed ones stay in the list, struck through and marked."""
+
+    TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, STATE = range(8)
+
+    def __init__(self, parent: Any = None, *, full_id: bool = False) -> None:
+        super().__init__(parent)
+        self._rows: list[SettlementRow] = []
+        self.full_id = full_id
+
+    def set_rows(self, rows: Sequence[SettlementRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> SettlementRow:
+        return self._rows[row]
+
+    @override
+    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    @override
+    def columnCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else 8
+
+    @override
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = [self.tr("Time"), self.tr("Patient"), self.tr("ID number"), self.tr("Total"), self.tr("Fund"),
+                  self.tr("Account"), self.tr("Cash"), self.tr("State")]  # fmt: skip
+        return titles[section] if 0 <= section < len(titles) else None
+
+    @override
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.TOTAL <= column <= self.CASH:
+            return int(_RIGHT.value)
+        if role == Qt.ItemDataRole.ForegroundRole and row.reversed:
+            return QColor("#b91c1c")
+        if role == Qt.ItemDataRole.FontRole and row.reversed and column != self.STATE:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and row.reversed:
+            return self.tr("Reversed: {0}").format(row.reversal_reason)
+        return None
+
+    def _text(self, row: SettlementRow, column: int) -> str:
+        if column == self.TIME:
+            return row.settled_at.astimezone(CHINA).strftime("%H:%M")
+        if column == self.PATIENT:
+            return row.patient_name
+        if column == self.ID_NUMBER:
+            return row.id_number if self.full_id else mask_id_number(row.id_number)
+        amounts = {self.TOTAL: row.total, self.FUND: row.fund, self.ACCOUNT: row.account, self.CASH: row.cash}
+        if column in amounts:
+            return format_amount(amounts[column])
+        if column == self.STATE:
+            return self.tr("Reversed") if row.reversed else self.tr("Settled")
+        return ""

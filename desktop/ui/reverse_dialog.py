@@ -1,0 +1,47 @@
+"""Asking for the reason of a reversal (冲正); the reason goes to the agency and the audit log."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.money import format_amount
+from desktop.ui.settlements import SettlementRow
+from desktop.ui.widgets import label, named
+
+
+class ReverseDialog(QDialog):
+    def __init__(self, row: SettlementRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reverseDialog")
+        self.setWindowTitle(self.tr("Reverse settlement"))
+        what = label("reverseWhat", wrap=True)
+        what.setText(
+            self.tr("Reverse settlement {0} of {1}, total {2}? The original stays on record, marked reversed.").format(
+                row.settlement_id, row.patient_name, format_amount(row.total)
+            )
+        )
+        self.reason = named(QLineEdit(), "reverseReason")
+        self.reason.setPlaceholderText(self.tr("e.g. wrong item entered"))
+        self.error = label("reverseError")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Reverse"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("&Reason"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self.reason.setFocus()
+
+    def _check(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText(self.tr("Give a reason for the reversal."))
+            self.error.show()
+            return
+        self.accept()

@@ -1,0 +1,203 @@
+"""The visit being entered at the counter: catalogue search, the lines, the running quote.
+
+Qt-free, so the counter's arithmetic is tested without a window and the widgets stay thin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+
+from db.models import CatalogueItem, Diagnosis
+from db.session import Store
+from desktop.money import from_fen, round_fen
+from desktop.policy import PolicyBook, default_book, quote
+from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest
+from desktop.policy.types import Visit as QuoteVisit
+from desktop.settlement.draft import DiagnosisLine, DraftItem, VisitDraft
+from desktop.ui.standing import Standing
+
+MAX_MATCHES = 12
+MAX_QUANTITY = Decimal(999)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    code: str
+    name: str
+    pinyin: str
+    kind: str
+    item_class: str
+    unit: str
+    price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    entry: CatalogueEntry
+    quantity: Decimal
+    price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return round_fen(self.quantity * self.price)
+
+
+class EntryError(ValueError):
+    """Something typed at the counter that cannot be used; ``field`` names the box."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def load_catalogue(store: Store) -> list[CatalogueEntry]:
+    with store.reading() as session:
+        rows = session.scalars(select(CatalogueItem).where(CatalogueItem.active.is_(True)).order_by(CatalogueItem.code))
+        return [
+            CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen)) for r in rows
+        ]
+
+
+def load_diagnoses(store: Store, limit: int = 500) -> list[DiagnosisLine]:
+    """The diagnoses this clinic has written before, the most frequent first."""
+    with store.reading() as session:
+        rows = session.execute(
+            select(Diagnosis.code, Diagnosis.name)
+            .group_by(Diagnosis.code, Diagnosis.name)
+            .order_by(func.count().desc(), Diagnosis.code)
+            .limit(limit)
+        )
+        return [DiagnosisLine(code, name) for code, name in rows]
+
+
+def search(catalogue: Sequence[CatalogueEntry], typed: str, limit: int = MAX_MATCHES) -> list[CatalogueEntry]:
+    """Matches by code, pinyin initials or name: exact code first, then prefixes, then the rest."""
+    text = typed.strip().lower()
+    if not text:
+        return []
+    ranked: list[tuple[int, str, CatalogueEntry]] = []
+    for entry in catalogue:
+        rank = _rank(entry, text)
+        if rank is not None:
+            ranked.append((rank, entry.code, entry))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [entry for _, _, entry in ranked[:limit]]
+
+
+def _rank(entry: CatalogueEntry, text: str) -> int | None:
+    code = entry.code.lower()
+    if code == text:
+        return 0
+    if entry.pinyin == text:
+        return 1
+    if code.startswith(text):
+        return 2
+    if entry.pinyin.startswith(text):
+        return 3
+    if text in entry.name:
+        return 4
+    if text in entry.pinyin:
+        return 5
+    return None
+
+
+def split_quantity(typed: str) -> tuple[str, Decimal]:
+    """``amx*2`` → (``amx``, 2): the quantity typed after a star, 1 when there is none."""
+    search_text, star, quantity_text = typed.partition("*")
+    if not star:
+        return typed.strip(), Decimal(1)
+    return search_text.strip(), parse_quantity(quantity_text)
+
+
+def parse_quantity(text: str) -> Decimal:
+    try:
+        quantity = Decimal(text.strip())
+    except InvalidOperation:
+        raise EntryError("quantity", f"{text.strip()!r} is not a quantity") from None
+    if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
+        raise EntryError("quantity", f"quantity {text.strip()} must be more than 0 and at most {MAX_QUANTITY}")
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise EntryError("quantity", f"quantity {text.strip()} has more than 3 decimals")
+    return quantity
+
+
+def parse_price(text: str) -> Decimal:
+    try:
+        price = Decimal(text.strip())
+    except InvalidOperation:
+        raise EntryError("price", f"{text.strip()!r} is not a price") from None
+    if not price.is_finite() or price < 0 or price != price.quantize(Decimal("0.01")):
+        raise EntryError("price", f"price {text.strip()} must be zero or more, in whole fen")
+    return price
+
+
+def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine | None:
+    """A known code (or a unique code prefix), ``CODE name`` from the list, or free text."""
+    text = typed.strip()
+    if not text:
+        return None
+    lowered = text.lower()
+    for line in known:
+        if lowered in {line.code.lower(), f"{line.code} {line.name}".lower(), line.name.lower()}:
+            return line
+    by_prefix = [line for line in known if line.code.lower().startswith(lowered)]
+    if len({line.code for line in by_prefix}) == 1:
+        return by_prefix[0]
+    return DiagnosisLine(code="", name=text)
+
+
+@dataclass
+class VisitInProgress:
+    """One patient's visit from the card check until it is settled."""
+
+    standing: Standing
+    day: dt.date
+    lines: list[Line] = field(default_factory=list)
+    diagnosis: DiagnosisLine | None = None
+
+    def add(self, entry: CatalogueEntry, quantity: Decimal = Decimal(1)) -> int:
+        self.lines.append(Line(entry, quantity, entry.price))
+        return len(self.lines) - 1
+
+    def set_quantity(self, row: int, quantity: Decimal) -> None:
+        self.lines[row] = replace(self.lines[row], quantity=quantity)
+
+    def set_price(self, row: int, price: Decimal) -> None:
+        self.lines[row] = replace(self.lines[row], price=price)
+
+    def remove(self, row: int) -> None:
+        del self.lines[row]
+
+    def quote(self, book: PolicyBook | None = None) -> Quote | None:
+        if not self.lines:
+            return None
+        items = tuple(
+            Item(ItemKind(x.entry.kind), ItemClass(x.entry.item_class), x.amount, x.entry.code, x.entry.name)
+            for x in self.lines
+        )
+        s = self.standing
+        request = QuoteRequest(
+            policy=s.policy,
+            visit_date=self.day,
+            patient=s.patient,
+            facility=s.facility,
+            visit=QuoteVisit(items=items),
+            year_to_date=s.year_to_date,
+        )
+        return quote(request, book or default_book())
+
+    def draft(self, facility_id: str, staff_id: int) -> VisitDraft:
+        return VisitDraft(
+            facility_id=facility_id,
+            person_id=self.standing.person_id,
+            staff_id=staff_id,
+            visit_date=self.day,
+            items=tuple(DraftItem(x.entry.code, x.quantity, x.price) for x in self.lines),
+            diagnoses=() if self.diagnosis is None else (self.diagnosis,),
+        )

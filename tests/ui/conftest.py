@@ -1,0 +1,104 @@
+"""The counter under pytest-qt: a small demo clinic per test, and Qt warnings fail the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from db.models import Person, Signing
+from db.session import Store, open_store
+from desktop.auth import SignedIn, staff_by_username
+from desktop.demo import build_demo
+from desktop.ui.main_window import CounterWindow
+from desktop.ui.workers import busy
+
+NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
+TODAY = dt.date(2026, 11, 23)
+# The offscreen platform's own limits (size hints, raising windows, keyboard grabs for
+# popups): said of every window under test, no fault of the counter's.
+HARMLESS = ("This plugin does not support",)
+
+
+@pytest.fixture(autouse=True)
+def qt_warnings_fail() -> Iterator[None]:
+    caught: list[str] = []
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) and not message.startswith(
+            HARMLESS
+        ):
+            caught.append(f"{kind.name}: {message}")
+        if previous is not None:
+            previous(kind, context, message)
+
+    previous = qInstallMessageHandler(handler)
+    yield
+    qInstallMessageHandler(previous)
+    assert not caught, "Qt warned:\n" + "\n".join(caught)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    store = open_store(path)
+    build_demo(store, today=TODAY, people=40, days=5)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def store(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "clinic.sqlite3"
+    shutil.copy(demo_file, path)
+    opened = open_store(path)
+    yield opened
+    opened.dispose()
+
+
+def signed_in(store: Store, username: str) -> SignedIn:
+    staff = staff_by_username(store, username)
+    assert staff is not None
+    return staff
+
+
+def covered_resident(store: Store) -> Person:
+    """Someone the township centre's pool pays for: a Nanchang resident signed there."""
+    with store.reading() as session:
+        person = session.scalars(
+            select(Person)
+            .join(Signing, Signing.person_id == Person.id)
+            .where(
+                Person.policy == "nanchang-resident",
+                Person.insured.is_(True),
+                Person.benefit_suspended.is_(False),
+                Signing.facility_id == "T01",
+            )
+            .order_by(Person.id)
+        ).first()
+        assert person is not None
+        return person
+
+
+def wait_for_workers(qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: not busy(), timeout=5000)
+
+
+def open_window(qtbot: Any, store: Store, username: str = "clerk", tmp_path: Path | None = None) -> CounterWindow:
+    window = CounterWindow(store, signed_in(store, username), clock=lambda: NOW, receipts=tmp_path, extra_pages=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.waitUntil(lambda: window.catalogue is not None, timeout=5000)
+    wait_for_workers(qtbot)
+    return window

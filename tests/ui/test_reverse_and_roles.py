@@ -1,0 +1,79 @@
+"""Reversing (冲正) from today's list: the original stays, marked; only allowed roles may."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from db.models import Reversal, Settlement
+from db.session import Store
+from desktop.ui.models import SettlementsModel
+from desktop.ui.reverse_dialog import ReverseDialog
+from tests.ui.conftest import covered_resident, open_window, wait_for_workers
+
+
+def settle_one(qtbot: Any, window: Any, store: Store) -> int:
+    qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
+    qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.entry.item, "fa01")
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
+    assert window.counter.last is not None
+    return int(window.counter.last.settlement_id)
+
+
+def test_clerk_reverses_with_a_reason_and_the_original_stays_marked(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store)
+    settlement_id = settle_one(qtbot, window, store)
+    qtbot.keyClick(window.counter.card, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.settlements
+    assert window.tabs.currentWidget() is page
+    wait_for_workers(qtbot)
+    page.table.setFocus()
+    assert page.selected() is not None
+    assert page.selected().settlement_id == settlement_id  # type: ignore[union-attr]  # newest first
+    qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = page.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.reason, "wrong item")  # QTest types Latin-1 only; an IME types Chinese
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    wait_for_workers(qtbot)
+
+    with store.reading() as session:
+        reversal = session.scalar(select(Reversal).where(Reversal.settlement_id == settlement_id))
+        assert reversal is not None
+        assert reversal.reason == "wrong item"
+        assert session.get(Settlement, settlement_id) is not None
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).settlement_id == settlement_id)
+    state = page.model.index(row, SettlementsModel.STATE)
+    assert state.data() == page.model.tr("Reversed")
+    assert page.model.index(row, SettlementsModel.TOTAL).data(Qt.ItemDataRole.FontRole).strikeOut()
+
+
+def test_an_empty_reason_is_refused_in_the_dialog(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store)
+    settle_one(qtbot, window, store)
+    window.tabs.setCurrentWidget(window.settlements)
+    wait_for_workers(qtbot)
+    row = window.settlements.selected()
+    assert row is not None
+    dialog = ReverseDialog(row, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.error.isVisible()
+    dialog.reject()
+
+
+def test_a_village_doctor_settles_but_may_not_reverse(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store, "doctor1")
+    window.tabs.setCurrentWidget(window.settlements)
+    wait_for_workers(qtbot)
+    assert not window.settlements.reverse_button.isEnabled()
+    assert window.settlements.reverse_button.toolTip()
+    # A village doctor sees full ID numbers (desktop.staff: SEE_FULL_ID).
+    assert window.counter.patient.full_id
