@@ -30,6 +30,8 @@ from db.models import (
     VisitItem,
 )
 from db.session import Store
+from desktop.agency.msgid import make_msgid
+from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, default_book, quote
 from desktop.policy.parameters import PolicyVersion, Scheme
@@ -125,7 +127,10 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     )
     result = quote(request, book)
     visit_id = _insert_visit(connection, draft, now, lines, result)
-    msgids = settlement_msgids(facility.code, now, visit_id)
+    try:
+        msgids = settlement_msgids(facility.code, now, visit_id)
+    except ProtocolError as exc:
+        raise SettlementError("facility", f"agency code {facility.code!r}: {exc}") from None
     moved = _Moved.between(before, result.year_to_date_after)
     settlement_id = _insert_settlement(connection, draft, person.id, visit_id, year, now, result, moved, msgids[-1])
     after = result.year_to_date_after
@@ -413,11 +418,6 @@ def _audit(
     )
 
 
-def _msgid(facility_code: str, now: dt.datetime, sequence: int) -> str:
-    """Facility code (12) + yyyyMMddHHmmss (14, Beijing time) + sequence (4): 30 characters."""
-    return f"{facility_code.ljust(12, '0')[:12]}{now.astimezone(CHINA):%Y%m%d%H%M%S}{sequence:04d}"
-
-
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
     """The four messages of one settlement, numbered from the visit's own id.
 
@@ -427,12 +427,12 @@ def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> li
     from row ids costs no query on the hot path.
     """
     first = (visit_id * len(SETTLEMENT_MESSAGES)) % 8000
-    return [_msgid(facility_code, now, first + offset) for offset in range(len(SETTLEMENT_MESSAGES))]
+    return [make_msgid(facility_code, now, first + offset) for offset in range(len(SETTLEMENT_MESSAGES))]
 
 
 def reversal_msgid(facility_code: str, now: dt.datetime, settlement_id: int) -> str:
     """A settlement is reversed at most once, so its id numbers the reversal's message."""
-    return _msgid(facility_code, now, 8000 + settlement_id % 2000)
+    return make_msgid(facility_code, now, 8000 + settlement_id % 2000)
 
 
 # --- reversal -------------------------------------------------------------------------
