@@ -29,6 +29,7 @@ from db.models import (
     Visit,
     VisitItem,
 )
+from db.prepared import Prepared
 from db.session import Store
 from desktop.agency.msgid import make_msgid
 from desktop.agency.wire import ProtocolError
@@ -134,8 +135,8 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     moved = _Moved.between(before, result.year_to_date_after)
     settlement_id = _insert_settlement(connection, draft, person.id, visit_id, year, now, result, moved, msgids[-1])
     after = result.year_to_date_after
-    connection.execute(
-        _STORE_ACCUMULATOR,
+    _STORE_ACCUMULATOR.run(
+        connection,
         {
             "b_person": person.id,
             "b_year": year,
@@ -145,12 +146,21 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
         },
     )
     if result.account:
-        connection.execute(_SPEND_ACCOUNT, {"b_person": person.id, "b_amount": to_fen(result.account)})
+        _SPEND_ACCOUNT.run(connection, {"b_person": person.id, "b_amount": to_fen(result.account)})
     payload = json.dumps({"settlement_id": settlement_id})
-    connection.execute(
-        _OUTBOX,
+    _OUTBOX.run_many(
+        connection,
         [
-            {"infno": infno, "msgid": msgid, "settlement_id": settlement_id, "payload": payload, "created_at": now}
+            {
+                "infno": infno,
+                "msgid": msgid,
+                "settlement_id": settlement_id,
+                "payload": payload,
+                "created_at": now,
+                "state": "pending",
+                "attempts": 0,
+                "last_error": "",
+            }
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
@@ -187,25 +197,49 @@ _PARTICIPANTS = (
     .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility"))
 )
 _CATALOGUE = select(CatalogueItem.__table__).where(CatalogueItem.code.in_(bindparam("codes", expanding=True)))
-_VISIT = insert(Visit)
-_ITEMS = insert(VisitItem)
-_DIAGNOSES = insert(Diagnosis)
-_SETTLEMENT = insert(Settlement)
-_OUTBOX = insert(OutboxEntry)
-_AUDIT = insert(AuditEntry)
-_STORE_ACCUMULATOR = (
+_VISIT = Prepared(
+    insert(Visit).returning(Visit.id),
+    (
+        "facility_id", "person_id", "staff_id", "visit_date", "created_at", "referral", "emergency", "inpatient",
+        "liability", "disease", "signature_png",
+    ),
+)  # fmt: skip
+_ITEMS = Prepared(
+    insert(VisitItem),
+    (
+        "visit_id", "line_no", "code", "name", "kind", "item_class", "quantity", "price_fen", "amount_fen",
+        "in_scope_fen",
+    ),
+)  # fmt: skip
+_DIAGNOSES = Prepared(insert(Diagnosis), ("visit_id", "line_no", "code", "name"))
+_SETTLEMENT = Prepared(
+    insert(Settlement).returning(Settlement.id),
+    (
+        "visit_id", "person_id", "staff_id", "settled_at", "year", "policy", "policy_version", "covered", "reason",
+        "rate", "total_fen", "in_scope_fen", "out_of_scope_fen", "deductible_fen", "fund_fen", "fund_toward_cap_fen",
+        "fund_out_of_city_fen", "account_fen", "cash_fen", "explanation", "status", "msgid",
+    ),
+)  # fmt: skip
+_OUTBOX = Prepared(
+    insert(OutboxEntry),
+    ("infno", "msgid", "settlement_id", "payload", "created_at", "state", "attempts", "last_error"),
+)
+_AUDIT = Prepared(insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail"))
+_STORE_ACCUMULATOR = Prepared(
     update(Accumulator)
     .where(Accumulator.person_id == bindparam("b_person"), Accumulator.year == bindparam("b_year"))
     .values(
         deductible_met_fen=bindparam("b_deductible"),
         fund_paid_fen=bindparam("b_fund"),
         fund_paid_out_of_city_fen=bindparam("b_out_of_city"),
-    )
+    ),
+    ("b_person", "b_year", "b_deductible", "b_fund", "b_out_of_city"),
 )
-_SPEND_ACCOUNT = (
+_SPEND_ACCOUNT = Prepared(
     update(Person)
     .where(Person.id == bindparam("b_person"))
-    .values(account_balance_fen=Person.account_balance_fen - bindparam("b_amount"))
+    .values(account_balance_fen=Person.account_balance_fen - bindparam("b_amount")),
+    ("b_person", "b_amount"),
 )
 
 
@@ -300,8 +334,8 @@ _UPSERTS: dict[str, Any] = {}
 def _insert_visit(
     connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
 ) -> int:
-    visit_id: int = connection.execute(
-        _VISIT,
+    visit_id: int = _VISIT.run(
+        connection,
         {
             "facility_id": draft.facility_id,
             "person_id": draft.person_id,
@@ -315,9 +349,9 @@ def _insert_visit(
             "disease": draft.disease,
             "signature_png": draft.signature_png,
         },
-    ).inserted_primary_key[0]  # type: ignore[index]  # one row in, one key out; cheaper than RETURNING
-    connection.execute(
-        _ITEMS,
+    ).scalar_one()
+    _ITEMS.run_many(
+        connection,
         [
             {
                 "visit_id": visit_id,
@@ -335,8 +369,8 @@ def _insert_visit(
         ],
     )
     if draft.diagnoses:
-        connection.execute(
-            _DIAGNOSES,
+        _DIAGNOSES.run_many(
+            connection,
             [
                 {"visit_id": visit_id, "line_no": number, "code": d.code, "name": d.name}
                 for number, d in enumerate(draft.diagnoses, start=1)
@@ -356,8 +390,8 @@ def _insert_settlement(
     moved: _Moved,
     msgid: str,
 ) -> int:
-    settlement_id: int = connection.execute(
-        _SETTLEMENT,
+    settlement_id: int = _SETTLEMENT.run(
+        connection,
         {
             "visit_id": visit_id,
             "person_id": person_id,
@@ -382,7 +416,7 @@ def _insert_settlement(
             "status": "pending",
             "msgid": msgid,
         },
-    ).inserted_primary_key[0]  # type: ignore[index]  # one row in, one key out
+    ).scalar_one()
     return settlement_id
 
 
@@ -405,8 +439,8 @@ def _audit(
     entity_id: int,
     detail: Any,
 ) -> None:
-    connection.execute(
-        _AUDIT,
+    _AUDIT.run(
+        connection,
         {
             "at": now,
             "staff_id": staff_id,
