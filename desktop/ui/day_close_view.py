@@ -1,0 +1,163 @@
+"""The day close (日结) on screen: pick a day, read the totals and the reversals, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import Staff
+from db.session import Store
+from desktop.day_close import DayClose, day_close
+from desktop.money import format_amount
+from desktop.policy import default_book
+from desktop.ui.ledger_models import RIGHT, PayerModel, ReversalModel, SchemeModel
+from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
+
+
+def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Table:
+    """What the screen's model shows, as a printed table with the same headers and alignment."""
+    count = model.columnCount()
+    columns = tuple(
+        Column(
+            str(model.headerData(column, Qt.Orientation.Horizontal)),
+            1.0,
+            numeric=model.data(model.index(0, column), Qt.ItemDataRole.TextAlignmentRole) == RIGHT,
+        )
+        for column in range(count)
+    )
+    rows: list[tuple[Cell, ...]] = [
+        tuple(str(model.data(model.index(row, column))) for column in range(count)) for row in range(model.rowCount())
+    ]
+    return Table(title, columns, rows)
+
+
+class DayCloseView(QWidget):
+    def __init__(self, store: Store, facility_id: str, staff: Staff, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._facility_id = facility_id
+        self._staff_name = staff.name
+        self.close_: DayClose | None = None
+        self._book = default_book()
+
+        self.day_edit = QDateEdit(QDate.currentDate(), self)
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.schemes = SchemeModel(self)
+        self.payers = PayerModel(self)
+        self.reversals = ReversalModel(self)
+        self.scheme_table = self._table(self.schemes)
+        self.payer_table = self._table(self.payers)
+        self.reversal_table = self._table(self.reversals)
+        self.export = ExportPanel(
+            self._prepare_report, self._suggest_name, self.tr("Export as PDF…"), self.tr("Print…"), self
+        )
+        self._lay_out()
+        self.day_edit.dateChanged.connect(self.reload)
+        self.reload()
+
+    def _table(self, model: SchemeModel | PayerModel | ReversalModel) -> QTableView:
+        table = QTableView(self)
+        table.setModel(model)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return table
+
+    def _fit_height(self, table: QTableView, rows: int) -> None:
+        """Small tables show every row without a scroll bar."""
+        shown = max(rows, 1)
+        height = table.horizontalHeader().height() + shown * table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(height + 2 * table.frameWidth() + 2)
+
+    def _lay_out(self) -> None:
+        pick = QHBoxLayout()
+        caption = QLabel(self.tr("Day"), self)
+        caption.setBuddy(self.day_edit)
+        pick.addWidget(caption)
+        pick.addWidget(self.day_edit)
+        pick.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        for title, table, stretch in (
+            (self.tr("By scheme"), self.scheme_table, 0),
+            (self.tr("By payer"), self.payer_table, 0),
+            (self.tr("Reversals (冲正) made this day"), self.reversal_table, 1),
+        ):
+            box = QGroupBox(title, self)
+            inner = QVBoxLayout(box)
+            inner.addWidget(table)
+            layout.addWidget(box, stretch)
+        layout.addWidget(self.export)
+
+    def day(self) -> dt.date:
+        picked = self.day_edit.date()
+        return dt.date(picked.year(), picked.month(), picked.day())
+
+    def reload(self) -> None:
+        close = day_close(self._store, self._facility_id, self.day(), self._book)
+        self.close_ = close
+        self.schemes.set_rows(close.schemes)
+        self.payers.show(close)
+        self.reversals.set_rows(close.reversals)
+        self.summary.setText(self._summary(close))
+        self._fit_height(self.scheme_table, len(close.schemes))
+        self._fit_height(self.payer_table, 4)
+
+    def _summary(self, close: DayClose) -> str:
+        return self.tr(
+            "{facility}, {day}: {settled} settled, {reversed} reversed · net {net} "
+            "(fund {fund}, personal account {account}, cash {cash})"
+        ).format(
+            facility=close.facility_name,
+            day=close.day.isoformat(),
+            settled=close.settled_count,
+            reversed=close.reversed_count,
+            net=format_amount(close.net.total),
+            fund=format_amount(close.net.fund),
+            account=format_amount(close.net.account),
+            cash=format_amount(close.net.cash),
+        )
+
+    # --- printing -----------------------------------------------------------------------
+
+    def _suggest_name(self) -> str:
+        return f"day-close-{self._facility_id}-{self.day():%Y-%m-%d}.pdf"
+
+    def _prepare_report(self) -> ReportSource:
+        """The close is small and already on screen: the report is made from the models now."""
+        if self.close_ is None:
+            self.reload()
+        assert self.close_ is not None
+        close = self.close_
+        report = Report(
+            heading=close.facility_name,
+            subheading=self.tr("Day close (日结), {day}").format(day=close.day.isoformat()),
+            tables=(
+                _table_of(self.schemes, self.tr("By scheme")),
+                _table_of(self.payers, self.tr("By payer")),
+                _table_of(self.reversals, self.tr("Reversals (冲正) made this day")),
+            ),
+            closing=(
+                self._summary(close),
+                self.tr("Closed by: {staff}    Checked by: ____________________").format(staff=self._staff_name),
+            ),
+            page_label=self.tr("Page {page} of {pages}"),
+            landscape=False,
+        )
+        return lambda: report

@@ -1,0 +1,383 @@
+"""The village clinic ledger (门诊台账) on screen: browse by day or month, filter, sign, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import Staff
+from db.session import Store
+from desktop.ledger import (
+    LedgerError,
+    LedgerQuery,
+    LedgerRow,
+    LedgerTotals,
+    Period,
+    clinic_names,
+    ledger_rows,
+    signatures,
+    store_signature,
+    totals,
+    viewer_sees_full_id,
+)
+from desktop.money import format_amount
+from desktop.settlement.service import CHINA
+from desktop.ui.ledger_models import LedgerTableModel
+from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
+from desktop.ui.signature_pad import SignatureDialog
+
+FILTER_DELAY_MS = 250
+PRINT_ROW_MM = 11.0  # room for a signature, by pen or from the screen
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPrintText:
+    """The printed register's words, translated on the GUI thread before the work leaves it."""
+
+    heading: str
+    subheading: str
+    page_label: str
+    columns: tuple[Column, ...]
+    reversed_note: str
+    closing: tuple[str, ...]
+
+
+class LedgerView(QWidget):
+    def __init__(self, store: Store, staff: Staff, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._staff_id = staff.id
+        self._facility_id = staff.facility_id
+        self._full_id = viewer_sees_full_id(staff.role)
+        self._names = clinic_names(store, staff.facility_id)
+        self._rows: list[LedgerRow] = []
+        self._signing: SignatureDialog | None = None
+        self._sized = False
+        today = QDate.currentDate()
+
+        self.mode = QComboBox(self)
+        self.mode.addItem(self.tr("By day"), "day")
+        self.mode.addItem(self.tr("By month"), "month")
+        self.day_edit = QDateEdit(today, self)
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.month_edit = QDateEdit(today, self)
+        self.month_edit.setDisplayFormat("yyyy-MM")
+        self.month_edit.setVisible(False)
+        self.villages = QCheckBox(self.tr("Include village clinics"), self)
+        self.villages.setVisible(len(self._names) > 1)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(self.tr("Filter: name, last digits of the ID number, or diagnosis"))
+        self.filter.setClearButtonEnabled(True)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+
+        self.model = LedgerTableModel(self._names, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(40)  # sizing reads this many rows, not the whole month
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setColumnHidden(1, not self.villages.isVisible())
+
+        self.totals_label = QLabel(self)
+        self.message = QLabel(self)
+        self.sign_button = QPushButton(self.tr("Take signature…"), self)
+        self.sign_button.setEnabled(False)
+        self.export = ExportPanel(
+            self._prepare_report,
+            self._suggest_name,
+            self.tr("Export month as PDF…"),
+            self.tr("Print month…"),
+            self,
+        )
+
+        self._lay_out()
+        self._connect()
+        self.reload()
+
+    def _lay_out(self) -> None:
+        picks = QHBoxLayout()
+        for label, widget in (
+            (self.tr("Show"), self.mode),
+            (self.tr("Day"), self.day_edit),
+            (self.tr("Month"), self.month_edit),
+        ):
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            picks.addWidget(caption)
+            picks.addWidget(widget)
+            if widget is self.month_edit:
+                self._month_caption = caption
+                caption.setVisible(False)
+            if widget is self.day_edit:
+                self._day_caption = caption
+        picks.addWidget(self.villages)
+        picks.addWidget(self.filter, 1)
+        under = QHBoxLayout()
+        under.addWidget(self.totals_label, 1)
+        under.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(picks)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(under)
+        layout.addWidget(self.message)
+        layout.addWidget(self.export)
+
+    def _connect(self) -> None:
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.day_edit.dateChanged.connect(self.reload)
+        self.month_edit.dateChanged.connect(self.reload)
+        self.villages.toggled.connect(self._villages_toggled)
+        self.filter.textChanged.connect(self._filter_timer.start)
+        self.filter.returnPressed.connect(self.reload)
+        self._filter_timer.timeout.connect(self.reload)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.sign_button.clicked.connect(self.take_signature)
+
+    # --- what is shown ------------------------------------------------------------------
+
+    def by_month(self) -> bool:
+        return bool(self.mode.currentData() == "month")
+
+    def period(self) -> Period:
+        if self.by_month():
+            month = self.month_edit.date()
+            return Period.month(month.year(), month.month())
+        day = self.day_edit.date()
+        return Period.day(dt.date(day.year(), day.month(), day.day()))
+
+    def export_month(self) -> Period:
+        """The month printed: the month shown, or the month of the day shown."""
+        day = (self.month_edit if self.by_month() else self.day_edit).date()
+        return Period.month(day.year(), day.month())
+
+    def query(self, period: Period | None = None, text: str | None = None) -> LedgerQuery:
+        return LedgerQuery(
+            facility_id=self._facility_id,
+            period=period or self.period(),
+            include_villages=self.villages.isChecked(),
+            text=self.filter.text() if text is None else text,
+            full_id=self._full_id,
+        )
+
+    def reload(self) -> None:
+        self._filter_timer.stop()
+        kept = self._current_row()
+        self._rows = ledger_rows(self._store, self.query())
+        self.model.set_rows(self._rows)
+        if self._rows and not self._sized:
+            self.table.resizeColumnsToContents()  # once: after that the clerk's widths stay
+            self._sized = True
+        self._show_totals(totals(self._rows))
+        if kept is not None:
+            self._select_settlement(kept.settlement_id)
+        self._current_changed(self.table.currentIndex(), QModelIndex())
+
+    def _show_totals(self, sums: LedgerTotals) -> None:
+        self.totals_label.setText(
+            self.tr(
+                "{visits} visits ({reversed} reversed, not counted) · total {total} · fund pays {fund}"
+                " · patient pays {patient} · signed {signed} of {visits}"
+            ).format(
+                visits=sums.visits,
+                reversed=sums.reversed,
+                total=format_amount(sums.total),
+                fund=format_amount(sums.fund),
+                patient=format_amount(sums.patient_share),
+                signed=sums.signed,
+            )
+        )
+
+    def _mode_changed(self) -> None:
+        month = self.by_month()
+        if month:
+            self.month_edit.setDate(self.day_edit.date())
+        self.month_edit.setVisible(month)
+        self._month_caption.setVisible(month)
+        self.day_edit.setVisible(not month)
+        self._day_caption.setVisible(not month)
+        self.reload()
+
+    def _villages_toggled(self, checked: bool) -> None:
+        self.table.setColumnHidden(1, not checked)
+        self.reload()
+
+    # --- signing ------------------------------------------------------------------------
+
+    def _current_row(self) -> LedgerRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _select_settlement(self, settlement_id: int) -> None:
+        for number, row in enumerate(self._rows):
+            if row.settlement_id == settlement_id:
+                self.table.selectRow(number)
+                return
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        self.sign_button.setEnabled(row is not None and not row.signed and not row.reversed)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() == LedgerTableModel.SIGNATURE:
+            self.take_signature()
+
+    def take_signature(self) -> None:
+        row = self._current_row()
+        if row is None or row.signed or row.reversed or self._signing is not None:
+            return
+        dialog = SignatureDialog(row.patient_name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._keep_signature(row, dialog.png()))
+        dialog.finished.connect(self._signing_closed)
+        self._signing = dialog
+        dialog.open()
+
+    def signature_dialog(self) -> SignatureDialog | None:
+        return self._signing
+
+    def _signing_closed(self) -> None:
+        self._signing = None
+
+    def _keep_signature(self, row: LedgerRow, png: bytes) -> None:
+        try:
+            store_signature(self._store, row.visit_id, png, self._staff_id, dt.datetime.now(CHINA))
+        except LedgerError as exc:
+            self._say(self.tr("The signature was not kept: {problem}").format(problem=exc.message), error=True)
+        else:
+            self._say(self.tr("Signature kept for {patient}.").format(patient=row.patient_name))
+        self.reload()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
+
+    # --- printing -----------------------------------------------------------------------
+
+    def _suggest_name(self) -> str:
+        month = self.export_month().first
+        return f"ledger-{self._facility_id}-{month:%Y-%m}.pdf"
+
+    def _prepare_report(self) -> ReportSource:
+        month = self.export_month()
+        query = self.query(period=month, text="")  # the filing copy is the whole month
+        text = self._print_text(month, query.include_villages)
+        store, names = self._store, dict(self._names)
+
+        def build() -> Report:
+            rows = ledger_rows(store, query)
+            images = signatures(store, [row.visit_id for row in rows if row.signed])
+            return ledger_report(text, rows, images, query.include_villages, names)
+
+        return build
+
+    def _print_text(self, month: Period, with_clinic: bool) -> LedgerPrintText:
+        subheading = self.tr("Outpatient ledger (门诊台账), {month}").format(month=f"{month.first:%Y-%m}")
+        if not self._full_id:
+            subheading += self.tr(" — ID numbers masked: not the copy for filing")
+        # widths in millimetres on the 277 mm of an A4 landscape line; the clinic's column
+        # is paid for by the address and the diagnosis, which wrap onto a second line
+        narrow = 8 if with_clinic else 0
+        columns = [
+            Column(self.tr("No."), 7, numeric=True),
+            Column(self.tr("Date"), 19),
+            Column(self.tr("Head of household"), 17),
+            Column(self.tr("Patient"), 17),
+            Column(self.tr("Address"), 36 - narrow),
+            Column(self.tr("ID number"), 33),
+            Column(self.tr("Preliminary diagnosis"), 28 - narrow),
+            Column(self.tr("Total"), 15, numeric=True),
+            Column(self.tr("Fund pays"), 15, numeric=True),
+            Column(self.tr("Patient pays"), 15, numeric=True),
+            Column(self.tr("Signature of patient or family"), 32, image=True),
+            Column(self.tr("Phone"), 22),
+            Column(self.tr("Note"), 18, struck=False),
+        ]
+        if with_clinic:
+            columns.insert(2, Column(self.tr("Clinic"), 22))
+        return LedgerPrintText(
+            heading=self._names[self._facility_id],
+            subheading=subheading,
+            page_label=self.tr("Page {page} of {pages}"),
+            columns=tuple(columns),
+            reversed_note=self.tr("Reversed: {reason}"),
+            closing=(
+                self.tr("Visits: {visits}; reversed (not counted): {reversed}"),
+                self.tr(
+                    "Total {total}; fund pays {fund}; patient pays {patient} (personal account {account}, cash {cash})"
+                ),
+                self.tr("Kept by (signature): ____________________    Checked by: ____________________"),
+            ),
+        )
+
+
+def ledger_report(
+    text: LedgerPrintText,
+    rows: Sequence[LedgerRow],
+    images: dict[int, bytes],
+    with_clinic: bool,
+    names: dict[str, str],
+) -> Report:
+    """The month's register as printable pages; plain data, safe to build off the GUI thread."""
+    lines: list[tuple[Cell, ...]] = []
+    for number, row in enumerate(rows, start=1):
+        cells: list[Cell] = [
+            str(number),
+            row.visit_date.isoformat(),
+            row.household_head,
+            row.patient_name,
+            row.address,
+            row.id_number,
+            row.diagnosis,
+            format_amount(row.total),
+            format_amount(row.fund),
+            format_amount(row.patient_share),
+            images.get(row.visit_id),
+            row.phone,
+            text.reversed_note.format(reason=row.reversal_reason) if row.reversed else "",
+        ]
+        if with_clinic:
+            cells.insert(2, names.get(row.facility_id, row.facility_id))
+        lines.append(tuple(cells))
+    sums = totals(rows)
+    closing = (
+        text.closing[0].format(visits=sums.visits, reversed=sums.reversed),
+        text.closing[1].format(
+            total=format_amount(sums.total),
+            fund=format_amount(sums.fund),
+            patient=format_amount(sums.patient_share),
+            account=format_amount(sums.account),
+            cash=format_amount(sums.cash),
+        ),
+        *text.closing[2:],
+    )
+    struck = frozenset(index for index, row in enumerate(rows) if row.reversed)
+    table = Table("", text.columns, lines, struck, PRINT_ROW_MM)
+    return Report(text.heading, text.subheading, (table,), closing, text.page_label, True, text.subheading)

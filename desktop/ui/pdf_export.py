@@ -1,0 +1,441 @@
+"""Paged tables for printing and PDF: the ledger for filing, the day close for the cashier.
+
+A ``Report`` is plain data (translated text, PNG bytes), built on the GUI thread or the
+worker; ``render`` paints it with ``QPainter`` on any paged device (``QPdfWriter`` or
+``QPrinter``). Painting on those devices is allowed off the GUI thread, so the export
+runs on the thread pool and reports its pages through signals; no widget is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLineF, QMarginsF, QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+Cell = str | bytes | None  # text; a PNG image (a stored signature); nothing (left for a pen)
+Progress = Callable[[int, int], None]
+
+MARGIN_MM = 10.0
+HEADING_MM = 16.0
+FOOTER_MM = 7.0
+HEADER_ROW_MM = 8.0
+TITLE_MM = 8.0
+CLOSING_LINE_MM = 6.0
+PDF_DPI = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    width: float  # relative to the other columns
+    numeric: bool = False
+    image: bool = False
+    struck: bool = True  # False: stays plain on a struck row (the note saying why it was reversed)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple[Cell, ...]]
+    struck: frozenset[int] = frozenset()  # rows drawn struck through: reversed settlements
+    row_mm: float = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    heading: str
+    subheading: str
+    tables: tuple[Table, ...]
+    closing: tuple[str, ...]
+    page_label: str  # "Page {page} of {pages}", already translated
+    landscape: bool = True
+    document_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: str  # title, header, row, closing
+    table: int = -1
+    row: int = -1
+    text: str = ""
+
+
+@dataclass(slots=True)
+class _Pager:
+    body_mm: float
+    pages: list[list[_Block]] = field(default_factory=lambda: [[]])
+    used: float = 0.0
+
+    def fits(self, height: float) -> bool:
+        return self.used + height <= self.body_mm or not self.pages[-1]
+
+    def new_page(self) -> None:
+        if self.pages[-1]:
+            self.pages.append([])
+            self.used = 0.0
+
+    def place(self, block: _Block, height: float) -> None:
+        if not self.fits(height):
+            self.new_page()
+        self.pages[-1].append(block)
+        self.used += height
+
+
+def paginate(report: Report, body_mm: float) -> list[list[_Block]]:
+    """Lay the report out on pages; a table that runs on repeats its headers on every page."""
+    pager = _Pager(body_mm)
+    for index, table in enumerate(report.tables):
+        title_mm = TITLE_MM if table.title else 0.0
+        if not pager.fits(title_mm + HEADER_ROW_MM + table.row_mm):
+            pager.new_page()  # a table's title, headers and first row stay together
+        if table.title:
+            pager.place(_Block("title", index, text=table.title), TITLE_MM)
+        pager.place(_Block("header", index), HEADER_ROW_MM)
+        for row in range(len(table.rows)):
+            if not pager.fits(table.row_mm):
+                pager.new_page()
+                pager.place(_Block("header", index), HEADER_ROW_MM)
+            pager.place(_Block("row", index, row), table.row_mm)
+    if not pager.fits(CLOSING_LINE_MM * len(report.closing)):
+        pager.new_page()  # the totals are read together
+    for line in report.closing:
+        pager.place(_Block("closing", text=line), CLOSING_LINE_MM)
+    return pager.pages
+
+
+def prepare(device: QPagedPaintDevice, report: Report) -> None:
+    device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    orientation = QPageLayout.Orientation.Landscape if report.landscape else QPageLayout.Orientation.Portrait
+    device.setPageOrientation(orientation)
+    device.setPageMargins(QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
+
+
+def render(device: QPagedPaintDevice, report: Report, progress: Progress | None = None) -> int:
+    """Paint every page; returns the page count. The device's page setup is ``prepare``'s."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("the printer or PDF file could not be opened for writing")
+    try:
+        return _Painting(painter, device, report).run(progress)
+    finally:
+        painter.end()
+
+
+def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> int:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_DPI)
+    writer.setCreator("clinic-pos")
+    writer.setTitle(report.document_title or report.subheading)
+    prepare(writer, report)
+    return render(writer, report, progress)
+
+
+class _Painting:
+    def __init__(self, painter: QPainter, device: QPagedPaintDevice, report: Report) -> None:
+        self.painter = painter
+        self.device = device
+        self.report = report
+        self.px = device.logicalDpiY() / 25.4  # device pixels per millimetre
+        self.width = float(device.width())
+        self.height = float(device.height())
+        self.body_font = QFont()
+        self.body_font.setPointSizeF(8)
+        self.bold_font = QFont(self.body_font)
+        self.bold_font.setBold(True)
+        self.heading_font = QFont()
+        self.heading_font.setPointSizeF(13)
+        self.heading_font.setBold(True)
+
+    def run(self, progress: Progress | None) -> int:
+        body_mm = self.height / self.px - HEADING_MM - FOOTER_MM
+        pages = paginate(self.report, body_mm)
+        for number, blocks in enumerate(pages, start=1):
+            if number > 1:
+                self.device.newPage()
+            self._page(number, len(pages), blocks)
+            if progress is not None:
+                progress(number, len(pages))
+        return len(pages)
+
+    def _page(self, number: int, count: int, blocks: list[_Block]) -> None:
+        painter = self.painter
+        painter.setPen(QPen(QColor("black")))
+        painter.setFont(self.heading_font)
+        painter.drawText(QRectF(0, 0, self.width, 8 * self.px), Qt.AlignmentFlag.AlignCenter, self.report.heading)
+        painter.setFont(self.body_font)
+        painter.drawText(
+            QRectF(0, 8 * self.px, self.width, 6 * self.px), Qt.AlignmentFlag.AlignCenter, self.report.subheading
+        )
+        label = self.report.page_label.format(page=number, pages=count)
+        footer = QRectF(0, self.height - FOOTER_MM * self.px, self.width, FOOTER_MM * self.px)
+        painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, label)
+        top = HEADING_MM * self.px
+        for block in blocks:
+            top += self._block(block, top)
+
+    def _block(self, block: _Block, top: float) -> float:
+        if block.kind == "title":
+            self.painter.setFont(self.bold_font)
+            rect = QRectF(0, top, self.width, TITLE_MM * self.px)
+            self.painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, block.text)
+            return TITLE_MM * self.px
+        if block.kind == "closing":
+            self.painter.setFont(self.bold_font)
+            rect = QRectF(0, top, self.width, CLOSING_LINE_MM * self.px)
+            self.painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, block.text)
+            return CLOSING_LINE_MM * self.px
+        table = self.report.tables[block.table]
+        if block.kind == "header":
+            self._row(table, tuple(c.header for c in table.columns), top, HEADER_ROW_MM, header=True)
+            return HEADER_ROW_MM * self.px
+        self._row(table, table.rows[block.row], top, table.row_mm, struck=block.row in table.struck)
+        return table.row_mm * self.px
+
+    def _row(
+        self,
+        table: Table,
+        cells: tuple[Cell, ...],
+        top: float,
+        row_mm: float,
+        *,
+        header: bool = False,
+        struck: bool = False,
+    ) -> None:
+        painter = self.painter
+        painter.setFont(self.bold_font if header else self.body_font)
+        painter.setPen(QPen(QColor("black"), 0.2 * self.px))
+        if header:
+            painter.fillRect(QRectF(0, top, self.width, row_mm * self.px), QColor("#e8e8e8"))
+        scale = self.width / sum(c.width for c in table.columns)
+        left = 0.0
+        for column, cell in zip(table.columns, cells, strict=True):
+            rect = QRectF(left, top, column.width * scale, row_mm * self.px)
+            painter.drawRect(rect)
+            inner = rect.adjusted(0.8 * self.px, 0.3 * self.px, -0.8 * self.px, -0.3 * self.px)
+            if isinstance(cell, bytes):
+                self._image(cell, inner)
+            elif cell:
+                self._text(cell, inner, column, header=header, struck=struck and column.struck)
+            left += rect.width()
+
+    def _text(self, text: str, rect: QRectF, column: Column, *, header: bool, struck: bool) -> None:
+        painter = self.painter
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        if header:
+            align |= Qt.AlignmentFlag.AlignHCenter
+        elif column.numeric:
+            align |= Qt.AlignmentFlag.AlignRight
+        else:
+            align |= Qt.AlignmentFlag.AlignLeft
+        painter.save()
+        painter.setClipRect(rect)
+        if struck:
+            painter.setPen(QPen(QColor("#666666")))
+        used = painter.drawText(rect, align, text)
+        if struck:
+            middle = used.center().y()
+            painter.drawLine(QLineF(used.left(), middle, used.right(), middle))
+        painter.restore()
+
+    def _image(self, png: bytes, rect: QRectF) -> None:
+        image = QImage.fromData(png)  # the type is sniffed: PySide6 6.12 refuses a format argument here
+        if image.isNull():
+            return
+        size = image.size().toSizeF().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(0, 0, size.width(), size.height())
+        target.moveCenter(rect.center())
+        self.painter.drawImage(target, image)
+
+
+# --- off the GUI thread ----------------------------------------------------------------
+
+
+class ExportTask(QObject):
+    """One export on the thread pool. Connect to its signals, then ``start()``.
+
+    The task lives on the GUI thread, so slots of GUI-thread objects connected to its
+    signals run there (queued) while the work emits from the pool thread.
+    """
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self.finished.connect(self._forget)
+        self.failed.connect(self._forget)
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        _running.add(self)
+        (pool or QThreadPool.globalInstance()).start(_ExportJob(self._work, self))
+
+    def _forget(self, _outcome: object) -> None:
+        _running.discard(self)
+
+
+class _ExportJob(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], task: ExportTask) -> None:
+        super().__init__()
+        self.work = work
+        self.task = task
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.task.progress.emit)
+        except Exception as exc:  # the GUI thread shows it to the clerk
+            self.task.failed.emit(str(exc) or type(exc).__name__)
+        else:
+            self.task.finished.emit(result)
+
+
+# Running tasks are kept here so that a view closed mid-export does not free them early.
+_running: set[ExportTask] = set()
+
+
+# --- the buttons, progress bar and messages under a printable view ---------------------
+
+ReportSource = Callable[[], Report]  # runs on the pool thread: may query the store, must not touch widgets
+
+
+class ExportPanel(QWidget):
+    """ "Export as PDF…" and "Print…" with a progress bar; the work runs on the thread pool.
+
+    ``prepare_report`` is called on the GUI thread when a button is pressed; it reads what
+    it needs from the widgets and returns the function that builds the report off-thread.
+    """
+
+    exported = Signal(str, int)  # path, pages
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        prepare_report: Callable[[], ReportSource],
+        suggest_name: Callable[[], str],
+        export_label: str,
+        print_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._prepare_report = prepare_report
+        self._suggest_name = suggest_name
+        self._task: ExportTask | None = None
+        self._printer: QPrinter | None = None
+        self.export_button = QPushButton(export_label, self)
+        self.print_button = QPushButton(print_label, self)
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.progress.setTextVisible(True)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.export_button.clicked.connect(self.export_pdf)
+        self.print_button.clicked.connect(self.print_report)
+        self._has_printer = bool(QPrinterInfo.availablePrinterNames())
+        self.print_button.setEnabled(self._has_printer)
+        if not self._has_printer:
+            self.print_button.setToolTip(self.tr("No printer is set up on this computer; export a PDF instead."))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.export_button)
+        layout.addWidget(self.print_button)
+
+    def is_busy(self) -> bool:
+        return self._task is not None
+
+    def export_pdf(self) -> None:
+        if self.is_busy():
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save as PDF"), self._suggest_name(), self.tr("PDF files (*.pdf)")
+        )
+        if not path:
+            return
+        target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        source = self._prepare_report()
+
+        def work(progress: Progress) -> tuple[str, int]:
+            return str(target), write_pdf(source(), target, progress)
+
+        self._start(work, self.tr("Writing {name}…").format(name=target.name))
+
+    def print_report(self) -> None:
+        if self.is_busy() or not self._has_printer:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._print_on(printer))
+        QDialog.open(dialog)  # non-blocking; QPrintDialog.open only has the receiver-and-slot form
+
+    def _print_on(self, printer: QPrinter) -> None:
+        source = self._prepare_report()
+        self._printer = printer  # kept until the job ends: the pool thread paints on it
+
+        def work(progress: Progress) -> tuple[str, int]:
+            report = source()
+            prepare(printer, report)
+            return printer.printerName(), render(printer, report, progress)
+
+        self._start(work, self.tr("Sending to the printer…"))
+
+    def _start(self, work: Callable[[Progress], tuple[str, int]], message: str) -> None:
+        task = ExportTask(work, self)
+        task.progress.connect(self._on_progress)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        self._task = task
+        self.progress.setRange(0, 0)  # busy until the pages are counted
+        self.progress.setVisible(True)
+        self.export_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self._say(message)
+        self.busy_changed.emit(True)
+        task.start()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("Page %v of %m"))
+
+    def _on_finished(self, outcome: object) -> None:
+        assert isinstance(outcome, tuple)
+        where, pages = outcome
+        self._done()
+        self._say(self.tr("{pages} pages written to {where}").format(pages=pages, where=where))
+        self.exported.emit(str(where), int(pages))
+
+    def _on_failed(self, problem: str) -> None:
+        self._done()
+        self._say(self.tr("Could not write the pages: {problem}").format(problem=problem), error=True)
+
+    def _done(self) -> None:
+        self._task = None
+        self._printer = None
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(True)
+        self.print_button.setEnabled(self._has_printer)
+        self.busy_changed.emit(False)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
