@@ -1,29 +1,39 @@
-"""Starting the counter: language, style, the database, then sign-in or the demo clerk.
+"""Starting the counter in two stages: the window at once, the clinic's records behind it.
+
+The window is built from Qt-only modules and shown with the card box focused, so the
+clerk can start typing; a worker meanwhile imports SQLAlchemy, opens the store, checks
+its migrations and loads the catalogue (``desktop.ui.opening``). A card typed before
+that is held and checked the moment the store is ready.
 
 With no database named and none in the data folder yet, the demo clinic is built there
-(off the GUI thread, behind a progress dialog) and the demo clerk is signed in, so a
-newcomer sees a working counter at once.
+(behind a progress dialog) and the demo clerk is signed in, so a newcomer sees a working
+counter at once. Otherwise whoever is at the counter signs in.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from db.session import Store, default_database_path, open_store
-from desktop.auth import SignedIn, staff_by_username
 from desktop.ui.i18n import ORGANISATION, install_translation
-from desktop.ui.idle_lock import DEFAULT_MINUTES
-from desktop.ui.main_window import CounterWindow
-from desktop.ui.sign_in import SignInDialog
+from desktop.ui.main_window import CARD_CHECK_MODULES, CounterWindow
+from desktop.ui.opening import Location, OpenedClinic, locate, open_clinic
 from desktop.ui.style import style_sheet
 from desktop.ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+
+    from db.session import Store
+    from desktop.auth import SignedIn
+
 DEMO_CLERK = "clerk"
+DEFAULT_MINUTES = 10  # of no key or click before the counter locks
+OPEN_AFTER_MS, POLL_MS = 300, 5
 
 
 def idle_minutes() -> float:
@@ -35,85 +45,87 @@ def idle_minutes() -> float:
     return minutes if minutes > 0 else DEFAULT_MINUTES
 
 
-def build_demo_store(path: Path) -> Path:
-    """Runs on a pool thread: the demo clinic in a new file (a year of visits takes seconds)."""
-    from desktop.demo import build_demo
-
-    partial = path.with_name(path.name + ".building")
-    partial.unlink(missing_ok=True)
-    store = open_store(partial)
-    try:
-        build_demo(store)
-    finally:
-        store.dispose()
-    partial.replace(path)
-    return path
-
-
 class Launcher(QObject):
-    """Holds the start-up state until the counter window is shown."""
+    """Shows the window, then opens the records behind it and hands them in.
 
-    def __init__(self, app: QApplication, db: str | None) -> None:
+    ``sign_in_as`` signs that username in without a password: the demo clerk after the
+    demo is built, or a benchmark's; ``main`` never passes one.
+    """
+
+    def __init__(self, app: QApplication, db: str | None, *, sign_in_as: str | None = None) -> None:
         super().__init__()
         self.app = app
         self.db = db
+        self.sign_in_as = sign_in_as
         self.window: CounterWindow | None = None
         self.progress: QProgressDialog | None = None
 
-    def start(self) -> None:
-        path = default_database_path() if self.db is None else None
-        if path is not None and not path.exists():
-            self._build_demo(path)
-            return
-        self._open(self.db if self.db is not None else str(path), demo=False)
+    def start(self) -> CounterWindow:
+        self.window = CounterWindow(idle_minutes=idle_minutes())
+        self.window.resize(1280, 760)
+        self.window.show()
+        self.window.counter.focus_card()
+        self._open_when_shown()
+        return self.window
 
-    def _build_demo(self, path: Path) -> None:
-        self.progress = QProgressDialog(self.tr("Setting up a demo clinic to try the counter…"), "", 0, 0)
+    def _open_when_shown(self, waited_ms: int = 0) -> None:
+        # The worker's imports hold the GIL for much of a second: started at once, they
+        # would slow the window's first paint. It starts once the window is active (its
+        # card box taking keys), or after a short wait where no window manager activates it.
+        assert self.window is not None
+        if not self.window.isActiveWindow() and waited_ms < OPEN_AFTER_MS:
+            QTimer.singleShot(POLL_MS, lambda: self._open_when_shown(waited_ms + POLL_MS))
+            return
+        run_in_background(lambda: locate(self.db), self._located, self._failed)
+
+    def _located(self, location: Location) -> None:
+        if location.build_demo:
+            self._show_progress()
+            self.sign_in_as = DEMO_CLERK
+        sign_in_as = self.sign_in_as
+        run_in_background(
+            lambda: open_clinic(location, sign_in_as=sign_in_as, warm=CARD_CHECK_MODULES), self._opened, self._failed
+        )
+
+    def _show_progress(self) -> None:
+        from PySide6.QtWidgets import QProgressDialog
+
+        self.progress = QProgressDialog(self.tr("Setting up a demo clinic to try the counter…"), "", 0, 0, self.window)
         self.progress.setObjectName("demoProgress")
         self.progress.setWindowTitle(self.tr("Clinic counter"))
         self.progress.setCancelButton(None)  # no cancel: the demo is built in seconds
         self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.progress.setMinimumDuration(0)
         self.progress.show()
-        run_in_background(lambda: build_demo_store(path), self._demo_built, self._failed)
 
-    def _demo_built(self, path: Path) -> None:
+    def _close_progress(self) -> None:
         if self.progress is not None:
             self.progress.close()
-        self._open(str(path), demo=True)
 
     def _failed(self, error: BaseException) -> None:
-        if self.progress is not None:
-            self.progress.close()
-        QMessageBox.critical(None, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(error))
+        from PySide6.QtWidgets import QMessageBox
+
+        self._close_progress()
+        QMessageBox.critical(self.window, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(error))
         self.app.exit(1)
 
-    def _open(self, where: str, *, demo: bool) -> None:
-        try:
-            store = open_store(where)
-        except Exception as exc:  # a bad path or URL: say so instead of a traceback
-            self._failed(exc)
-            return
-        staff = staff_by_username(store, DEMO_CLERK) if demo else None
+    def _opened(self, opened: OpenedClinic) -> None:
+        self._close_progress()
+        assert self.window is not None
+        staff = opened.staff or self._sign_in(opened.store)
         if staff is None:
-            staff = self._sign_in(store)
-        if staff is None:
+            opened.store.dispose()
             self.app.exit(0)
             return
-        self.show_counter(store, staff)
+        self.window.attach(opened.store, staff, (opened.catalogue, opened.diagnoses))
 
     def _sign_in(self, store: Store) -> SignedIn | None:
-        dialog = SignInDialog(store)
+        from desktop.ui.sign_in import SignInDialog
+
+        dialog = SignInDialog(store, self.window)
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return None
         return dialog.signed_in
-
-    def show_counter(self, store: Store, staff: SignedIn) -> CounterWindow:
-        self.window = CounterWindow(store, staff, idle_minutes=idle_minutes())
-        self.window.resize(1280, 760)
-        self.window.show()
-        self.window.counter.focus_card()
-        return self.window
 
 
 def make_application() -> QApplication:
@@ -131,6 +143,4 @@ def main(db: str | None = None) -> int:
     launcher = Launcher(app, db)
     app.setQuitOnLastWindowClosed(True)
     launcher.start()
-    if launcher.window is None and launcher.progress is None:
-        return 0
     return app.exec()

@@ -2,28 +2,33 @@
 
 Card, Enter; items, Enter each; F12 (or Ctrl+Enter) settles. After settling the page
 clears for the next patient and the last settlement waits above, ready to print (Ctrl+P).
+
+The page is shown before the clinic's database is open (``attach`` hands it in): a card
+typed meanwhile is held and checked the moment the store is ready.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from db.session import Store
-from desktop.auth import SignedIn
 from desktop.money import format_amount
-from desktop.settlement import SettledVisit, SettlementError, settle
-from desktop.settlement.service import CHINA
-from desktop.staff import Permission, may
+from desktop.ui.i18n import CHINA
 from desktop.ui.patient_panel import PatientPanel
 from desktop.ui.quote_panel import QuotePanel
-from desktop.ui.standing import CardNotFoundError, Standing, check_card
 from desktop.ui.visit import VisitInProgress
 from desktop.ui.visit_entry import VisitEntry
 from desktop.ui.widgets import label, named
+
+if TYPE_CHECKING:
+    from db.session import Store
+    from desktop.auth import SignedIn
+    from desktop.settlement import SettledVisit
+    from desktop.ui.standing import CounterPatient
 
 Clock = Callable[[], dt.datetime]
 
@@ -35,20 +40,21 @@ def utc_now() -> dt.datetime:
 class CounterPage(QWidget):
     settled = Signal(int)
 
-    def __init__(self, store: Store, staff: SignedIn, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
+    def __init__(self, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(parent)
-        self.store = store
-        self.staff = staff
+        self.store: Store | None = None
+        self.staff: SignedIn | None = None
         self.clock = clock
         self.visit: VisitInProgress | None = None
         self.last: SettledVisit | None = None
+        self.held_card = ""  # typed before the store was open
 
         self.card = named(QLineEdit(), "card")
         self.card.setPlaceholderText(self.tr("Swipe or scan the card, or type the ID number, then Enter"))
         self.card.returnPressed.connect(self.check_card)
         self.banner = label("settledBanner", wrap=True)
         self.banner.hide()
-        self.patient = PatientPanel(full_id=may(staff.role, Permission.SEE_FULL_ID))
+        self.patient = PatientPanel()
         self.entry = VisitEntry()
         self.entry.changed.connect(self.requote)
         self.quote = QuotePanel()
@@ -82,24 +88,52 @@ class CounterPage(QWidget):
     def today(self) -> dt.date:
         return self.clock().astimezone(CHINA).date()
 
+    def attach(self, store: Store, staff: SignedIn) -> None:
+        """The store is open and someone is signed in: check the card held meanwhile, if any."""
+        from desktop.staff import Permission, may
+
+        self.store = store
+        self.staff = staff
+        self.patient.full_id = may(staff.role, Permission.SEE_FULL_ID)
+        if self.held_card:
+            self.card.setText(self.held_card)
+            self.held_card = ""
+            self.check_card()
+
     # --- card ---------------------------------------------------------------------
 
     def check_card(self) -> None:
         typed = self.card.text().strip()
         if not typed:
             return
+        if self.store is None or self.staff is None:
+            self.held_card = typed
+            self.patient.show_waiting()
+            return
+        from desktop.identity import IdNumberError, ReaderError
+        from desktop.ui.standing import card_read, check_at_counter
+
         try:
-            standing = check_card(self.store, typed, self.staff.facility_id, self.today())
-        except CardNotFoundError:
+            read = card_read(typed, self.today())
+        except (IdNumberError, ReaderError) as exc:
+            self._refuse_read(exc.chinese if _chinese() else exc.english)
+            return
+        checked = check_at_counter(self.store, read, self.staff.facility_id, self.clock(), full_id=self.patient.full_id)
+        if checked.person is None:
             self._no_patient()
-            self.patient.show_not_found(typed)
+            self.patient.show_check(checked)
             self.card.selectAll()
             return
-        self.show_patient(standing)
+        self.show_patient(checked)
 
-    def show_patient(self, standing: Standing) -> None:
-        self.patient.show_standing(standing, self.clock())
-        self.visit = VisitInProgress(standing, self.today())
+    def _refuse_read(self, message: str) -> None:
+        self._no_patient()
+        self.patient.show_problem(message)
+        self.card.selectAll()
+
+    def show_patient(self, checked: CounterPatient) -> None:
+        self.patient.show_check(checked)
+        self.visit = VisitInProgress(checked, self.today())
         self.entry.start(self.visit)
         self.settle_message.hide()
         self.card.clear()
@@ -117,11 +151,15 @@ class CounterPage(QWidget):
     def requote(self) -> None:
         result = None if self.visit is None else self.visit.quote()
         self.quote.show_quote(result)
-        self.settle_button.setEnabled(result is not None and self.visit is not None and self.visit.standing.insured)
+        self.settle_button.setEnabled(result is not None and self.visit is not None and self.visit.patient.settleable)
 
     def settle_visit(self) -> None:
-        if self.visit is None or not self.visit.lines:
+        if self.visit is None or not self.visit.lines or not self.visit.patient.settleable:
             return
+        assert self.store is not None, "a visit starts only once the store is open"
+        assert self.staff is not None
+        from desktop.settlement import SettlementError, settle
+
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
         draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
         try:
@@ -140,12 +178,13 @@ class CounterPage(QWidget):
     def _show_settled(self, done: SettledVisit) -> None:
         q = done.quote
         assert self.visit is not None
+        assert self.visit.patient.person is not None
         self.banner.setText(
             self.tr(
                 "No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it."
             ).format(
                 done.settlement_id,
-                self.visit.standing.name,
+                self.visit.patient.person.name,
                 format_amount(q.total),
                 format_amount(q.fund),
                 format_amount(q.account),
@@ -156,3 +195,8 @@ class CounterPage(QWidget):
 
     def focus_card(self) -> None:
         self.card.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _chinese() -> bool:
+    """The identity package words its messages in both languages; the interface's is shown."""
+    return QLocale().language() == QLocale.Language.Chinese

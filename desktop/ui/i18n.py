@@ -7,14 +7,20 @@ no translation file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+import resources
 
 CHINESE = "zh_CN"
 ENGLISH = "en"
 ORGANISATION = "clinic-pos"
+# Dates and times on screen are Beijing's. desktop.settlement.service.CHINA is the same
+# zone; it is not imported here because the window is shown before the store loads.
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 def chosen_language() -> str:
@@ -23,7 +29,7 @@ def chosen_language() -> str:
 
 
 def translations_folder() -> str:
-    return str(resources.files("resources") / "i18n")
+    return str(Path(resources.__file__).parent / "i18n")  # QTranslator loads from a folder on disk
 
 
 def install_translation(app: QCoreApplication, language: str | None = None) -> list[QTranslator]:
@@ -34,10 +40,12 @@ def install_translation(app: QCoreApplication, language: str | None = None) -> l
         return []
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     installed = []
-    ours = QTranslator(app)
-    if ours.load(f"clinic_pos_{CHINESE}", translations_folder()):
-        app.installTranslator(ours)
-        installed.append(ours)
+    # One file per part of the window (the counter; the ledger and day close).
+    for name in ("clinic_pos", "ledger"):
+        ours = QTranslator(app)
+        if ours.load(f"{name}_{CHINESE}", translations_folder()):
+            app.installTranslator(ours)
+            installed.append(ours)
     qt_own = QTranslator(app)
     if qt_own.load(f"qtbase_{CHINESE}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_own)

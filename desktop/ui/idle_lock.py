@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
-DEFAULT_MINUTES = 10
 
 
 class IdleLock(QObject):

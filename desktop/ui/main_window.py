@@ -1,4 +1,9 @@
-"""The counter window: counter, today's settlements, ledger and day close as tabs; sync status below."""
+"""The counter window: counter, today's settlements, ledger and day close as tabs; sync status below.
+
+Shown in two stages so the clerk can start at once: the window with its card box first,
+built from Qt-only modules; then ``attach`` hands in the open store and the signed-in
+staff (from a worker, see ``desktop.ui.app``), and the pages that read the store join.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +11,49 @@ import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QWidget
 
-from db.models import Staff
-from db.session import Store
-from desktop.auth import SignedIn
-from desktop.settlement.draft import DiagnosisLine
 from desktop.ui.counter_page import CounterPage, utc_now
-from desktop.ui.idle_lock import IdleLock
-from desktop.ui.receipt import print_receipt
-from desktop.ui.settlements_page import SettlementsPage
-from desktop.ui.sign_in import SignInDialog
+from desktop.ui.opening import import_ahead
 from desktop.ui.sync_status import SyncStatus
 from desktop.ui.visit import CatalogueEntry, load_catalogue, load_diagnoses
 from desktop.ui.widgets import label
 from desktop.ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from db.session import Store
+    from desktop.auth import SignedIn
+    from desktop.settlement.draft import DiagnosisLine
+    from desktop.ui.idle_lock import IdleLock
+    from desktop.ui.settlements_page import SettlementsPage
+
 logger = logging.getLogger(__name__)
 
+Catalogue = tuple[list[CatalogueEntry], list["DiagnosisLine"]]
 # Pages built by the ledger helper; the window shows them when they are installed.
 EXTRA_PAGES = (("desktop.ui.ledger_view", "LedgerView"), ("desktop.ui.day_close_view", "DayCloseView"))
+# Imported by a worker, off the GUI thread: what a card check and a settlement need (with
+# the store), then what the pages behind the store need (once the counter takes cards).
+CARD_CHECK_MODULES = ("desktop.ui.standing", "desktop.identity", "desktop.settlement")
+PAGE_MODULES = (
+    "desktop.ui.settlements_page",
+    "desktop.ui.sign_in",
+    "desktop.ui.receipt",
+    *(module for module, _ in EXTRA_PAGES),
+)
 
 
 class CounterWindow(QMainWindow):
-    ready = Signal()
+    ready = Signal()  # the store is open and the catalogue loaded
 
     def __init__(
         self,
-        store: Store,
-        staff: SignedIn,
+        store: Store | None = None,
+        staff: SignedIn | None = None,
         *,
         idle_minutes: float = 10,
         clock: Callable[[], dt.datetime] = utc_now,
@@ -47,28 +62,51 @@ class CounterWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("counterWindow")
-        self.store = store
-        self.staff = staff
+        self.store: Store | None = None
+        self.staff: SignedIn | None = None
         self.clock = clock
         self.receipts = receipts
         self.with_extra_pages = extra_pages
-        self.catalogue: tuple[list[CatalogueEntry], list[DiagnosisLine]] | None = None
+        self.catalogue: Catalogue | None = None
         self.last_receipt_path: Any = None
+        self.settlements: SettlementsPage | None = None
+        self.extra_pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("Clinic counter"))
         self.stack = QStackedWidget()
         self.locked_page = label("lockedPage", self.tr("Locked. Sign in to carry on."))
         self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.stack)
-        self.sync = SyncStatus(store)
+        self.sync = SyncStatus()
         self.who = label("whoIsSignedIn")
         self.statusBar().addWidget(self.who)
         self.statusBar().addPermanentWidget(self.sync)
+        self.idle_minutes = idle_minutes
+        self.idle: IdleLock  # set once someone is signed in: before that there is nothing to lock
         self._build_pages()
         self._build_actions()
-        self.idle = IdleLock(idle_minutes, self)
+        if store is not None and staff is not None:
+            self.attach(store, staff)
+
+    def attach(self, store: Store, staff: SignedIn, catalogue: Catalogue | None = None) -> None:
+        """The store is open and ``staff`` signed in; ``catalogue`` when a worker loaded it already."""
+        from desktop.ui.idle_lock import IdleLock
+
+        self.store = store
+        self.staff = staff
+        self.idle = IdleLock(self.idle_minutes, self)
         self.idle.idle.connect(self.lock)
-        self.sync.refresh()
-        run_in_background(self._load_catalogue, self._catalogue_loaded, self._catalogue_failed)
+        self.sync.attach(store)
+        self.counter.attach(store, staff)
+        if catalogue is not None:
+            self._catalogue_loaded(catalogue)
+        else:
+            run_in_background(self._load_catalogue, self._catalogue_loaded, self._catalogue_failed)
+        # The other pages join once their modules are imported, so the GUI thread never waits on it.
+        run_in_background(lambda: import_ahead(PAGE_MODULES), self._pages_imported, self._pages_imported)
+
+    def _pages_imported(self, _result: object) -> None:
+        if self.settlements is None and self.store is not None:
+            self._add_store_pages()
 
     # --- pages --------------------------------------------------------------------
 
@@ -78,33 +116,48 @@ class CounterWindow(QMainWindow):
             assert old is not None
             self.stack.removeWidget(old)
             old.deleteLater()
+        self.settlements = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
-        self.counter = CounterPage(self.store, self.staff, clock=self.clock)
-        self.settlements = SettlementsPage(self.store, self.staff, self.clock, self.print_receipt)
+        self.counter = CounterPage(clock=self.clock)
         self.counter.settled.connect(self._after_settle)
         self.tabs.addTab(self.counter, self.tr("Counter"))
+        self.tabs.currentChanged.connect(self._page_shown)
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.locked_page)
+        if self.catalogue is not None:
+            self.counter.entry.set_catalogue(*self.catalogue)
+        if self.store is not None and self.staff is not None:
+            self.counter.attach(self.store, self.staff)
+            self._add_store_pages()
+        self.who.setText(self._who())
+        self.counter.focus_card()
+
+    def _add_store_pages(self) -> None:
+        from desktop.ui.settlements_page import SettlementsPage
+
+        assert self.store is not None
+        assert self.staff is not None
+        self.settlements = SettlementsPage(self.store, self.staff, self.clock, self.print_receipt)
         self.tabs.addTab(self.settlements, self.tr("Today's settlements"))
-        self.extra_pages: dict[str, QWidget] = {}
+        self.extra_pages = {}
         titles = {"LedgerView": self.tr("Ledger"), "DayCloseView": self.tr("Day close")}
         for module_name, class_name in EXTRA_PAGES if self.with_extra_pages else ():
             page = self._extra_page(module_name, class_name)
             if page is not None:
                 self.extra_pages[class_name] = page
                 self.tabs.addTab(page, titles[class_name])
-        self.tabs.currentChanged.connect(self._page_shown)
-        self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.locked_page)
         self.who.setText(self._who())
-        if self.catalogue is not None:
-            self.counter.entry.set_catalogue(*self.catalogue)
-        self.counter.focus_card()
 
     def _extra_page(self, module_name: str, class_name: str) -> QWidget | None:
         try:
             module = importlib.import_module(module_name)
         except ImportError:
             return None
+        from db.models import Staff
+
+        assert self.store is not None
+        assert self.staff is not None
         view = getattr(module, class_name)
         with self.store.reading() as session:
             # These pages take the staff row itself; loaded whole, it outlives the session.
@@ -121,13 +174,15 @@ class CounterWindow(QMainWindow):
         return page
 
     def _who(self) -> str:
+        if self.staff is None:
+            return self.tr("Opening the clinic's records…")
         roles = {"clerk": self.tr("Clerk"), "village_doctor": self.tr("Village doctor"), "admin": self.tr("Admin")}
         return self.tr("{0} ({1}) · {2}").format(
             self.staff.name, roles.get(self.staff.role, self.staff.role), self.staff.facility_id
         )
 
     def _page_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.settlements:
+        if self.settlements is not None and self.tabs.widget(index) is self.settlements:
             self.settlements.refresh()
 
     # --- keys ---------------------------------------------------------------------
@@ -181,6 +236,9 @@ class CounterWindow(QMainWindow):
             self.print_receipt(self.counter.last.settlement_id)
 
     def print_receipt(self, settlement_id: int) -> None:
+        from desktop.ui.receipt import print_receipt
+
+        assert self.store is not None, "a settlement to print means the store is open"
         path = print_receipt(self.store, settlement_id, self.receipts)
         self.last_receipt_path = path
         if path is None:
@@ -192,10 +250,11 @@ class CounterWindow(QMainWindow):
 
     # --- catalogue ----------------------------------------------------------------
 
-    def _load_catalogue(self) -> tuple[list[CatalogueEntry], list[DiagnosisLine]]:
+    def _load_catalogue(self) -> Catalogue:
+        assert self.store is not None
         return load_catalogue(self.store), load_diagnoses(self.store)
 
-    def _catalogue_loaded(self, loaded: tuple[list[CatalogueEntry], list[DiagnosisLine]]) -> None:
+    def _catalogue_loaded(self, loaded: Catalogue) -> None:
         self.catalogue = loaded
         self.counter.entry.set_catalogue(*loaded)
         self.ready.emit()
@@ -206,8 +265,10 @@ class CounterWindow(QMainWindow):
     # --- idle lock ----------------------------------------------------------------
 
     def lock(self) -> None:
-        if self.stack.currentWidget() is self.locked_page:
-            return
+        if self.stack.currentWidget() is self.locked_page or self.store is None:
+            return  # before the store is open nobody is signed in and nothing is shown
+        from desktop.ui.sign_in import SignInDialog
+
         self.idle.pause()
         self.stack.setCurrentWidget(self.locked_page)
         self.sign_in = SignInDialog(self.store, self, locked_by=self.staff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -12,9 +12,11 @@ from typing_extensions import override
 
 from desktop.money import format_amount
 from desktop.privacy import mask_id_number
-from desktop.settlement.service import CHINA
-from desktop.ui.settlements import SettlementRow
+from desktop.ui.i18n import CHINA
 from desktop.ui.visit import CatalogueEntry, EntryError, Line, parse_price, parse_quantity
+
+if TYPE_CHECKING:
+    from desktop.ui.settlements import SettlementRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -67,6 +69,9 @@ class VisitLinesModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._lines: list[Line] = []
+        # Asked for on every paint of the header: translated once.
+        self._titles = [self.tr("Code"), self.tr("Item"), self.tr("Qty"), self.tr("Price"), self.tr("Amount"),
+                        self.tr("Class")]  # fmt: skip
         self._edit: Callable[[int, int, str], None] | None = None
         self.last_error: EntryError | None = None
 
@@ -93,9 +98,7 @@ class VisitLinesModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        titles = [self.tr("Code"), self.tr("Item"), self.tr("Qty"), self.tr("Price"), self.tr("Amount"),
-                  self.tr("Class")]  # fmt: skip
-        return titles[section] if 0 <= section < len(titles) else None
+        return self._titles[section] if 0 <= section < len(self._titles) else None
 
     @override
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

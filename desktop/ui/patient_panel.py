@@ -1,40 +1,31 @@
-"""The patient panel: what the card check found, at a glance, with a red reason when not covered."""
+"""The patient panel: the identity check at a glance, refusals in red and warnings in amber.
+
+Refusals and warnings are the identity package's own words, in Chinese, each with the
+policy article behind it: the clerk reads them out to the patient as they are.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
-from desktop.policy.types import Reason
-from desktop.privacy import mask_id_number
-from desktop.ui.standing import Standing
+from desktop.ui.i18n import CHINA
 from desktop.ui.widgets import label
+
+if TYPE_CHECKING:
+    from desktop.identity.check import CheckedPerson
+    from desktop.identity.findings import Finding
+    from desktop.ui.standing import CounterPatient
 
 DISEASES = {
     "hypertension": QT_TRANSLATE_NOOP("PatientPanel", "Hypertension"),
     "diabetes": QT_TRANSLATE_NOOP("PatientPanel", "Diabetes"),
 }
-REASONS = {
-    Reason.NOT_DESIGNATED: QT_TRANSLATE_NOOP("PatientPanel", "This facility is not designated for this scheme"),
-    Reason.OTHER_LIABILITY: QT_TRANSLATE_NOOP("PatientPanel", "Another party is liable for this visit"),
-    Reason.INPATIENT: QT_TRANSLATE_NOOP("PatientPanel", "Inpatients are not covered by the outpatient pool"),
-    Reason.BENEFIT_SUSPENDED: QT_TRANSLATE_NOOP("PatientPanel", "Benefits are suspended for this person"),
-    Reason.CHRONIC_DISEASE_SCHEME: QT_TRANSLATE_NOOP("PatientPanel", "Settle under the chronic disease scheme"),
-    Reason.EXCLUDED_CATEGORY: QT_TRANSLATE_NOOP("PatientPanel", "This category of insured is not covered here"),
-    Reason.NOT_YET_COVERED: QT_TRANSLATE_NOOP("PatientPanel", "Not covered yet (waiting period)"),
-    Reason.NOT_CONTRACTED_FACILITY: QT_TRANSLATE_NOOP(
-        "PatientPanel", "Not signed with this facility: the pool pays nothing here"
-    ),
-    Reason.CAP_REACHED: QT_TRANSLATE_NOOP("PatientPanel", "This year's cap is used up"),
-}
-
-
-def reason_text(reason: Reason) -> str:
-    return QCoreApplication.translate("PatientPanel", str(REASONS[reason]))
 
 
 def disease_text(disease: str) -> str:
@@ -54,9 +45,10 @@ class PatientPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("patientPanel")
         self.full_id = full_id
-        self.name = label("patientName")
+        self.name = label("patientName", wrap=True)
         self.refusal = label("refusal", wrap=True)
-        self.stale = label("staleWarning", wrap=True)
+        # Every warning, not only a stale roster: the amber the style sheet gives this name.
+        self.warnings = label("staleWarning", wrap=True)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setHorizontalSpacing(12)
@@ -67,14 +59,15 @@ class PatientPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.name)
         layout.addWidget(self.refusal)
+        layout.addWidget(self.warnings)
         layout.addLayout(form)
-        layout.addWidget(self.stale)
         layout.addStretch(1)
         self.clear()
 
     def _titles(self) -> list[tuple[str, str]]:
         return [
             ("id_number", self.tr("ID number")),
+            ("sex_age", self.tr("Sex and age")),
             ("scheme", self.tr("Scheme")),
             ("signed", self.tr("Signed with")),
             ("family_doctor", self.tr("Family doctor")),
@@ -86,68 +79,97 @@ class PatientPanel(QFrame):
             ("roster", self.tr("Roster as of")),
         ]
 
+    # --- what the card box asks it to show ----------------------------------------
+
     def clear(self) -> None:
         self.name.setText(self.tr("Swipe, scan or type the card"))
         self.refusal.hide()
-        self.stale.hide()
+        self.warnings.hide()
         for shown in self.fields.values():
             shown.setText("—")
 
-    def show_not_found(self, typed: str) -> None:
+    def show_waiting(self) -> None:
+        """A card came in before the clinic's database is open: it is checked as soon as it is."""
         self.clear()
-        self.refusal.setText(self.tr("No one on the roster matches “{0}”.").format(typed))
+        self.name.setText(self.tr("Opening the clinic's records…"))
+        self.warnings.setText(self.tr("The card will be checked as soon as the records are open."))
+        self.warnings.show()
+
+    def show_problem(self, message: str) -> None:
+        """What was typed or scanned cannot be a card: the reason, and nothing else."""
+        self.clear()
+        self.name.setText(self.tr("Check what was typed"))
+        self.refusal.setText(message)
         self.refusal.show()
 
-    def show_standing(self, standing: Standing, now: dt.datetime) -> None:
-        s = standing
-        self.name.setText(s.name)
-        f = self.fields
-        f["id_number"].setText(s.id_number if self.full_id else mask_id_number(s.id_number))
-        scheme = self.tr("Employee") if s.employee_scheme else self.tr("Resident")
-        f["scheme"].setText(f"{scheme} · {s.policy_title}")
-        signed = "、".join(s.signed_facilities) if s.signed_facilities else self.tr("not signed")
-        f["signed"].setText(
-            signed if s.signed_here or not s.signed_facilities else self.tr("{0} (elsewhere)").format(signed)
-        )
-        f["family_doctor"].setText(_yes_no(s.family_doctor))
-        f["poverty"].setText(_yes_no(s.poverty_registered))
-        f["chronic"].setText("、".join(disease_text(d) for d in s.chronic_diseases) or self.tr("none"))
-        f["deductible"].setText(self._deductible(s))
-        f["cap_left"].setText(self.tr("no cap") if s.cap_left is None else self._of(s.cap_left, s.cap))
-        f["account"].setText(format_amount(s.account_balance) if s.employee_scheme else "—")
-        f["roster"].setText(self._age(s, now))
-        self._show_refusal(s)
-        self.stale.setVisible(s.roster_stale(now))
-        self.stale.setText(
-            self.tr("The roster is {0} days old: refresh it before settling if in doubt.").format(
-                s.roster_age(now).days
-            )
-        )
-
-    def _show_refusal(self, s: Standing) -> None:
-        if not s.insured:
-            self.refusal.setText(self.tr("Not insured this year: settle as self-pay."))
-        elif s.reason is not None:
-            detail = f"\n{s.refusal}" if s.refusal else ""
-            self.refusal.setText(reason_text(s.reason) + detail)
-        elif s.cap_left is not None and s.cap_left <= 0:
-            self.refusal.setText(reason_text(Reason.CAP_REACHED))
-        else:
-            self.refusal.hide()
+    def show_check(self, checked: CounterPatient) -> None:
+        self.clear()
+        person = checked.person
+        self._show_findings(checked)
+        if person is None:
+            self.name.setText(self.tr("Not on the roster: {0}").format(checked.id_number))
             return
-        self.refusal.show()
+        self.name.setText(person.name)
+        f = self.fields
+        f["sex_age"].setText(self.tr("{0}, age {1}").format(person.gender, person.age))
+        f["id_number"].setText(checked.id_number)
+        f["scheme"].setText(self._scheme(person))
+        f["signed"].setText(self._signed(person))
+        f["family_doctor"].setText(_yes_no(person.family_doctor))
+        f["poverty"].setText(_yes_no(person.poverty_registered))
+        f["chronic"].setText("、".join(disease_text(d) for d in person.chronic_diseases) or self.tr("none"))
+        f["deductible"].setText(self._deductible(person))
+        f["cap_left"].setText(self.tr("no cap") if person.cap_left is None else self._of(person.cap_left, person.cap))
+        f["account"].setText(format_amount(person.account_balance) if self._employee(person) else "—")
+        f["roster"].setText(self._roster_age(person))
 
-    def _deductible(self, s: Standing) -> str:
-        if s.deductible is None or s.deductible == 0:
+    # --- pieces -------------------------------------------------------------------
+
+    def _show_findings(self, checked: CounterPatient) -> None:
+        version = checked.person.policy_version if checked.person else None
+        for shown, found in ((self.refusal, checked.check.refusals), (self.warnings, checked.check.warnings)):
+            shown.setText(self._findings_text(found, version))
+            shown.setVisible(bool(found))
+
+    def _findings_text(self, found: Sequence[Finding], version: str | None) -> str:
+        lines = []
+        for finding in found:
+            if finding.article is None:
+                lines.append(finding.reason)
+            else:
+                lines.append(self.tr("{0} (see {1} {2})").format(finding.reason, version or "", finding.article))
+        return "\n".join(lines)
+
+    @staticmethod
+    def _employee(person: CheckedPerson) -> bool:
+        return str(person.scheme) == "employee"
+
+    def _scheme(self, person: CheckedPerson) -> str:
+        scheme = self.tr("Employee") if self._employee(person) else self.tr("Resident")
+        title = person.policy_title or self.tr("policy not in force")
+        return f"{scheme} · {title}"
+
+    def _signed(self, person: CheckedPerson) -> str:
+        if person.signed_here is None:
+            return self.tr("no signing for employees")
+        if not person.signed_facilities:
+            return self.tr("not signed")
+        names = "、".join(s.name for s in person.signed_facilities)
+        if person.signed_via_township:
+            return self.tr("{0} (this clinic counts through it)").format(names)
+        return names if person.signed_here else self.tr("{0} (elsewhere)").format(names)
+
+    def _deductible(self, person: CheckedPerson) -> str:
+        if person.deductible is None or person.deductible == 0:
             return self.tr("no deductible")
-        return self._of(s.deductible_met, s.deductible)
+        return self._of(person.year_to_date.deductible_met, person.deductible)
 
-    def _of(self, amount: Any, whole: Any) -> str:
+    def _of(self, amount: Decimal, whole: Decimal | None) -> str:
         if whole is None:
             return format_amount(amount)
         return self.tr("{0} of {1}").format(format_amount(amount), format_amount(whole))
 
-    def _age(self, s: Standing, now: dt.datetime) -> str:
-        stamp = s.roster_updated_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
-        days = s.roster_age(now).days
+    def _roster_age(self, person: CheckedPerson) -> str:
+        stamp = person.roster_updated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        days = person.roster_age_days
         return stamp if days < 1 else self.tr("{0} ({1} days ago)").format(stamp, days)

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
-from desktop.policy.types import Quote
-from desktop.ui.patient_panel import reason_text
 from desktop.ui.widgets import label
+
+if TYPE_CHECKING:
+    from desktop.policy.types import Quote
+
+# Keyed by the engine's ``Reason`` values (a StrEnum), so the engine is not imported
+# before the window is shown.
+REASONS = {
+    "not_designated": QT_TRANSLATE_NOOP("QuotePanel", "This facility is not designated for this scheme"),
+    "other_liability": QT_TRANSLATE_NOOP("QuotePanel", "Another party is liable for this visit"),
+    "inpatient": QT_TRANSLATE_NOOP("QuotePanel", "Inpatients are not covered by the outpatient pool"),
+    "benefit_suspended": QT_TRANSLATE_NOOP("QuotePanel", "Benefits are suspended for this person"),
+    "chronic_disease_scheme": QT_TRANSLATE_NOOP("QuotePanel", "Settle under the chronic disease scheme"),
+    "excluded_category": QT_TRANSLATE_NOOP("QuotePanel", "This category of insured is not covered here"),
+    "not_yet_covered": QT_TRANSLATE_NOOP("QuotePanel", "Not covered yet (waiting period)"),
+    "not_contracted_facility": QT_TRANSLATE_NOOP(
+        "QuotePanel", "Not signed with this facility: the pool pays nothing here"
+    ),
+    "cap_reached": QT_TRANSLATE_NOOP("QuotePanel", "This year's cap is used up"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """The engine's reason in the interface language; an unknown one as the engine named it."""
+    return QCoreApplication.translate("QuotePanel", str(REASONS[reason])) if reason in REASONS else reason
 
 
 class QuotePanel(QFrame):

@@ -9,17 +9,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from desktop.money import round_fen
 
-from db.models import CatalogueItem, Diagnosis
-from db.session import Store
-from desktop.money import from_fen, round_fen
-from desktop.policy import PolicyBook, default_book, quote
-from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest
-from desktop.policy.types import Visit as QuoteVisit
-from desktop.settlement.draft import DiagnosisLine, DraftItem, VisitDraft
-from desktop.ui.standing import Standing
+if TYPE_CHECKING:
+    # The store, the engine and the settlement are imported where used: the window is
+    # shown before any of them is loaded (benchmarks/startup.py).
+    from db.session import Store
+    from desktop.policy import PolicyBook
+    from desktop.policy.types import Quote
+    from desktop.settlement.draft import DiagnosisLine, VisitDraft
+    from desktop.ui.standing import CounterPatient
 
 MAX_MATCHES = 12
 MAX_QUANTITY = Decimal(999)
@@ -57,6 +58,11 @@ class EntryError(ValueError):
 
 
 def load_catalogue(store: Store) -> list[CatalogueEntry]:
+    from sqlalchemy import select
+
+    from db.models import CatalogueItem
+    from desktop.money import from_fen
+
     with store.reading() as session:
         rows = session.scalars(select(CatalogueItem).where(CatalogueItem.active.is_(True)).order_by(CatalogueItem.code))
         return [
@@ -66,6 +72,11 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
 
 def load_diagnoses(store: Store, limit: int = 500) -> list[DiagnosisLine]:
     """The diagnoses this clinic has written before, the most frequent first."""
+    from sqlalchemy import func, select
+
+    from db.models import Diagnosis
+    from desktop.settlement.draft import DiagnosisLine
+
     with store.reading() as session:
         rows = session.execute(
             select(Diagnosis.code, Diagnosis.name)
@@ -139,6 +150,8 @@ def parse_price(text: str) -> Decimal:
 
 def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine | None:
     """A known code (or a unique code prefix), ``CODE name`` from the list, or free text."""
+    from desktop.settlement.draft import DiagnosisLine
+
     text = typed.strip()
     if not text:
         return None
@@ -156,7 +169,7 @@ def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine
 class VisitInProgress:
     """One patient's visit from the card check until it is settled."""
 
-    standing: Standing
+    patient: CounterPatient
     day: dt.date
     lines: list[Line] = field(default_factory=list)
     diagnosis: DiagnosisLine | None = None
@@ -174,28 +187,40 @@ class VisitInProgress:
     def remove(self, row: int) -> None:
         del self.lines[row]
 
+    @property
+    def person_id(self) -> int:
+        person = self.patient.person
+        assert person is not None, "a visit is only started for someone on the roster"
+        return person.person_id
+
     def quote(self, book: PolicyBook | None = None) -> Quote | None:
-        if not self.lines:
+        from desktop.policy import default_book, quote
+        from desktop.policy.types import Item, ItemClass, ItemKind, QuoteRequest
+        from desktop.policy.types import Visit as QuoteVisit
+
+        person, patient = self.patient.person, self.patient.patient
+        if not self.lines or person is None or patient is None:
             return None
         items = tuple(
             Item(ItemKind(x.entry.kind), ItemClass(x.entry.item_class), x.amount, x.entry.code, x.entry.name)
             for x in self.lines
         )
-        s = self.standing
         request = QuoteRequest(
-            policy=s.policy,
+            policy=person.policy,
             visit_date=self.day,
-            patient=s.patient,
-            facility=s.facility,
+            patient=patient,
+            facility=self.patient.facility,
             visit=QuoteVisit(items=items),
-            year_to_date=s.year_to_date,
+            year_to_date=person.year_to_date,
         )
         return quote(request, book or default_book())
 
     def draft(self, facility_id: str, staff_id: int) -> VisitDraft:
+        from desktop.settlement.draft import DraftItem, VisitDraft
+
         return VisitDraft(
             facility_id=facility_id,
-            person_id=self.standing.person_id,
+            person_id=self.person_id,
             staff_id=staff_id,
             visit_date=self.day,
             items=tuple(DraftItem(x.entry.code, x.quantity, x.price) for x in self.lines),

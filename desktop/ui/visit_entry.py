@@ -9,6 +9,7 @@ removes a line; quantity and price are edited in the table (F2).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from desktop.settlement.draft import DiagnosisLine
 from desktop.ui.models import MatchesModel, VisitLinesModel
 from desktop.ui.visit import (
     CatalogueEntry,
@@ -38,6 +38,9 @@ from desktop.ui.visit import (
     split_quantity,
 )
 from desktop.ui.widgets import label, named
+
+if TYPE_CHECKING:
+    from desktop.settlement.draft import DiagnosisLine
 
 
 class VisitEntry(QWidget):

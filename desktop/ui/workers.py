@@ -44,9 +44,16 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as exc:  # handed to the GUI thread, which reports it
-            self.carrier.failed.emit(exc)
+            _hand_back(self.carrier.failed, exc)
         else:
-            self.carrier.done.emit(result)
+            _hand_back(self.carrier.done, result)
+
+
+def _hand_back(signal: Any, value: Any) -> None:
+    try:
+        signal.emit(value)
+    except RuntimeError:  # the program is closing and the carrier is gone: nobody waits for it
+        return
 
 
 # Carriers of jobs still running: nothing else holds them while the pool works.

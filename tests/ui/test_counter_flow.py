@@ -89,7 +89,8 @@ def test_an_unknown_card_says_so_in_red_and_keeps_the_card_box(qtbot: Any, store
     keys = Keyboard(qtbot)
     card_in(qtbot, keys, "A99999999")
     assert window.counter.patient.refusal.isVisible()
-    assert "A99999999" in window.counter.patient.refusal.text()
+    assert "本地参保名册中查不到这个社保卡" in window.counter.patient.refusal.text()  # the identity package's words
+    assert "9999" in window.counter.patient.name.text()  # the read, masked
     assert keys.focused() is window.counter.card
     assert not window.counter.entry.isEnabled()
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
+import db.session
 import desktop.demo
 import desktop.ui.app as app_module
-from desktop.ui.idle_lock import DEFAULT_MINUTES
 from tests.ui.conftest import TODAY, wait_for_workers
 
 
@@ -19,28 +19,28 @@ def test_first_start_builds_the_demo_and_signs_in_the_clerk(
     qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "data" / "clinic-pos.sqlite3"
-    monkeypatch.setattr(app_module, "default_database_path", lambda: target)
+    monkeypatch.setattr(db.session, "default_database_path", lambda: target)
     small = functools.partial(desktop.demo.build_demo, today=TODAY, people=40, days=5)
     monkeypatch.setattr(desktop.demo, "build_demo", small)
     launcher = app_module.Launcher(qapp, None)
-    launcher.start()
-    assert launcher.progress is not None
-    assert launcher.progress.isVisible()  # the GUI thread is free to show it while the demo is built
-    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
-    window = launcher.window
-    assert window is not None
+    window = launcher.start()
     qtbot.addWidget(window)
+    assert window.isVisible()  # the window first, the records behind it
+    qtbot.waitUntil(lambda: launcher.progress is not None and launcher.progress.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=20_000)
+    assert launcher.progress is not None
     assert not launcher.progress.isVisible()
+    assert window.staff is not None
     assert window.staff.username == "clerk"
     assert target.exists()
     assert not target.with_name(target.name + ".building").exists()
     wait_for_workers(qtbot)
     window.idle.pause()
-    window.store.dispose()
+    window.store.dispose()  # type: ignore[union-attr]  # attached above
 
 
 def test_idle_minutes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLINIC_POS_IDLE_MINUTES", "3")
     assert app_module.idle_minutes() == 3
     monkeypatch.setenv("CLINIC_POS_IDLE_MINUTES", "soon")
-    assert app_module.idle_minutes() == DEFAULT_MINUTES
+    assert app_module.idle_minutes() == app_module.DEFAULT_MINUTES

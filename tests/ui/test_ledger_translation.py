@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from db.session import Store
-from desktop.ui.i18n import translations_folder
+from desktop.ui.i18n import CHINESE, install_translation, remove_translation
 from desktop.ui.ledger_view import LedgerView
 from tests.ui.test_ledger_view import CLERK, clinic, staff
 
@@ -22,11 +22,10 @@ __all__ = ["clinic"]
 
 @pytest.fixture
 def chinese(qapp: QApplication) -> Iterator[None]:
-    translator = QTranslator()
-    assert translator.load("ledger_zh_CN", translations_folder())
-    qapp.installTranslator(translator)
+    # The application's own loading path, so a ledger file it forgets to load fails here.
+    installed = install_translation(qapp, CHINESE)
     yield
-    qapp.removeTranslator(translator)
+    remove_translation(qapp, installed)
 
 
 @pytest.mark.usefixtures("chinese")

@@ -9,9 +9,16 @@ from sqlalchemy import select
 
 from db.models import Reversal, Settlement
 from db.session import Store
+from desktop.ui.main_window import CounterWindow
 from desktop.ui.models import SettlementsModel
 from desktop.ui.reverse_dialog import ReverseDialog
+from desktop.ui.settlements_page import SettlementsPage
 from tests.ui.conftest import covered_resident, open_window, wait_for_workers
+
+
+def settlements_page(window: CounterWindow) -> SettlementsPage:
+    assert window.settlements is not None, "the page joins once the store is open"
+    return window.settlements
 
 
 def settle_one(qtbot: Any, window: Any, store: Store) -> int:
@@ -56,9 +63,10 @@ def test_clerk_reverses_with_a_reason_and_the_original_stays_marked(qtbot: Any, 
 def test_an_empty_reason_is_refused_in_the_dialog(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store)
     settle_one(qtbot, window, store)
-    window.tabs.setCurrentWidget(window.settlements)
+    page = settlements_page(window)
+    window.tabs.setCurrentWidget(page)
     wait_for_workers(qtbot)
-    row = window.settlements.selected()
+    row = page.selected()
     assert row is not None
     dialog = ReverseDialog(row, window)
     qtbot.addWidget(dialog)
@@ -71,9 +79,10 @@ def test_an_empty_reason_is_refused_in_the_dialog(qtbot: Any, store: Store) -> N
 
 def test_a_village_doctor_settles_but_may_not_reverse(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store, "doctor1")
-    window.tabs.setCurrentWidget(window.settlements)
+    page = settlements_page(window)
+    window.tabs.setCurrentWidget(page)
     wait_for_workers(qtbot)
-    assert not window.settlements.reverse_button.isEnabled()
-    assert window.settlements.reverse_button.toolTip()
+    assert not page.reverse_button.isEnabled()
+    assert page.reverse_button.toolTip()
     # A village doctor sees full ID numbers (desktop.staff: SEE_FULL_ID).
     assert window.counter.patient.full_id
