@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+VERSIONS = Path(__file__).with_name("migrations") / "versions"
 
 
 class MigrationError(RuntimeError):
     pass
 
 
+def newest_revision() -> str:
+    """The head, read from the file names: revisions are numbered 0001, 0002, … (a test holds
+    Alembic to the same answer), so start-up need not import Alembic to know it."""
+    return max(path.name.split("_", 1)[0] for path in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def is_current(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     if connection is not None:
@@ -28,6 +47,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     keys only survives with enforcement off; it is switched off outside the transaction
     (SQLite ignores the pragma inside one), checked before commit, and switched back on.
     """
+    from alembic import command
+
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         raw = connection.connection.driver_connection

@@ -95,7 +95,8 @@ def open_store(path_or_url: str | Path | None = None, *, migrate: bool = True) -
     """Open (and by default upgrade to the newest schema) the store at a path or URL."""
     store = Store(path_or_url if path_or_url is not None else default_database_path())
     if migrate:
-        from db.migrate import upgrade
+        from db.migrate import is_current, upgrade
 
-        upgrade(store.engine)
+        if not is_current(store.engine):
+            upgrade(store.engine)
     return store

@@ -93,3 +93,13 @@ def test_a_populated_older_database_upgrades_with_its_records_intact(tmp_path: P
         assert connection.exec_driver_sql("SELECT person_id FROM card").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     store.dispose()
+
+
+def test_the_head_read_from_file_names_is_alembics() -> None:
+    from db.migrate import VERSIONS, newest_revision
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert newest_revision() == script.get_current_head()
+    for path in VERSIONS.glob("[0-9]*_*.py"):
+        revision = script.get_revision(path.name.split("_", 1)[0])
+        assert revision is not None, f"{path.name}: its revision id must be its number"
