@@ -53,4 +53,8 @@ def from_fen(fen: int) -> Decimal:
 
 def format_amount(value: Decimal) -> str:
     """'12.50' — the contract's money text."""
+    text = str(value)
+    # A value already in fen prints plainly as "….dd"; only others need quantizing (the quote's hot path).
+    if text[-3:-2] == "." and "E" not in text:
+        return text
     return f"{value.quantize(FEN):f}"

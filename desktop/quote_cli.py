@@ -9,20 +9,26 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, load_book, quote
-from desktop.policy.codec import InputError, read_request, write_quote
+from desktop.policy.codec import InputError, quote_line, read_request, write_quote
+from desktop.policy.types import Quote
 
 EXIT_BAD_INPUT = 2
 
 
-def quote_json(raw: Any, book: PolicyBook) -> dict[str, Any]:
-    """One decoded request to one result object; ``InputError`` names what is wrong."""
+def quote_request(raw: Any, book: PolicyBook) -> Quote:
+    """One decoded request to its quote; ``InputError`` names what is wrong."""
     request = read_request(raw)
     try:
-        return write_quote(quote(request, book))
+        return quote(request, book)
     except UnknownPolicyError as exc:
         raise InputError("policy", str(exc)) from None
     except NotInForceError as exc:
         raise InputError("visit_date", str(exc)) from None
+
+
+def quote_json(raw: Any, book: PolicyBook) -> dict[str, Any]:
+    """One decoded request to one result object; ``InputError`` names what is wrong."""
+    return write_quote(quote_request(raw, book))
 
 
 def _decode(text: str) -> Any:
@@ -48,10 +54,10 @@ def run_batch(lines: Iterable[str], book: PolicyBook, out: TextIO) -> int:
     write = out.write
     for number, line in enumerate(_lines(lines), start=1):
         try:
-            row = quote_json(_decode(line), book)
+            text = quote_line(quote_request(_decode(line), book))
         except InputError as exc:
-            row = {**exc.as_json(), "line": number}
-        write(dumps(row))
+            text = dumps({**exc.as_json(), "line": number})
+        write(text)
         write("\n")
     return 0
 

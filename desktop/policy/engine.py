@@ -23,6 +23,7 @@ from desktop.policy.parameters import (
     default_book,
 )
 from desktop.policy.types import (
+    Category,
     Employment,
     FacilityKind,
     ItemClass,
@@ -35,6 +36,8 @@ from desktop.policy.types import (
 )
 
 ONE = Decimal("1.00")
+# Facility kinds and categories are StrEnum members: they hash and compare as their text, so they
+# look up the policy's tables directly (reading ``.value`` on the hot path costs more than the lookup).
 CONSULTATION = ItemKind.CONSULTATION_FEE
 
 
@@ -133,6 +136,7 @@ def _scope(request: QuoteRequest, version: PolicyVersion) -> Scope:
     standard = _consultation_standard(request, version)
     consultation_room = standard
     shares: list[ItemShare] = []
+    in_total = out_total = consult = ZERO
     for item in request.visit.items:
         in_scope = item.amount
         if item.item_class is ItemClass.C or (
@@ -147,10 +151,11 @@ def _scope(request: QuoteRequest, version: PolicyVersion) -> Scope:
         elif item.kind is CONSULTATION and consultation_room is not None:
             in_scope = min(in_scope, consultation_room)
             consultation_room -= in_scope
+        if item.kind is CONSULTATION:
+            consult += in_scope
+        in_total += in_scope
+        out_total += item.amount - in_scope
         shares.append(ItemShare(item, in_scope, item.amount - in_scope))
-    in_total = sum((s.in_scope for s in shares), ZERO)
-    out_total = sum((s.out_of_scope for s in shares), ZERO)
-    consult = sum((s.in_scope for s in shares if s.item.kind is CONSULTATION), ZERO)
     notes = explain.scope(shares, in_total, out_total, version, restricted, standard, request)
     return Scope(tuple(shares), in_total, out_total, consult, notes)
 
@@ -159,7 +164,7 @@ def _consultation_standard(request: QuoteRequest, version: PolicyVersion) -> Dec
     table = version.consultation_fee_standard
     if table is None:
         return None
-    return table.value.get(request.facility.kind.value)
+    return table.value.get(request.facility.kind)
 
 
 def _contracted(request: QuoteRequest, version: PolicyVersion) -> bool:
@@ -201,7 +206,7 @@ def _first_reason(request: QuoteRequest, version: PolicyVersion, benefit: Benefi
     if visit.disease is not None and visit.disease in patient.chronic_diseases:
         return Reason.CHRONIC_DISEASE_SCHEME
     excluded = version.excluded_categories
-    if excluded is not None and patient.category.value in excluded.value:
+    if excluded is not None and patient.category in excluded.value:
         return Reason.EXCLUDED_CATEGORY
     start = coverage_start(request, version)
     if start is not None and request.visit_date < start:
@@ -218,13 +223,13 @@ def _has_rate(request: QuoteRequest, version: PolicyVersion, benefit: Benefit, r
     if route != Route.CONTRACTED:
         return True
     rates = benefit.rates.value
-    return request.facility.kind.value in rates or ANY_KIND in rates
+    return request.facility.kind in rates or ANY_KIND in rates
 
 
 def _route(request: QuoteRequest, version: PolicyVersion, benefit: Benefit) -> str | None:
     if _contracted(request, version):
         return Route.CONTRACTED
-    kind = request.facility.kind.value
+    kind = request.facility.kind
     kinds = version.referral_kinds
     if (
         request.visit.referral
@@ -243,7 +248,7 @@ def coverage_start(request: QuoteRequest, version: PolicyVersion) -> dt.date | N
     """First day a newborn is covered (韶医保规〔2023〕2号 第八条（一）); None when no window applies."""
     window = version.newborn_backdate_months
     patient = request.patient
-    if window is None or patient.category.value != "newborn":
+    if window is None or patient.category is not Category.NEWBORN:
         return None
     if patient.enrolled_on is None:
         return dt.date.max
@@ -289,7 +294,7 @@ def _rate(request: QuoteRequest, version: PolicyVersion, coverage: Coverage) -> 
         steps.append(("emergency", rate, figure.article))
     else:
         rates = benefit.rates.value
-        rate = rates.get(request.facility.kind.value, rates.get(ANY_KIND, ZERO))
+        rate = rates.get(request.facility.kind, rates.get(ANY_KIND, ZERO))
         steps.append(("contracted", rate, benefit.rates.article))
     if request.patient.poverty_registered and benefit.poverty_rate is not None:
         rate = max(rate, benefit.poverty_rate.value)
