@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -289,8 +290,11 @@ class Settlement(Base):
     account_fen: Mapped[int] = mapped_column(BigInteger)
     cash_fen: Mapped[int] = mapped_column(BigInteger)
     explanation: Mapped[str] = mapped_column(Text, comment="JSON list of sentences")
-    status: Mapped[str] = mapped_column(String(20), default="pending", comment="pending, confirmed, rejected")
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending", comment="pending, confirmed, differs (the agency's split is not ours), rejected"
+    )
     msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
+    agency_mdtrt_id: Mapped[str | None] = mapped_column(String(30), comment="the visit's id at the agency (2201)")
     agency_setl_id: Mapped[str | None] = mapped_column(String(30))
     agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger)
     agency_account_fen: Mapped[int | None] = mapped_column(BigInteger)
@@ -359,12 +363,50 @@ class OutboxEntry(Base):
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement.id"), index=True)
     reversal_id: Mapped[int | None] = mapped_column(ForeignKey("reversal.id"))
     payload: Mapped[str] = mapped_column(Text, comment="JSON")
-    state: Mapped[str] = mapped_column(String(20), default="pending", comment="pending, done, set_aside")
+    state: Mapped[str] = mapped_column(
+        String(20), default="pending", comment="pending, done, set_aside, void (never needed: reversed first)"
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # Server-side defaults: the settlement's prepared insert names only the columns it fills.
+    outcome_unknown: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), comment="sent, no answer came: the next send of this msgid finds out"
+    )
+    first_sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    answer: Mapped[str] = mapped_column(Text, server_default="", comment="JSON: what the agency's answer told us")
 
     __table_args__ = (Index("ix_outbox_state_id", "state", "id"),)
+
+
+class Reconciliation(Base):
+    """One 3201 对总账 for a facility, insurance and clearing division over a period, as sent and answered.
+
+    ``sent_*`` are the figures the clinic sent (the agency's own split where it answered one);
+    ``local_*`` the split as settled at the counter, so a difference stays visible.
+    """
+
+    __tablename__ = "reconciliation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    insutype: Mapped[str] = mapped_column(String(6))
+    clr_optins: Mapped[str] = mapped_column(
+        String(6), comment="the clearing division (the patients' insurance division)"
+    )
+    begin: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    msgid: Mapped[str] = mapped_column(String(30), unique=True)
+    sent_count: Mapped[int] = mapped_column(Integer)
+    sent_total_fen: Mapped[int] = mapped_column(BigInteger)
+    sent_fund_fen: Mapped[int] = mapped_column(BigInteger)
+    sent_account_fen: Mapped[int] = mapped_column(BigInteger)
+    local_fund_fen: Mapped[int] = mapped_column(BigInteger)
+    local_account_fen: Mapped[int] = mapped_column(BigInteger)
+    matches: Mapped[bool] = mapped_column(Boolean)
+    agency_text: Mapped[str] = mapped_column(Text, default="", comment="stmt_rslt_dscr as the agency wrote it")
 
 
 class AuditEntry(Base):
