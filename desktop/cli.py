@@ -47,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--settlement", type=int, required=True, help="settlement id")
     r.add_argument("--reason", required=True, help="why it is reversed")
     r.add_argument("--staff", help="username of the staff member reversing")
+    y = sub.add_parser("sync", help="one full sync with the agency: send the outbox, bring back what it knows")
+    y.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    y.add_argument("--agency", help="the agency's address (remembered in the store once given)")
+    y.add_argument("--staff", help="username of the staff member signing in (default: the administrator)")
+    y.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for one answer (default 20)")
+    y.add_argument(
+        "--give-up-after", type=int, default=10, help="failed calls in a row before the run ends offline (default 10)"
+    )
+    k = sub.add_parser("credentials", help="the facility's agency secret in the OS keyring")
+    k.add_argument("action", choices=["set", "check"], help="set: read the secret from standard input")
+    k.add_argument("--facility", required=True, help="agency facility code (or a facility id with --db)")
+    k.add_argument("--db", help="store to look the facility id up in")
     return parser
 
 
@@ -80,6 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.settlement.cli import reverse_main
 
         return reverse_main(args.db, args.settlement, args.reason, args.staff)
+    if args.command == "sync":
+        from desktop.sync.cli import sync_main
+
+        return sync_main(args.db, args.agency, args.staff, args.timeout, args.give_up_after)
+    if args.command == "credentials":
+        from desktop.sync.cli import credentials_main
+
+        return credentials_main(args.action, args.facility, args.db)
     from desktop.ui.app import main as counter
 
     return counter(args.db)

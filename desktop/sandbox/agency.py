@@ -3,7 +3,8 @@
 Order of checks: the body is JSON; every required envelope and input field is present
 (the first missing one is named); the msgid is well formed and the facility's own; the
 signature is good; a msgid already answered gets its stored answer and changes nothing;
-a record the operator told the sandbox to reject is refused; then the transaction runs
+the session (``sign_no``) is open; a record the operator told the sandbox to reject is
+refused; then the transaction runs
 in one database transaction together with storing its answer.
 """
 
@@ -99,6 +100,11 @@ class Agency:
         remembered = self._remembered(envelope, received)
         if remembered is not None:
             return remembered
+        try:
+            self._check_session(envelope)
+        except RefusedError as exc:
+            self._log(envelope, -1, exc.err_msg)
+            return self._failure(received, exc.err_msg)
         rejected = self._rejects(envelope["msgid"], envelope["input"])
         if rejected is not None:
             self._log(envelope, -1, "rejected by the operator")
@@ -161,9 +167,12 @@ class Agency:
             verify_envelope(envelope, HmacSigner(secret))
         except SignatureError as exc:
             raise RefusedError(f"bad signature: {exc}") from None
+
+    def _check_session(self, envelope: dict[str, Any]) -> None:
+        """After the msgid lookup: a repeated 9002 is answered from the books, not refused."""
         sign_no = envelope.get("sign_no")
-        if sign_no and infno != "9001":
-            visits.check_session(self._connection, code, str(sign_no))
+        if sign_no and envelope["infno"] != "9001":
+            visits.check_session(self._connection, str(envelope["fixmedins_code"]), str(sign_no))
 
     def _reply(self, received: dt.datetime, infcode: int, err_msg: str, outcome: Outcome) -> bytes:
         responded = self._clock()

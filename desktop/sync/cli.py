@@ -1,0 +1,140 @@
+"""``clinic-pos sync`` and ``clinic-pos credentials``.
+
+    clinic-pos sync --db PATH [--agency URL] [--staff USERNAME] [--timeout S] [--give-up-after N]
+    clinic-pos credentials set --facility CODE      (the secret is read from standard input)
+    clinic-pos credentials check --facility CODE
+
+``sync`` runs one full sync and prints, as JSON, what it sent, what it received, what the
+agency set aside and where the agency's split differs from the counter's. The agency's
+address, once given, is kept in the store for the counter window and later syncs; the
+facility's secret comes from the OS keyring only.
+
+Exit status: 0 when everything that could be sent was sent; 3 when the agency could not
+be reached (or stopped answering) and records are still waiting; 2 for bad input or
+configuration (no address, no usable keyring, an unknown staff member), with one
+``{"error", "field"}`` object on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Facility, Setting, Staff
+from db.session import Store, open_store
+from desktop.staff import Permission, may
+from desktop.sync.backoff import Backoff
+from desktop.sync.client import AgencyClient, make_http
+from desktop.sync.credentials import CredentialsError, KeyringCredentials
+from desktop.sync.lease import SyncBusyError
+from desktop.sync.relay import Relay
+from desktop.sync.sessions import Operator
+
+EXIT_BAD_INPUT = 2
+EXIT_OFFLINE = 3
+AGENCY_URL_KEY = "sync.agency_url"
+
+
+class ConfigError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _fail(field: str, message: str) -> int:
+    sys.stderr.write(json.dumps({"error": message, "field": field}, ensure_ascii=False) + "\n")
+    return EXIT_BAD_INPUT
+
+
+def agency_url(store: Store, given: str | None) -> str:
+    """The address given now (and remember it), or the one remembered."""
+    if given is not None:
+        if not given.startswith(("http://", "https://")):
+            raise ConfigError("agency", f"{given!r} is not an http:// or https:// address")
+        with store.writing() as session:
+            session.merge(Setting(key=AGENCY_URL_KEY, value=given))
+        return given
+    with store.reading() as session:
+        found = session.scalar(select(Setting.value).where(Setting.key == AGENCY_URL_KEY))
+    if not found:
+        raise ConfigError("agency", "no agency address yet: give it once with --agency URL")
+    return found
+
+
+def operator(store: Store, username: str | None) -> Operator:
+    """Who signs in to the agency: the staff member named, or the store's one administrator."""
+    with store.reading() as session:
+        query = select(Staff).where(Staff.active.is_(True))
+        if username is not None:
+            staff = session.scalar(query.where(Staff.username == username))
+            if staff is None:
+                raise ConfigError("staff", f"no active staff member {username!r}")
+            return Operator(staff.username, staff.name)
+        admins = [s for s in session.scalars(query.order_by(Staff.id)) if may(s.role, Permission.MANAGE)]
+    if not admins:
+        raise ConfigError("staff", "name the staff member who syncs with --staff USERNAME")
+    return Operator(admins[0].username, admins[0].name)
+
+
+def sync_main(
+    db: str,
+    agency: str | None,
+    staff: str | None,
+    timeout: float,
+    give_up_after: int,
+) -> int:
+    if timeout <= 0 or give_up_after < 1:
+        return _fail("timeout" if timeout <= 0 else "give_up_after", "must be more than zero")
+    store = open_store(db)
+    try:
+        try:
+            url = agency_url(store, agency)
+            who = operator(store, staff)
+            credentials = KeyringCredentials()
+        except ConfigError as exc:
+            return _fail(exc.field, str(exc))
+        except CredentialsError as exc:
+            return _fail("keyring", str(exc))
+        with AgencyClient(url, credentials, http=make_http(timeout)) as client:
+            relay = Relay(store, client, who, backoff=Backoff(base=0.5, cap=30.0), give_up_after=give_up_after)
+            try:
+                report = relay.run()
+            except SyncBusyError as exc:
+                return _fail("db", str(exc))
+            except CredentialsError as exc:
+                return _fail("keyring", str(exc))
+        _print(report.as_json())
+        return 0 if report.complete else EXIT_OFFLINE
+    finally:
+        store.dispose()
+
+
+def _print(data: dict[str, Any]) -> None:
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # a TextIOWrapper when run
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def credentials_main(action: str, facility: str, db: str | None) -> int:
+    code = facility
+    if db is not None:  # a facility id given with its store: look up its agency code
+        store = open_store(db, migrate=False)
+        try:
+            with store.reading() as session:
+                code = session.scalar(select(Facility.code).where(Facility.id == facility)) or facility
+        finally:
+            store.dispose()
+    try:
+        keyring = KeyringCredentials()
+        if action == "set":
+            secret = sys.stdin.readline().rstrip("\r\n")
+            keyring.store(code, secret)
+            _print({"stored": code, "keyring": keyring.backend_name})
+        else:
+            keyring.secret_for(code)
+            _print({"found": code, "keyring": keyring.backend_name})
+    except CredentialsError as exc:
+        return _fail("facility" if "no agency secret" in str(exc) else "keyring", str(exc))
+    return 0

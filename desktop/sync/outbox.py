@@ -1,0 +1,268 @@
+"""The outbox as the relay reads and marks it.
+
+A row is ``pending`` until the agency has answered it (``done``), refused it
+(``set_aside``, with its error, until staff retry it), or it is no longer needed because
+the clinic reversed the settlement before the agency booked it (``void``). Rows are sent
+in id order; a settlement's later rows wait behind its set-aside one, and nothing else
+does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from db.models import AuditEntry, OutboxEntry, Person, Reversal, Settlement, Visit
+from db.session import Store
+
+PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    infno: str
+    msgid: str
+    settlement_id: int
+    outcome_unknown: bool
+
+
+_blocking = aliased(OutboxEntry)
+_NEXT = (
+    select(OutboxEntry.id, OutboxEntry.infno, OutboxEntry.msgid, OutboxEntry.settlement_id, OutboxEntry.outcome_unknown)
+    .where(OutboxEntry.state == PENDING)
+    .where(~exists().where(and_(_blocking.settlement_id == OutboxEntry.settlement_id, _blocking.state == SET_ASIDE)))
+    .order_by(OutboxEntry.id)
+)
+
+
+def next_entries(connection: Connection, after_id: int, limit: int) -> list[Entry]:
+    rows = connection.execute(_NEXT.where(OutboxEntry.id > after_id).limit(limit))
+    return [Entry(r.id, r.infno, r.msgid, r.settlement_id, r.outcome_unknown) for r in rows]
+
+
+def superseded(connection: Connection) -> list[tuple[int, int, bool]]:
+    """Settlements the clinic reversed before the agency booked them: (settlement, its 2207 row,
+    whether that 2207 may have been booked after all)."""
+    rows = connection.execute(
+        select(Settlement.id, OutboxEntry.id, OutboxEntry.outcome_unknown)
+        .join(Reversal, Reversal.settlement_id == Settlement.id)
+        .join(OutboxEntry, OutboxEntry.settlement_id == Settlement.id)
+        .where(OutboxEntry.infno == "2207", OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+        .order_by(Settlement.id)
+    )
+    return [(row[0], row[1], bool(row[2])) for row in rows]
+
+
+def waiting_for_person(connection: Connection, person_id: int) -> bool:
+    """Whether the agency has yet to hear (or accept) something of this person's."""
+    found = connection.execute(
+        select(OutboxEntry.id)
+        .join(Settlement, Settlement.id == OutboxEntry.settlement_id)
+        .where(Settlement.person_id == person_id, OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def counts(connection: Connection) -> dict[str, int]:
+    rows = connection.execute(
+        select(OutboxEntry.state, func.count())
+        .where(OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+        .group_by(OutboxEntry.state)
+    )
+    return {str(state): int(number) for state, number in rows}
+
+
+# --- marking rows ---------------------------------------------------------------------
+
+
+def mark_sent(connection: Connection, entry_id: int, now: dt.datetime, *, unknown: bool | None, error: str) -> None:
+    """One send that got no answer (``unknown`` True), or an answer that it was not booked
+    (False), or nothing delivered (None: what was unknown stays unknown)."""
+    values: dict[str, Any] = {
+        "attempts": OutboxEntry.attempts + 1,
+        "first_sent_at": func.coalesce(OutboxEntry.first_sent_at, now),
+        "last_error": error[:2000],
+    }
+    if unknown is not None:
+        values["outcome_unknown"] = unknown
+    connection.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id).values(**values))
+
+
+def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: dict[str, Any]) -> None:
+    connection.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .values(
+            state=DONE,
+            attempts=OutboxEntry.attempts + 1,
+            first_sent_at=func.coalesce(OutboxEntry.first_sent_at, now),
+            done_at=now,
+            outcome_unknown=False,
+            last_error="",
+            answer=json.dumps(answer, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def mark_set_aside(connection: Connection, entry_id: int, settlement_id: int, now: dt.datetime, error: str) -> None:
+    """The agency refused the row (or it cannot be built): set aside with its error."""
+    connection.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .values(
+            state=SET_ASIDE,
+            attempts=OutboxEntry.attempts + 1,
+            first_sent_at=func.coalesce(OutboxEntry.first_sent_at, now),
+            outcome_unknown=False,
+            last_error=error[:2000],
+        )
+    )
+    connection.execute(
+        update(Settlement)
+        .where(Settlement.id == settlement_id, Settlement.agency_setl_id.is_(None))
+        .values(status="rejected")
+    )
+    audit(connection, now, None, "sync_set_aside", "outbox", entry_id, {"settlement_id": settlement_id, "error": error})
+
+
+def mark_void(connection: Connection, settlement_id: int, now: dt.datetime, why: str) -> None:
+    connection.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.settlement_id == settlement_id, OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+        .values(state=VOID, done_at=now, outcome_unknown=False, last_error=why)
+    )
+    connection.execute(update(Settlement).where(Settlement.id == settlement_id).values(status="void"))
+    audit(connection, now, None, "sync_void", "settlement", settlement_id, {"why": why})
+
+
+def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.datetime) -> int:
+    """Staff corrected what the agency refused: send these set-aside rows again. Returns how many."""
+    with store.writing() as session:
+        connection = session.connection()
+        rows = connection.execute(
+            select(OutboxEntry.id, OutboxEntry.settlement_id, OutboxEntry.last_error).where(
+                OutboxEntry.id.in_(entry_ids), OutboxEntry.state == SET_ASIDE
+            )
+        ).all()
+        for row in rows:
+            connection.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(state=PENDING))
+            connection.execute(
+                update(Settlement)
+                .where(Settlement.id == row.settlement_id, Settlement.status == "rejected")
+                .values(status="pending")
+            )
+            audit(connection, now, staff_id, "sync_retry", "outbox", row.id, {"error_was": row.last_error})
+    return len(rows)
+
+
+def audit(
+    connection: Connection, now: dt.datetime, staff_id: int | None, action: str, entity: str, key: int, detail: Any
+) -> None:
+    connection.execute(
+        insert(AuditEntry).values(
+            at=now,
+            staff_id=staff_id,
+            action=action,
+            entity=entity,
+            entity_id=str(key),
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+    )
+
+
+# --- what staff see -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SetAsideRecord:
+    """A record the agency refused, as staff see it (the person's name is masked where shown)."""
+
+    entry_id: int
+    infno: str
+    msgid: str
+    settlement_id: int
+    visit_date: dt.date
+    person_name: str
+    error: str
+    attempts: int
+
+
+def set_aside_records(connection: Connection) -> list[SetAsideRecord]:
+    rows = connection.execute(
+        select(
+            OutboxEntry.id,
+            OutboxEntry.infno,
+            OutboxEntry.msgid,
+            OutboxEntry.settlement_id,
+            Visit.visit_date,
+            Person.name,
+            OutboxEntry.last_error,
+            OutboxEntry.attempts,
+        )
+        .join(Settlement, Settlement.id == OutboxEntry.settlement_id)
+        .join(Visit, Visit.id == Settlement.visit_id)
+        .join(Person, Person.id == Settlement.person_id)
+        .where(OutboxEntry.state == SET_ASIDE)
+        .order_by(OutboxEntry.id)
+    )
+    return [
+        SetAsideRecord(
+            entry_id=row.id,
+            infno=row.infno,
+            msgid=row.msgid,
+            settlement_id=row.settlement_id,
+            visit_date=row.visit_date,
+            person_name=row.name,
+            error=row.last_error,
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A settlement the agency booked with another split than the counter's (amounts in fen)."""
+
+    settlement_id: int
+    visit_date: dt.date
+    person_name: str
+    local: tuple[int, int, int]  # fund, account, cash
+    agency: tuple[int, int, int]
+
+    @property
+    def fund_difference_fen(self) -> int:
+        return self.agency[0] - self.local[0]
+
+
+def differences(connection: Connection, since: dt.date | None = None) -> list[Difference]:
+    query = (
+        select(
+            Settlement.id,
+            Visit.visit_date,
+            Person.name,
+            Settlement.fund_fen,
+            Settlement.account_fen,
+            Settlement.cash_fen,
+            Settlement.agency_fund_fen,
+            Settlement.agency_account_fen,
+            Settlement.agency_cash_fen,
+        )
+        .join(Visit, Visit.id == Settlement.visit_id)
+        .join(Person, Person.id == Settlement.person_id)
+        .where(Settlement.status == "differs")
+        .order_by(Settlement.id)
+    )
+    if since is not None:
+        query = query.where(Visit.visit_date >= since)
+    return [
+        Difference(row[0], row[1], row[2], (row[3], row[4], row[5]), (row[6] or 0, row[7] or 0, row[8] or 0))
+        for row in connection.execute(query)
+    ]

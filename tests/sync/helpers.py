@@ -1,0 +1,115 @@
+"""Clinics with real SQLite stores, a sandbox agency on loopback that knows the same roster, and visits to settle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+
+from db.models import Setting
+from db.session import Store, open_store
+from desktop.agency.msgid import CHINA
+from desktop.demo import CATALOGUE, DIAGNOSES, FACILITIES
+from desktop.sandbox.from_store import merged, roster_from_store
+from desktop.sandbox.misbehaviour import Settings
+from desktop.sandbox.server import SandboxServer
+from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, VisitDraft, settle
+from desktop.sync import AgencyClient, FixedCredentials, Operator, Relay
+from desktop.sync.backoff import Backoff
+from desktop.sync.client import make_http
+
+FIRST_DAY = dt.date(2026, 11, 16)
+PEOPLE = 40
+SECRETS = {code: f"secret-of-{code}-0123456789" for _, code, *_ in FACILITIES}
+STAFF_OF = {"T01": 2, "V01": 3, "V02": 4, "V03": 5}
+QUICK = Backoff(base=0.001, factor=2.0, cap=0.01)
+
+
+def copy_store(template: Path, target: Path, facility: str = "T01") -> Store:
+    shutil.copy(template, target)
+    store = open_store(target)
+    with store.writing() as session:
+        session.merge(Setting(key="facility_id", value=facility))
+    return store
+
+
+def start_agency(path: Path, stores: list[Store], settings: Settings | None = None) -> SandboxServer:
+    server = SandboxServer(path, settings=settings)
+    server.load_roster(merged(*(roster_from_store(s, FIRST_DAY) for s in stores)))
+    server.load_secrets(SECRETS)
+    return server.start()
+
+
+def relay_for(store: Store, url: str, *, timeout: float = 2.0, give_up_after: int = 40, **options: object) -> Relay:
+    client = AgencyClient(url, FixedCredentials(SECRETS), http=make_http(timeout))
+    return Relay(
+        store,
+        client,
+        Operator("admin", "赵建国"),
+        backoff=QUICK,
+        give_up_after=give_up_after,
+        rng=random.Random(1),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Visits:
+    """Settles plausible visits at the counter, as the demo does, with a seeded draw."""
+
+    store: Store
+    rng: random.Random
+
+    def settle(
+        self,
+        day: dt.date,
+        *,
+        person: int | None = None,
+        facility: str | None = None,
+        items: list[tuple[str, int]] | None = None,
+        pay_from_account: bool = True,
+    ) -> int | None:
+        """One visit settled at the counter; its settlement id, or None when the counter refuses it."""
+        facility = facility or self.rng.choice(["T01", "T01", "V01", "V02", "V03"])
+        if items is None:
+            drawn = self.rng.sample(CATALOGUE[:-1], self.rng.randint(1, 3))
+            items = [("FA01", 1), *((entry[0], self.rng.randint(1, 3)) for entry in drawn)]
+        draft = VisitDraft(
+            facility_id=facility,
+            person_id=person or self.rng.randint(1, PEOPLE),
+            staff_id=STAFF_OF[facility],
+            visit_date=day,
+            items=tuple(DraftItem(code, Decimal(quantity)) for code, quantity in items),
+            diagnoses=(DiagnosisLine(*self.rng.choice(DIAGNOSES)),),
+            pay_from_account=pay_from_account,
+        )
+        moment = dt.datetime.combine(day, dt.time(self.rng.randint(8, 16), self.rng.randint(0, 59)), CHINA)
+        try:
+            return settle(self.store, draft, moment).settlement_id
+        except SettlementError:
+            return None  # a suspended or unpaid person in the draw: the counter refuses them too
+
+    def days(self, first: dt.date, count: int, per_day: int) -> list[int]:
+        settled = []
+        for offset in range(count):
+            for _ in range(per_day):
+                found = self.settle(first + dt.timedelta(days=offset))
+                if found is not None:
+                    settled.append(found)
+        return settled
+
+
+def agency_settlements(server: SandboxServer, code: str | None = None) -> list[dict[str, object]]:
+    query = "" if code is None else f"?fixmedins_code={code}"
+    found: list[dict[str, object]] = httpx.get(f"{server.url}/_admin/settlements{query}").json()["settlements"]
+    return found
+
+
+def agency_figures(server: SandboxServer, psn_no: str, year: int) -> dict[str, str]:
+    answer: dict[str, str] = httpx.get(f"{server.url}/_admin/accumulators?psn_no={psn_no}&year={year}").json()
+    return answer
