@@ -2,8 +2,10 @@
 send the same rows twice over. The agency would book nothing twice (it answers a repeated
 msgid from its books), but each would waste the other's calls and muddle the report.
 
-The lease is a row in ``setting``, taken and released in write transactions, and it
-expires: a sync killed mid-run holds up the next one for ``LEASE`` at most.
+The lease is a row in ``setting``, taken and released in write transactions. A sync
+killed mid-run leaves it behind: on the same machine the next sync sees that its holder's
+process is gone and takes it over; from another machine (counters sharing a PostgreSQL
+store) it expires after ``LEASE``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Lease:
             if held is not None:
                 current = json.loads(held)
                 until = dt.datetime.fromisoformat(current["until"])
-                if current["holder"] != self.holder and until > now:
+                if current["holder"] != self.holder and until > now and _alive(current["holder"]):
                     raise SyncBusyError(
                         f"another sync ({current['holder']}) is running until {until:%H:%M:%S} UTC at the latest"
                     )
@@ -51,3 +53,17 @@ class Lease:
             held = session.scalar(select(Setting.value).where(Setting.key == LEASE_KEY))
             if held is not None and json.loads(held)["holder"] == self.holder:
                 session.execute(delete(Setting).where(Setting.key == LEASE_KEY))
+
+
+def _alive(holder: str) -> bool:
+    """Whether the process holding the lease may still be running (elsewhere: assume so)."""
+    host, pid, _ = holder.split(":", 2)
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True

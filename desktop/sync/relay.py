@@ -7,9 +7,10 @@ One ``run`` is one full sync:
 2. every pending row is sent in id order (a settlement's 2201 → 2203 → 2204 → 2207,
    a reversal's 2208), under the msgid stored with it before any send. A row the agency
    refuses is set aside with its error and holds back only its own settlement's rows;
-3. the people whose settlements were booked get their year-to-date figures and account
-   balance from the agency (5206, 1101), and each facility, insurance and clearing
-   division touched is reconciled for the period touched (3201).
+3. the people whose settlements were booked, and then those whose standing was read
+   longest ago, get their year-to-date figures and account balance from the agency
+   (5206, 1101); each facility, insurance and clearing division touched is reconciled
+   for the period touched (3201); the catalogue is downloaded once a day.
 
 Connectivity is found by trying. A failed call is retried after an exponential, capped,
 jittered wait; after ``give_up_after`` failures in a row the run ends, offline, with
@@ -29,12 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, true
 
-from db.models import Facility, Setting
+from db.models import Facility, Person, Setting
 from db.session import Store
 from desktop.agency import AgencyRefusedError, Reply, Sender
 from desktop.agency.messages import Message
+from desktop.agency.msgid import CHINA
 from desktop.agency.wire import ProtocolError
 from desktop.sync import outbox
 from desktop.sync.answers import Booked, read_answer
@@ -97,6 +99,8 @@ class Relay:
         rng: random.Random | None = None,
         stop: threading.Event | None = None,
         catalogue_every: dt.timedelta = dt.timedelta(days=1),
+        roster_max_age: dt.timedelta = dt.timedelta(days=1),
+        stale_per_run: int = 200,
     ) -> None:
         self.store = store
         self.client = client
@@ -106,6 +110,8 @@ class Relay:
         self.rng = rng or random.Random()  # noqa: S311 — jitter, not secrets
         self.stop = stop or threading.Event()
         self.catalogue_every = catalogue_every
+        self.roster_max_age = roster_max_age
+        self.stale_per_run = stale_per_run
         self.sessions = Sessions(store, operator, self._post, clock)
         self.lease = Lease(store)
         self._failures = 0
@@ -133,6 +139,7 @@ class Relay:
             self._void_superseded()
             self._drain(touched)
             self._refresh(touched)
+            self._refresh_stale(set(touched.people))
             self._reconcile(touched)
             self._download_catalogue()
             self._sign_out()
@@ -313,6 +320,37 @@ class Relay:
             place = touched.places[person_id]
             try:
                 refreshed = refresh_person(self.store, self._call, place, person_id, years, self.clock())
+            except (AgencyRefusedError, ProtocolError) as exc:
+                self._report.notes.append(f"person {person_id}: the agency's figures could not be read: {exc}")
+                continue
+            if refreshed is not None:
+                self._report.refreshed_people += 1
+                self._report.refreshed_changed += refreshed.changed
+
+    def _refresh_stale(self, done: set[int]) -> None:
+        """Roster changes: the people whose standing was read longest ago, a few hundred a run.
+
+        Other clinics book the same patients; only the agency's figures count them all.
+        """
+        place = self._home_place()
+        if place is None:
+            return
+        cutoff = self.clock() - self.roster_max_age
+        with self.store.reading() as session:
+            stale = (
+                session.execute(
+                    select(Person.id)
+                    .where(Person.roster_updated_at <= cutoff, Person.id.not_in(done) if done else true())
+                    .order_by(Person.roster_updated_at, Person.id)
+                    .limit(self.stale_per_run)
+                )
+                .scalars()
+                .all()
+            )
+        year = self.clock().astimezone(CHINA).year
+        for person_id in stale:
+            try:
+                refreshed = refresh_person(self.store, self._call, place, person_id, {year}, self.clock())
             except (AgencyRefusedError, ProtocolError) as exc:
                 self._report.notes.append(f"person {person_id}: the agency's figures could not be read: {exc}")
                 continue

@@ -8,21 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from db.session import Store, open_store
-from desktop.demo import build_demo
+from db.session import Store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync import Relay
-from tests.sync.helpers import FIRST_DAY, PEOPLE, Visits, copy_store, relay_for, start_agency
+from tests.sync.helpers import Visits, copy_store, relay_for, start_agency, template_store
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template() -> Path:
     """One demo roster (people, facilities, catalogue, staff; no visits), copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "clinic.sqlite3"
-    store = open_store(path)
-    build_demo(store, people=PEOPLE, days=0, today=FIRST_DAY)
-    store.dispose()
-    return path
+    return template_store()
 
 
 @pytest.fixture

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import random
 import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from db.models import Setting
 from db.session import Store, open_store
+from desktop.agency import decode
 from desktop.agency.msgid import CHINA
-from desktop.demo import CATALOGUE, DIAGNOSES, FACILITIES
+from desktop.demo import CATALOGUE, DIAGNOSES, FACILITIES, build_demo
 from desktop.sandbox.from_store import merged, roster_from_store
 from desktop.sandbox.misbehaviour import Settings
 from desktop.sandbox.server import SandboxServer
@@ -28,6 +33,17 @@ PEOPLE = 40
 SECRETS = {code: f"secret-of-{code}-0123456789" for _, code, *_ in FACILITIES}
 STAFF_OF = {"T01": 2, "V01": 3, "V02": 4, "V03": 5}
 QUICK = Backoff(base=0.001, factor=2.0, cap=0.01)
+
+
+@functools.cache
+def template_store() -> Path:
+    """One demo roster (people, facilities, catalogue, staff; no visits), built once per run."""
+    folder = Path(tempfile.mkdtemp(prefix="clinic-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    store = open_store(folder / "clinic.sqlite3")
+    build_demo(store, people=PEOPLE, days=0, today=FIRST_DAY)
+    store.dispose()
+    return folder / "clinic.sqlite3"
 
 
 def copy_store(template: Path, target: Path, facility: str = "T01") -> Store:
@@ -104,12 +120,13 @@ class Visits:
         return settled
 
 
-def agency_settlements(server: SandboxServer, code: str | None = None) -> list[dict[str, object]]:
+def agency_settlements(server: SandboxServer, code: str | None = None) -> list[dict[str, Any]]:
+    """Every settlement the agency holds; amounts as ``Decimal``."""
     query = "" if code is None else f"?fixmedins_code={code}"
-    found: list[dict[str, object]] = httpx.get(f"{server.url}/_admin/settlements{query}").json()["settlements"]
+    found: list[dict[str, Any]] = decode(httpx.get(f"{server.url}/_admin/settlements{query}").content)["settlements"]
     return found
 
 
-def agency_figures(server: SandboxServer, psn_no: str, year: int) -> dict[str, str]:
-    answer: dict[str, str] = httpx.get(f"{server.url}/_admin/accumulators?psn_no={psn_no}&year={year}").json()
-    return answer
+def agency_figures(server: SandboxServer, psn_no: str, year: int) -> dict[str, Any]:
+    """The agency's year-to-date figures and balance for one person; amounts as ``Decimal``."""
+    return decode(httpx.get(f"{server.url}/_admin/accumulators?psn_no={psn_no}&year={year}").content)

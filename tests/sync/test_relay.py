@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reconciliation, Settlement
 from db.session import Store
+from desktop.money import to_fen
 from desktop.sandbox.server import SandboxServer
 from desktop.settlement import reverse
 from desktop.sync import outbox
@@ -47,9 +48,7 @@ def assert_accumulators_agree(store: Store, agency: SandboxServer, year: int = F
             local = session.get(Accumulator, (person.id, year))
             theirs = agency_figures(agency, person.psn_no, year)
             mine = (0, 0) if local is None else (local.deductible_met_fen, local.fund_paid_fen)
-            assert mine == (round(float(theirs["deductible_met"]) * 100), round(float(theirs["fund_paid"]) * 100)), (
-                person.id
-            )
+            assert mine == (to_fen(theirs["deductible_met"]), to_fen(theirs["fund_paid"])), person.id
 
 
 def test_a_sync_books_every_settlement_once_under_its_stored_msgid(

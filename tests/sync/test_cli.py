@@ -1,0 +1,183 @@
+"""``clinic-pos sync`` and ``clinic-pos credentials`` as real processes, and a sync killed mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from db.models import OutboxEntry, Setting
+from db.session import Store
+from desktop.sandbox.server import SandboxServer
+from desktop.sync.cli import AGENCY_URL_KEY
+from tests.factories import REPO_ENV
+from tests.sync.helpers import FIRST_DAY, SECRETS, Visits, agency_settlements
+
+TOWNSHIP, VILLAGES = "H36012100101", ("H36012100102", "H36012100103", "H36012100104")
+
+
+@pytest.fixture
+def keyring_env(tmp_path: Path) -> dict[str, str]:
+    """A child process's environment with a test keyring (CI machines have no OS keyring)."""
+    return {
+        **REPO_ENV,
+        "PYTHON_KEYRING_BACKEND": "tests.sync.keyring_backend.FileKeyring",
+        "CLINIC_POS_TEST_KEYRING": str(tmp_path / "keyring.json"),
+    }
+
+
+def clinic_pos(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def store_secrets(env: dict[str, str]) -> None:
+    for code, secret in SECRETS.items():
+        done = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret + "\n")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["stored"] == code
+
+
+def test_sync_prints_what_it_sent_received_set_aside_and_what_differs(
+    store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    settled = visits.days(FIRST_DAY, 1, 5)
+    store_secrets(keyring_env)
+    db = str(tmp_path / "clinic.sqlite3")
+    done = clinic_pos("sync", "--db", db, "--agency", agency.url, env=keyring_env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["complete"] is True
+    assert report["sent"]["2207"] == len(settled)
+    assert report["received"]["settlements_booked"] == len(settled)
+    assert report["set_aside"] == []
+    assert report["differs"] == []
+    assert all(r["matches"] for r in report["reconciliation"])
+    with store.reading() as session:  # the address is remembered: the next sync needs no --agency
+        assert session.scalar(select(Setting.value).where(Setting.key == AGENCY_URL_KEY)) == agency.url
+    again = clinic_pos("sync", "--db", db, env=keyring_env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["sent"] == {}
+
+
+def test_sync_offline_exits_3_with_the_records_still_waiting(
+    store: Store, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    settled = visits.days(FIRST_DAY, 1, 2)
+    store_secrets(keyring_env)
+    done = clinic_pos(
+        "sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", "http://127.0.0.1:9", "--give-up-after", "1",
+        env=keyring_env,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    report = json.loads(done.stdout)
+    assert report["online"] is False
+    assert report["waiting"] == 4 * len(settled)
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        ((), "agency", "--agency URL"),
+        (("--agency", "agency.example"), "agency", "http"),
+        (("--agency", "http://127.0.0.1:9", "--staff", "nobody"), "staff", "nobody"),
+        (("--agency", "http://127.0.0.1:9", "--timeout", "0"), "timeout", "more than zero"),
+    ],
+)
+def test_bad_sync_input_exits_2_naming_the_field(
+    store: Store, keyring_env: dict[str, str], tmp_path: Path, args: tuple[str, ...], field: str, words: str
+) -> None:
+    done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), *args, env=keyring_env)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    error = json.loads(done.stderr)
+    assert error["field"] == field
+    assert words in error["error"]
+
+
+def test_without_an_os_keyring_sync_refuses_and_sends_nothing(
+    store: Store, agency: SandboxServer, visits: Visits, tmp_path: Path
+) -> None:
+    visits.days(FIRST_DAY, 1, 2)
+    bare = {**REPO_ENV, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=bare)
+    assert done.returncode == 2
+    error = json.loads(done.stderr)
+    assert error["field"] == "keyring"
+    assert "refusing to keep the agency secret" in error["error"]
+    assert agency_settlements(agency) == []
+
+
+def test_a_missing_secret_is_named_and_nothing_goes_unsigned(
+    store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    visits.days(FIRST_DAY, 1, 2)
+    done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=keyring_env)
+    assert done.returncode == 2
+    assert "clinic-pos credentials set --facility" in json.loads(done.stderr)["error"]
+    assert agency_settlements(agency) == []
+    check = clinic_pos("credentials", "check", "--facility", TOWNSHIP, env=keyring_env)
+    assert check.returncode == 2
+
+
+def test_a_sync_killed_mid_run_loses_and_duplicates_nothing(
+    store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    settled = visits.days(FIRST_DAY, 2, 20)
+    store_secrets(keyring_env)
+    httpx.post(f"{agency.url}/_admin/config", json={"slow_ms": 15}).raise_for_status()
+    db = tmp_path / "clinic.sqlite3"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "desktop.cli", "sync", "--db", str(db), "--agency", agency.url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=keyring_env,
+    )
+    try:
+        _wait_until(lambda: len(agency_settlements(agency)) >= 8, child)
+        os.kill(child.pid, signal.SIGKILL)  # mid-run: answers in hand not yet written
+    finally:
+        child.wait(timeout=30)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    raw.close()
+    with store.reading() as session:
+        done_before = session.scalar(select(func.count()).where(OutboxEntry.state == "done"))
+    assert 0 <= (done_before or 0) < 4 * len(settled)
+    booked_before = len(agency_settlements(agency))
+    assert 8 <= booked_before < len(settled)
+
+    httpx.post(f"{agency.url}/_admin/config", json={"slow_ms": 0}).raise_for_status()
+    again = clinic_pos("sync", "--db", str(db), env=keyring_env)
+    assert again.returncode == 0, again.stderr
+    booked = agency_settlements(agency)
+    assert len(booked) == len(settled)
+    assert len({b["msgid"] for b in booked}) == len(settled)
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).where(OutboxEntry.state != "done")) == 0
+
+
+def _wait_until(condition: object, child: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert child.poll() is None, "the sync ended before it could be killed"
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError("the sync never got that far")

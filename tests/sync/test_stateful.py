@@ -1,0 +1,147 @@
+"""Settle, send, lose answers, retry, reverse and restart in any order: the agency never books a
+settlement twice, and once the line is good everything that stands is booked exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+import httpx
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from sqlalchemy import select
+
+from db.models import Accumulator, Person, Settlement
+from db.session import open_store
+from desktop.money import to_fen
+from desktop.settlement import reverse
+from desktop.sync import AgencyClient, FixedCredentials
+from tests.sync.helpers import (
+    FIRST_DAY,
+    PEOPLE,
+    SECRETS,
+    Visits,
+    agency_figures,
+    agency_settlements,
+    copy_store,
+    relay_for,
+    start_agency,
+    template_store,
+)
+from tests.sync.test_relay import LoseSettlementAnswers
+
+NEVER_STALE = dt.timedelta(days=3650)  # the roster refresh only at the end: keeps each step short
+
+
+class SyncMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="sync-machine-"))
+        self.path = self.folder / "clinic.sqlite3"
+        self.store = copy_store(template_store(), self.path)
+        self.agency = start_agency(self.folder / "agency.sqlite3", [self.store])
+        self.visits = Visits(self.store, random.Random(0))
+        self.settled: list[int] = []
+        self.reversed: set[int] = set()
+        self.day = FIRST_DAY
+
+    def _configure(self, **values: object) -> None:
+        httpx.post(f"{self.agency.url}/_admin/config", json=values).raise_for_status()
+
+    @rule(
+        person=st.integers(min_value=1, max_value=PEOPLE),
+        facility=st.sampled_from(["T01", "V01", "V02"]),
+        next_day=st.booleans(),
+    )
+    def settle(self, person: int, facility: str, next_day: bool) -> None:
+        if next_day:
+            self.day += dt.timedelta(days=1)
+        found = self.visits.settle(self.day, person=person, facility=facility)
+        if found is not None:
+            self.settled.append(found)
+
+    @rule(fail=st.sampled_from([0.0, 0.3, 1.0]), drop=st.sampled_from([0.0, 0.3, 1.0]), seed=st.integers(0, 99))
+    def send(self, fail: float, drop: float, seed: int) -> None:
+        self._configure(fail_rate=fail, drop_after_commit_rate=drop, seed=seed)
+        with relay_for(self.store, self.agency.url, timeout=1.0, give_up_after=4, roster_max_age=NEVER_STALE) as relay:
+            relay.run()
+
+    @rule()
+    def lose_settlement_answers(self) -> None:
+        self._configure(fail_rate=0.0, drop_after_commit_rate=0.0)
+        relay = relay_for(self.store, self.agency.url, give_up_after=1, roster_max_age=NEVER_STALE)
+        relay.client.close()
+        relay.client = AgencyClient(
+            self.agency.url, FixedCredentials(SECRETS), http=httpx.Client(transport=LoseSettlementAnswers())
+        )
+        with relay:
+            relay.run()
+
+    @precondition(lambda self: len(self.reversed) < len(self.settled))
+    @rule(data=st.data())
+    def reverse_one(self, data: st.DataObject) -> None:
+        standing = [s for s in self.settled if s not in self.reversed]
+        chosen = data.draw(st.sampled_from(standing))
+        reverse(self.store, chosen, "录入错误", staff_id=1, now=dt.datetime.now(dt.UTC))
+        self.reversed.add(chosen)
+
+    @rule()
+    def restart(self) -> None:
+        self.store.dispose()
+        self.store = open_store(self.path)
+        self.visits.store = self.store
+
+    @invariant()
+    def never_booked_twice(self) -> None:
+        booked = agency_settlements(self.agency)
+        msgids = [b["msgid"] for b in booked]
+        assert len(msgids) == len(set(msgids))
+        visits = [b["mdtrt_id"] for b in booked if b["status"] == "booked"]
+        assert len(visits) == len(set(visits))
+        with self.store.reading() as session:
+            local = set(session.scalars(select(Settlement.msgid)))
+        assert set(msgids) <= local
+
+    def teardown(self) -> None:
+        try:
+            self._everything_stands_once_the_line_is_good()
+        finally:
+            self.agency.stop()
+            self.store.dispose()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _everything_stands_once_the_line_is_good(self) -> None:
+        self._configure(fail_rate=0.0, drop_after_commit_rate=0.0)
+        with relay_for(self.store, self.agency.url, roster_max_age=dt.timedelta(0)) as relay:
+            report = relay.run()
+        assert report.complete
+        assert report.waiting == 0
+        assert not report.set_aside
+        at_agency = {b["msgid"]: b["status"] for b in agency_settlements(self.agency)}
+        with self.store.reading() as session:
+            for settlement in session.scalars(select(Settlement)):
+                status = at_agency.get(settlement.msgid)
+                if settlement.status == "void":  # reversed before the agency knew, or undone by 2601
+                    assert status in (None, "reversed")
+                elif settlement.id in self.reversed:
+                    assert status == "cancelled"
+                else:
+                    assert status == "booked"
+            for person in session.scalars(select(Person)):
+                local = session.get(Accumulator, (person.id, FIRST_DAY.year))
+                theirs = agency_figures(self.agency, person.psn_no, FIRST_DAY.year)
+                mine = (0, 0) if local is None else (local.deductible_met_fen, local.fund_paid_fen)
+                assert mine == (to_fen(theirs["deductible_met"]), to_fen(theirs["fund_paid"]))
+
+
+SyncMachine.TestCase.settings = settings(
+    max_examples=8,
+    stateful_step_count=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestSyncMachine = SyncMachine.TestCase
