@@ -154,11 +154,19 @@ _FACTS = (
 )
 
 
+CHUNK = 500  # ids per query: SQLite takes at most 32,766 parameters
+
+
 def load_visits(connection: Connection, settlement_ids: Iterable[int]) -> dict[int, VisitFacts]:
-    """The facts of each settlement named, in three queries whatever their number."""
+    """The facts of each settlement named, in three queries per few hundred."""
     wanted = sorted(set(settlement_ids))
-    if not wanted:
-        return {}
+    found: dict[int, VisitFacts] = {}
+    for start in range(0, len(wanted), CHUNK):
+        found.update(_load(connection, wanted[start : start + CHUNK]))
+    return found
+
+
+def _load(connection: Connection, wanted: list[int]) -> dict[int, VisitFacts]:
     rows = connection.execute(_FACTS.where(Settlement.id.in_(wanted))).all()
     visit_ids = [row.visit_id for row in rows]
     lines: dict[int, list[Line]] = defaultdict(list)
