@@ -2,7 +2,7 @@
 
     clinic-agency-sandbox --port P --db PATH [--roster FILE] [--secret-file F] [--fail-rate X]
         [--timeout-rate X] [--drop-after-commit-rate X] [--slow-ms N] [--timeout-ms N]
-        [--reject MSGID_OR_PSN ...] [--seed N]
+        [--reject MSGID_OR_PSN ...] [--seed N] [--policy-dir DIR]
 
 Interface calls are POSTed to any path outside ``/_admin/``. Administration (loopback,
 unsigned; this is a sandbox):
@@ -16,6 +16,11 @@ unsigned; this is a sandbox):
     GET  /_admin/accumulators?psn_no=P&year=Y    the agency's year-to-date figures for one person
     POST /_admin/shutdown                    stop cleanly
 
+Policy parameter files the agency publishes (``--policy-dir``), for clinics to download:
+
+    GET  /policies/                          {"files": [{"name": "….toml", "sha256": "…"}]}
+    GET  /policies/NAME                      the file
+
 The chosen address is printed on standard output as ``listening on http://HOST:PORT``.
 SIGTERM and SIGINT stop the server cleanly too: calls in flight finish, idle
 connections close, the database is closed.
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import logging
 import signal
@@ -63,8 +69,10 @@ class SandboxServer:
         port: int = 0,
         settings: Settings | None = None,
         book: PolicyBook | None = None,
+        policy_dir: Path | None = None,
     ) -> None:
         self.connection = open_database(db_path)
+        self.policy_dir = policy_dir
         self.book = book or default_book()
         self.misbehaviour = Misbehaviour(settings or Settings())
         self.agency = Agency(self.connection, self.book, self.misbehaviour.rejection)
@@ -200,6 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.OK, {"settlements": _settlements(self.sandbox, query.get("fixmedins_code"))})
         elif parts.path == "/_admin/accumulators":
             self._admin(lambda: _accumulators(self.sandbox, query))
+        elif parts.path.startswith("/policies/"):
+            self._policy(parts.path.removeprefix("/policies/"))
         else:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page {parts.path}"})
 
@@ -240,6 +250,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(HTTPStatus.OK, answer.body)
+
+    def _policy(self, name: str) -> None:
+        folder = self.sandbox.policy_dir
+        if folder is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": "this agency publishes no policy files"})
+        elif not name:
+            files = sorted(folder.glob("*.toml"))
+            listed = [{"name": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files]
+            self._json(HTTPStatus.OK, {"files": listed})
+        elif "/" in name or not (folder / name).is_file():
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no policy file {name}"})
+        else:
+            self._send(HTTPStatus.OK, (folder / name).read_bytes())
 
     def _admin_post(self, path: str, body: bytes) -> None:
         sandbox = self.sandbox
@@ -362,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--slow-ms", type=_milliseconds, default=0, help="delay before every answer")
     parser.add_argument("--reject", nargs="*", default=[], metavar="MSGID_OR_PSN", help="records to refuse")
     parser.add_argument("--seed", type=int, help="seed for the misbehaviour dice")
+    parser.add_argument("--policy-dir", type=Path, help="policy parameter files the agency publishes")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
@@ -379,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
     )
     try:
-        server = SandboxServer(args.db, host=args.host, port=args.port, settings=settings)
+        server = SandboxServer(args.db, host=args.host, port=args.port, settings=settings, policy_dir=args.policy_dir)
     except OSError as exc:
         print(
             json.dumps({"error": f"cannot listen on {args.host}:{args.port}: {exc}", "field": "port"}), file=sys.stderr

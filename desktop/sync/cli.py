@@ -30,6 +30,7 @@ from desktop.sync.backoff import Backoff
 from desktop.sync.client import AgencyClient, make_http
 from desktop.sync.credentials import CredentialsError, KeyringCredentials
 from desktop.sync.lease import SyncBusyError
+from desktop.sync.policies import downloaded_policy_dir
 from desktop.sync.relay import Relay
 from desktop.sync.sessions import Operator
 
@@ -99,7 +100,14 @@ def sync_main(
         except CredentialsError as exc:
             return _fail("keyring", str(exc))
         with AgencyClient(url, credentials, http=make_http(timeout)) as client:
-            relay = Relay(store, client, who, backoff=Backoff(base=0.5, cap=30.0), give_up_after=give_up_after)
+            relay = Relay(
+                store,
+                client,
+                who,
+                backoff=Backoff(base=0.5, cap=30.0),
+                give_up_after=give_up_after,
+                policy_dir=downloaded_policy_dir(),
+            )
             try:
                 report = relay.run()
             except SyncBusyError as exc:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ from desktop.agency import AgencyRefusedError, HmacSigner, Reply, Sender, decode
 from desktop.agency.messages import Message
 from desktop.agency.wire import ProtocolError
 from desktop.sync.credentials import Credentials
+from desktop.sync.policies import PolicyUpdate, download_policies
 
 # Words the national platform and provincial gateways put in a refusal that is only the
 # system being busy; matched in err_msg, case-insensitive.
@@ -107,6 +109,10 @@ class AgencyClient:
 
     def send(self, sender: Sender, message: Message, msgid: str, insuplc_admdvs: str = "") -> Reply:
         return self.post(self.envelope(sender, message, msgid, insuplc_admdvs))
+
+    def download_policies(self, folder: Path) -> PolicyUpdate:
+        """The agency's published policy files (``desktop.sync.policies``); ``httpx.HTTPError`` if silent."""
+        return download_policies(self._http, self.url, folder)
 
     def post(self, envelope: dict[str, Any]) -> Reply:
         body = encode(envelope)

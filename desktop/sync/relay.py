@@ -10,7 +10,8 @@ One ``run`` is one full sync:
 3. the people whose settlements were booked, and then those whose standing was read
    longest ago, get their year-to-date figures and account balance from the agency
    (5206, 1101); each facility, insurance and clearing division touched is reconciled
-   for the period touched (3201); the catalogue is downloaded once a day.
+   for the period touched (3201); the catalogue is downloaded once a day, and the
+   policy parameter files the agency publishes whenever they change.
 
 Connectivity is found by trying. A failed call is retried after an exponential, capped,
 jittered wait; after ``give_up_after`` failures in a row the run ends, offline, with
@@ -28,8 +29,10 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
+import httpx
 from sqlalchemy import Connection, select, true
 
 from db.models import Facility, Person, Setting
@@ -38,6 +41,7 @@ from desktop.agency import AgencyRefusedError, Reply, Sender
 from desktop.agency.messages import Message
 from desktop.agency.msgid import CHINA
 from desktop.agency.wire import ProtocolError
+from desktop.policy import default_book
 from desktop.sync import outbox
 from desktop.sync.answers import Booked, read_answer
 from desktop.sync.backoff import Backoff
@@ -101,6 +105,7 @@ class Relay:
         catalogue_every: dt.timedelta = dt.timedelta(days=1),
         roster_max_age: dt.timedelta = dt.timedelta(days=1),
         stale_per_run: int = 200,
+        policy_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -112,6 +117,7 @@ class Relay:
         self.catalogue_every = catalogue_every
         self.roster_max_age = roster_max_age
         self.stale_per_run = stale_per_run
+        self.policy_dir = policy_dir
         self.sessions = Sessions(store, operator, self._post, clock)
         self.lease = Lease(store)
         self._failures = 0
@@ -142,6 +148,7 @@ class Relay:
             self._refresh_stale(set(touched.people))
             self._reconcile(touched)
             self._download_catalogue()
+            self._download_policies()
             self._sign_out()
             report.complete = True
             self._mark_success()
@@ -382,6 +389,21 @@ class Relay:
             self._report.notes.append(f"catalogue download: {exc}")
             return
         self._report.catalogue_lines += lines
+
+    def _download_policies(self) -> None:
+        if self.policy_dir is None:
+            return
+        try:
+            update = self.client.download_policies(self.policy_dir)
+        except (httpx.HTTPError, ValueError) as exc:
+            self._report.notes.append(f"policy files: {exc}")
+            return
+        self._report.policies_installed.extend(update.installed)
+        self._report.notes.extend(f"policy file refused: {why}" for why in update.refused)
+        if update.installed:
+            default_book.cache_clear()  # the next settlement reads the new versions
+            with self.store.write_connection() as connection:
+                outbox.audit(connection, self.clock(), None, "policies_from_agency", "policy", 0, update.installed)
 
     def _home_place(self) -> Place | None:
         with self.store.reading() as session:

@@ -32,6 +32,7 @@ class SyncReport:
     refreshed_people: int = 0
     refreshed_changed: int = 0
     catalogue_lines: int = 0
+    policies_installed: list[str] = field(default_factory=list)
     reconciliations: list[Reconciled] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     last_error: str = ""
@@ -56,6 +57,7 @@ class SyncReport:
                 "people_refreshed": self.refreshed_people,
                 "people_changed": self.refreshed_changed,
                 "catalogue_lines": self.catalogue_lines,
+                "policy_files": self.policies_installed,
             },
             "set_aside": [
                 {"outbox": s.entry_id, "settlement": s.settlement_id, "error": s.error} for s in self.set_aside
