@@ -528,8 +528,17 @@ def _build(raw_files: list[tuple[str, dict[str, Any]]]) -> PolicyBook:
     return PolicyBook(versions)
 
 
+def downloaded_policy_dir() -> Path:
+    """Where this machine keeps the policy files downloaded from the agency (``desktop.sync.policies``)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("clinic-pos", appauthor=False)) / "policies"
+
+
 @cache
 def default_book() -> PolicyBook:
-    """The shipped policies plus any county directories named in the environment."""
+    """The shipped policies, those downloaded from the agency, and any county directories
+    named in the environment."""
+    downloaded = downloaded_policy_dir()
     extra = [d for d in os.environ.get(POLICY_DIRS_ENV, "").split(os.pathsep) if d]
-    return load_book(extra)
+    return load_book([downloaded, *extra] if downloaded.is_dir() else extra)
