@@ -16,6 +16,8 @@ import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.prepared import driver_execute
+
 APP_NAME = "clinic-pos"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -55,9 +57,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
+    def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: every transaction, a settlement's included, starts here.
+        driver_execute(connection, f"BEGIN {mode}")
 
 
 class Store:

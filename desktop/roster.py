@@ -1,6 +1,6 @@
 """The roster as the copay engine sees it: a person's standing on one day.
 
-Core queries on a connection: these run inside every settlement.
+Prepared queries on a connection (``db.prepared``): these run inside every settlement.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, bindparam, or_, select
 
 from db.models import ChronicCertificate, Facility, Person, Signing
+from db.prepared import Prepared
 from desktop.money import from_fen
 from desktop.policy.types import Category, Employment, FacilityKind, Patient
 from desktop.policy.types import Facility as QuoteFacility
 from desktop.signing import Origin, ResidenceFacility, Role, Signed, SigningHistory, SigningRecord, signing_on
 
-_HISTORY = (
+_HISTORY = Prepared(
     select(
         Signing.id,
         Signing.facility_id,
@@ -29,17 +30,19 @@ _HISTORY = (
     )
     .join(Facility, Facility.id == Signing.facility_id)
     .where(Signing.person_id == bindparam("person"))
-    .order_by(Signing.effective_from, Signing.id)
+    .order_by(Signing.effective_from, Signing.id),
+    ("person",),
 )
-_RESIDENCE = select(Facility.id, Facility.kind).where(Facility.id == bindparam("id"))
-_STANDING = select(Person.policy, Person.residence_facility_id).where(Person.id == bindparam("id"))
-_DISEASES = (
+_RESIDENCE = Prepared(select(Facility.id, Facility.kind).where(Facility.id == bindparam("id")), ("id",))
+_STANDING = Prepared(select(Person.policy, Person.residence_facility_id).where(Person.id == bindparam("id")), ("id",))
+_DISEASES = Prepared(
     select(ChronicCertificate.disease)
     .where(ChronicCertificate.person_id == bindparam("person"), ChronicCertificate.valid_from <= bindparam("day"))
     .where(or_(ChronicCertificate.valid_until.is_(None), ChronicCertificate.valid_until >= bindparam("day")))
-    .order_by(ChronicCertificate.disease)
+    .order_by(ChronicCertificate.disease),
+    ("person", "day"),
 )
-PERSON = select(Person.__table__).where(Person.id == bindparam("id"))
+PERSON = Prepared(select(Person.__table__).where(Person.id == bindparam("id")), ("id",))
 
 
 def signing_history(connection: Connection, person_id: int, residence_facility_id: str | None) -> SigningHistory:
@@ -56,11 +59,11 @@ def signing_history(connection: Connection, person_id: int, residence_facility_i
             family_doctor=row.family_doctor,
             record_id=row.id,
         )
-        for row in connection.execute(_HISTORY, {"person": person_id})
+        for row in _HISTORY.all(connection, {"person": person_id})
     )
     residence = None
     if residence_facility_id is not None:
-        home = connection.execute(_RESIDENCE, {"id": residence_facility_id}).one()
+        home = _RESIDENCE.one(connection, {"id": residence_facility_id})
         residence = ResidenceFacility(home.id, FacilityKind(home.kind))
     return SigningHistory(person_id, records, residence)
 
@@ -74,7 +77,7 @@ def signed_on(connection: Connection, person: Any, day: dt.date) -> list[Signed]
 
 def signings_on(connection: Connection, person_id: int, day: dt.date) -> list[Signed]:
     """As ``signed_on``, for a caller holding only the person's id."""
-    standing = connection.execute(_STANDING, {"id": person_id}).one()
+    standing = _STANDING.one(connection, {"id": person_id})
     person = _PersonStanding(person_id, standing.policy, standing.residence_facility_id)
     return signed_on(connection, person, day)
 
@@ -86,8 +89,8 @@ class _PersonStanding(NamedTuple):
 
 
 def chronic_diseases_on(connection: Connection, person_id: int, day: dt.date) -> tuple[str, ...]:
-    rows = connection.execute(_DISEASES, {"person": person_id, "day": day}).scalars()
-    return tuple(dict.fromkeys(rows))
+    rows = _DISEASES.all(connection, {"person": person_id, "day": day})
+    return tuple(dict.fromkeys(row.disease for row in rows))
 
 
 def patient_on(

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -58,6 +59,12 @@ def _print(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _existing(db: str) -> None:
+    """A settlement needs a roster: a mistyped path must not quietly become a new, empty database."""
+    if "://" not in db and not Path(db).is_file():
+        raise InputError("db", f"no database file at {db}")
+
+
 def settle_main(db: str, file: str | None, staff: str | None, now: dt.datetime | None = None) -> int:
     try:
         text = open(file, encoding="utf-8").read() if file and file != "-" else sys.stdin.read()  # noqa: SIM115
@@ -66,31 +73,40 @@ def settle_main(db: str, file: str | None, staff: str | None, now: dt.datetime |
         return _fail(InputError("(input)", f"cannot read {file}: {exc.strerror}"))
     except json.JSONDecodeError as exc:
         return _fail(InputError("(input)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"))
+    try:
+        _existing(db)
+    except InputError as exc:
+        return _fail(exc)
     store = open_store(db)
-    moment = now or dt.datetime.now(dt.UTC)
     try:
         with store.reading() as session:
             draft = read_draft(session, raw, staff)
-        done = settle(store, draft, moment)
+        done = settle(store, draft, now or dt.datetime.now(dt.UTC))
+        with store.reading() as session:
+            _print(settlement_json(session, done.settlement_id))
     except InputError as exc:
         return _fail(exc)
-    with store.reading() as session:
-        _print(settlement_json(session, done.settlement_id))
-    store.dispose()
+    finally:
+        store.dispose()
     return 0
 
 
 def reverse_main(db: str, settlement_id: int, reason: str, staff: str | None, now: dt.datetime | None = None) -> int:
+    try:
+        _existing(db)
+    except InputError as exc:
+        return _fail(exc)
     store = open_store(db)
     try:
         with store.reading() as session:
             staff_id = _staff(session, staff, Permission.REVERSE, "--staff")
         reverse(store, settlement_id, reason, staff_id, now or dt.datetime.now(dt.UTC))
+        with store.reading() as session:
+            _print(settlement_json(session, settlement_id))
     except InputError as exc:
         return _fail(exc)
-    with store.reading() as session:
-        _print(settlement_json(session, settlement_id))
-    store.dispose()
+    finally:
+        store.dispose()
     return 0
 
 

@@ -1,7 +1,8 @@
 """``settle`` and ``reverse``: each one database transaction, with its outbox rows and audit entry.
 
-The hot path writes with Core inserts: the ORM's unit of work costs several times a bare
-transaction, and a settlement is a handful of rows whose shape never varies.
+The hot path reads and writes through statements prepared once (``db.prepared``) and run
+on the driver's cursor: the ORM's unit of work, and even Core's ``execute``, cost several
+times a bare transaction, and a settlement is a dozen statements whose shape never varies.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, insert, select, true, update
+from sqlalchemy import BigInteger, Connection, bindparam, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import (
@@ -186,7 +187,7 @@ class _FacilityRow(NamedTuple):
 
 
 # Person, staff and facility in one round trip; the slow path below says which is wrong.
-_PARTICIPANTS = (
+_PARTICIPANTS = Prepared(
     select(
         *Person.__table__.columns,
         Staff.active.label("staff_active"),
@@ -194,9 +195,10 @@ _PARTICIPANTS = (
         *(Facility.__table__.c[name].label(f"facility_{name}") for name in _FacilityRow._fields),
     )
     .select_from(Person.__table__.join(Staff.__table__, true()).join(Facility.__table__, true()))
-    .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility"))
+    .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility")),
+    ("person", "staff", "facility"),
 )
-_CATALOGUE = select(CatalogueItem.__table__).where(CatalogueItem.code.in_(bindparam("codes", expanding=True)))
+_FACILITY_FIELDS = tuple(f"facility_{name}" for name in _FacilityRow._fields)
 _VISIT = Prepared(
     insert(Visit).returning(Visit.id),
     (
@@ -243,20 +245,20 @@ _SPEND_ACCOUNT = Prepared(
 )
 
 
-def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, Any]:
-    found = connection.execute(
-        _PARTICIPANTS, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
-    ).one_or_none()
+def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
+    found = _PARTICIPANTS.one_or_none(
+        connection, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
+    )
     if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
-        facility = _FacilityRow(*(found._mapping[f"facility_{name}"] for name in _FacilityRow._fields))
+        facility = _FacilityRow(*(getattr(found, name) for name in _FACILITY_FIELDS))
         if found.insured and draft.items and draft.visit_date <= now.astimezone(CHINA).date():
             return found, facility
     return _refuse(connection, draft, now)
 
 
-def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, Any]:
+def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
     """The slow path: find out which of the participants is wrong and say so."""
-    person = connection.execute(PERSON, {"id": draft.person_id}).one_or_none()
+    person = PERSON.one_or_none(connection, {"id": draft.person_id})
     if person is None:
         raise SettlementError("person", f"no insured person with id {draft.person_id} on the roster")
     if not person.insured:
@@ -276,9 +278,25 @@ def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tupl
     raise AssertionError("refused a visit without finding why")
 
 
+def _catalogue(size: int) -> Prepared:
+    """The catalogue lookup for up to ``size`` codes: sizes go in powers of two so a handful of statements serve all."""
+    found = _CATALOGUE.get(size)
+    if found is None:
+        codes: list[Any] = [bindparam(f"code_{n}") for n in range(size)]
+        statement = select(CatalogueItem.__table__).where(CatalogueItem.code.in_(codes))
+        found = _CATALOGUE[size] = Prepared(statement, [f"code_{n}" for n in range(size)])
+    return found
+
+
+_CATALOGUE: dict[int, Prepared] = {}
+
+
 def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
     codes = sorted({item.code for item in draft.items})
-    catalogue = {row.code: row for row in connection.execute(_CATALOGUE, {"codes": codes})}
+    size = 1 << max(len(codes) - 1, 0).bit_length()
+    padded = codes + codes[-1:] * (size - len(codes))  # a repeated code in IN (…) matches nothing more
+    rows = _catalogue(size).all(connection, {f"code_{n}": code for n, code in enumerate(padded)})
+    catalogue = {row.code: row for row in rows}
     lines = []
     for index, drafted in enumerate(draft.items):
         entry = catalogue.get(drafted.code)
@@ -316,25 +334,34 @@ def _lock_accumulator(connection: Connection, person_id: int, year: int) -> Year
     One upsert both creates the row and, on PostgreSQL, locks it (ON CONFLICT DO UPDATE
     takes the row lock); on SQLite the transaction already holds the write lock.
     """
-    dialect = connection.dialect.name
-    statement = _UPSERTS.get(dialect)
-    if statement is None:
-        maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        upsert = maker(Accumulator).values(person_id=bindparam("p"), year=bindparam("y"))
-        statement = _UPSERTS[dialect] = upsert.on_conflict_do_update(
-            index_elements=["person_id", "year"], set_={"person_id": upsert.excluded.person_id}
-        ).returning(*_ACCUMULATOR_COLUMNS)
-    row = connection.execute(statement, {"p": person_id, "y": year}).one()
+    statement = _UPSERTS["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    row = statement.one(connection, {"p": person_id, "y": year})
     return YearToDate(from_fen(row[0]), from_fen(row[1]), from_fen(row[2]))
 
 
-_UPSERTS: dict[str, Any] = {}
+def _upsert(maker: Any) -> Prepared:
+    # A new year starts at zero, written out: a prepared statement fills no Python-side defaults.
+    zero = literal_column("0", BigInteger())
+    upsert = maker(Accumulator).values(
+        person_id=bindparam("p"),
+        year=bindparam("y"),
+        deductible_met_fen=zero,
+        fund_paid_fen=zero,
+        fund_paid_out_of_city_fen=zero,
+    )
+    statement = upsert.on_conflict_do_update(
+        index_elements=["person_id", "year"], set_={"person_id": upsert.excluded.person_id}
+    ).returning(*_ACCUMULATOR_COLUMNS)
+    return Prepared(statement, ("p", "y"))
+
+
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 def _insert_visit(
     connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
 ) -> int:
-    visit_id: int = _VISIT.run(
+    visit_id: int = _VISIT.one(
         connection,
         {
             "facility_id": draft.facility_id,
@@ -349,7 +376,7 @@ def _insert_visit(
             "disease": draft.disease,
             "signature_png": draft.signature_png,
         },
-    ).scalar_one()
+    )[0]
     _ITEMS.run_many(
         connection,
         [
@@ -390,7 +417,7 @@ def _insert_settlement(
     moved: _Moved,
     msgid: str,
 ) -> int:
-    settlement_id: int = _SETTLEMENT.run(
+    settlement_id: int = _SETTLEMENT.one(
         connection,
         {
             "visit_id": visit_id,
@@ -416,7 +443,7 @@ def _insert_settlement(
             "status": "pending",
             "msgid": msgid,
         },
-    ).scalar_one()
+    )[0]
     return settlement_id
 
 
@@ -461,7 +488,9 @@ def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> li
     from row ids costs no query on the hot path.
     """
     first = (visit_id * len(SETTLEMENT_MESSAGES)) % 8000
-    return [make_msgid(facility_code, now, first + offset) for offset in range(len(SETTLEMENT_MESSAGES))]
+    # make_msgid checks the code and the time once; the other three differ only in the sequence.
+    prefix = make_msgid(facility_code, now, first)[:-4]
+    return [f"{prefix}{first + offset:04d}" for offset in range(len(SETTLEMENT_MESSAGES))]
 
 
 def reversal_msgid(facility_code: str, now: dt.datetime, settlement_id: int) -> str:

@@ -1,20 +1,29 @@
-"""Any sequence of settlements and reversals leaves the year-to-date figures equal to the sum
-of what the standing (unreversed) settlements moved, and the account balance likewise."""
+"""Any sequence of settlements and reversals leaves the year-to-date figures equal to those
+recomputed from the visits, and equal to the sum of what the standing (unreversed)
+settlements moved; the account balance likewise."""
 
 from __future__ import annotations
 
 import atexit
 import shutil
 import tempfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from db.models import Accumulator, Person, Reversal, Settlement
-from db.session import open_store
+from db.models import Accumulator, AuditEntry, Facility, Person, Reversal, Settlement
+from db.session import Store, open_store
+from desktop.money import from_fen, to_fen
+from desktop.policy import default_book, quote
+from desktop.policy.parameters import Scheme
+from desktop.policy.types import Item, ItemClass, ItemKind, Liability, QuoteRequest, YearToDate
+from desktop.policy.types import Visit as QuoteVisit
+from desktop.roster import facility_for_quote, patient_on
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
 from tests.factories import NOW, TODAY, add_person, make_store
 
@@ -25,6 +34,7 @@ _store = make_store(_TEMPLATE)
 add_person(_store, person_id=1, policy="nanchang-employee", balance_fen=30000)
 add_person(_store, person_id=2, policy="shaoguan-resident", signed_at="T10")
 _store.dispose()
+OPENING_BALANCES = {1: Decimal("300.00"), 2: Decimal("0.00")}
 
 CODES = ["X01", "X02", "X03", "E01", "F01", "Z01"]
 visit = st.tuples(
@@ -54,6 +64,7 @@ def test_year_to_date_equals_what_standing_settlements_moved(steps: list[Step]) 
                     already = session.scalar(select(Reversal.id).where(Reversal.settlement_id == target))
                 if already is None:
                     reverse(store, target, "测试冲正", 1, NOW)
+        _assert_figures_are_the_visits_recomputed(store)
         with store.reading() as session:
             standing = ~Settlement.reversal.has()
             for accumulator in session.scalars(select(Accumulator)):
@@ -75,3 +86,91 @@ def test_year_to_date_equals_what_standing_settlements_moved(steps: list[Step]) 
             resident = session.get(Accumulator, (2, 2024))
             assert resident is None or resident.fund_paid_fen <= 30000  # 韶医保规〔2023〕2号 第八条（一）
         store.dispose()
+
+
+Figures = dict[tuple[int, int], YearToDate]
+
+
+def _requote(session: Session, settlement: Settlement, before: YearToDate, balance: Decimal) -> QuoteRequest:
+    """The settled visit as it was quoted: its stored items, the figures and balance it found."""
+    person = session.get(Person, settlement.person_id)
+    facility = session.get(Facility, settlement.visit.facility_id)
+    assert person is not None
+    assert facility is not None
+    visit = settlement.visit
+    employee = default_book().version_for(person.policy, visit.visit_date).scheme is Scheme.EMPLOYEE
+    patient = patient_on(session.connection(), person, visit.visit_date)
+    return QuoteRequest(
+        policy=person.policy,
+        visit_date=visit.visit_date,
+        patient=replace(patient, account_balance=balance),
+        facility=facility_for_quote(facility, employee, visit.visit_date),
+        visit=QuoteVisit(
+            items=tuple(
+                Item(ItemKind(i.kind), ItemClass(i.item_class), from_fen(i.amount_fen), i.code, i.name)
+                for i in visit.items
+            ),
+            referral=visit.referral,
+            emergency=visit.emergency,
+            inpatient=visit.inpatient,
+            liability=None if visit.liability is None else Liability(visit.liability),
+            disease=visit.disease,
+        ),
+        year_to_date=before,
+    )
+
+
+def _less(figures: YearToDate, before: YearToDate, after: YearToDate) -> YearToDate:
+    return YearToDate(
+        figures.deductible_met - (after.deductible_met - before.deductible_met),
+        figures.fund_paid - (after.fund_paid - before.fund_paid),
+        figures.fund_paid_out_of_city - (after.fund_paid_out_of_city - before.fund_paid_out_of_city),
+    )
+
+
+def _assert_figures_are_the_visits_recomputed(store: Store) -> None:
+    """Replay the audit log from nothing: each settled visit quoted again from its stored items
+    with the figures replayed so far, each reversal taking back what the replay says its
+    settlement moved. The store must agree with the replay at every step and at the end."""
+    figures: Figures = {}
+    balances = dict(OPENING_BALANCES)
+    moves: dict[int, tuple[YearToDate, YearToDate, Decimal]] = {}
+    with store.reading() as session:
+        trail = [(a.action, int(a.entity_id)) for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        settlements = {s.id: s for s in session.scalars(select(Settlement))}
+        assert sorted(sid for action, sid in trail if action == "settle") == sorted(settlements)
+        for action, settlement_id in trail:
+            settlement = settlements[settlement_id]
+            key = (settlement.person_id, settlement.year)
+            if action == "settle":
+                before = figures.get(key, YearToDate())
+                asked = _requote(session, settlement, before, balances[settlement.person_id])
+                result = quote(asked, default_book())
+                assert (to_fen(result.fund), to_fen(result.account), to_fen(result.cash)) == (
+                    settlement.fund_fen,
+                    settlement.account_fen,
+                    settlement.cash_fen,
+                )
+                figures[key] = result.year_to_date_after
+                balances[settlement.person_id] -= result.account
+                moves[settlement_id] = (before, result.year_to_date_after, result.account)
+            else:
+                assert action == "reverse"
+                before, after, account = moves.pop(settlement_id)
+                figures[key] = _less(figures[key], before, after)
+                balances[settlement.person_id] += account
+        stored = {
+            (a.person_id, a.year): (a.deductible_met_fen, a.fund_paid_fen, a.fund_paid_out_of_city_fen)
+            for a in session.scalars(select(Accumulator))
+        }
+        for person_id, balance in balances.items():
+            person = session.get(Person, person_id)
+            assert person is not None
+            assert person.account_balance_fen == to_fen(balance)
+    replayed = {
+        key: (to_fen(f.deductible_met), to_fen(f.fund_paid), to_fen(f.fund_paid_out_of_city))
+        for key, f in figures.items()
+    }
+    assert {key: value for key, value in stored.items() if any(value)} == {
+        key: value for key, value in replayed.items() if any(value)
+    }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Accumulator, Settlement, Visit
+from db.models import Settlement, Visit
 from db.session import open_store
 from desktop.demo import build_demo
 from tests.factories import REPO_ENV
@@ -140,21 +142,82 @@ def test_settle_then_reverse(demo_db: Path) -> None:
 def test_bad_visits_exit_2_naming_the_field_and_change_nothing(
     demo_db: Path, change: dict[str, Any], field: str
 ) -> None:
-    store = open_store(demo_db, migrate=False)
-    with store.reading() as session:
-        before = (
-            session.scalar(select(func.count()).select_from(Settlement)),
-            session.scalar(select(func.sum(Accumulator.fund_paid_fen))),
-        )
     visit = {**json.loads(_visit(_resident(demo_db))), **change}
+    before = _contents(demo_db)
     done = run("settle", "--db", str(demo_db), stdin=json.dumps(visit, ensure_ascii=False))
     assert done.returncode == 2
     assert done.stdout == ""
     assert json.loads(done.stderr)["field"] == field
-    with store.reading() as session:
-        after = (
-            session.scalar(select(func.count()).select_from(Settlement)),
-            session.scalar(select(func.sum(Accumulator.fund_paid_fen))),
-        )
-    store.dispose()
-    assert after == before
+    assert _contents(demo_db) == before
+
+
+def _contents(db: Path) -> list[str]:
+    """Every row of every table, as SQL text: 'unchanged' means all of it."""
+    raw = sqlite3.connect(db)
+    dump = list(raw.iterdump())
+    raw.close()
+    return dump
+
+
+def in_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = ""
+) -> tuple[int, str, str]:
+    """``clinic-pos`` run in this process (quicker than a new one for each case): code, out, err."""
+    from desktop.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"settlement": "999999"}, "settlement"),
+        ({"reason": "  "}, "reason"),
+        ({"staff": "nobody"}, "--staff"),
+        ({"staff": "doctor1"}, "staff"),  # a village doctor may settle but not reverse
+    ],
+)
+def test_bad_reversals_exit_2_naming_the_field_and_change_nothing(
+    demo_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, str],
+    field: str,
+) -> None:
+    code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=_visit(_resident(demo_db)))
+    assert code == 0, err
+    asked = {"settlement": str(json.loads(out)["settlement_id"]), "reason": "录入错误", "staff": "admin", **change}
+    before = _contents(demo_db)
+    code, out, err = in_process(
+        capsys, monkeypatch, "reverse", "--db", str(demo_db), *(f"--{key}={value}" for key, value in asked.items())
+    )
+    assert (code, out) == (2, "")
+    assert json.loads(err)["field"] == field
+    assert _contents(demo_db) == before
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", ""])
+def test_input_that_is_not_a_visit_exits_2(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    before = _contents(demo_db)
+    code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=text)
+    assert (code, out) == (2, "")
+    assert json.loads(err)["field"]
+    assert _contents(demo_db) == before
+
+
+@pytest.mark.parametrize("command", ["settle", "reverse"])
+def test_a_mistyped_database_path_is_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    missing = tmp_path / "nowhere.sqlite3"
+    args = ["--settlement", "1", "--reason", "x"] if command == "reverse" else []
+    code, _, err = in_process(capsys, monkeypatch, command, "--db", str(missing), *args, stdin=_visit(1))
+    assert code == 2
+    assert json.loads(err)["field"] == "db"
+    assert not missing.exists()

@@ -13,13 +13,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from db.models import Accumulator, OutboxEntry, Settlement, Visit, VisitItem
+from db.models import Accumulator, AuditEntry, Diagnosis, OutboxEntry, Settlement, Visit, VisitItem
 from db.session import Store
-from tests.factories import REPO_ENV, add_person, make_store
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
+from tests.factories import NOW, REPO_ENV, TODAY, add_person, make_store
 
 
-def _worker(db: Path, facility: str, person: int, count: int, go: Path | None = None) -> subprocess.Popen[str]:
+def _worker(
+    db: Path, facility: str, person: int, count: int, go: Path | None = None, *, hang_inside: bool = False
+) -> subprocess.Popen[str]:
     extra = [str(go)] if go is not None else []
+    if hang_inside:
+        extra.append("--hang-inside")
     return subprocess.Popen(
         [sys.executable, "-m", "tests.settlement.worker", str(db), facility, str(person), str(count), *extra],
         stdout=subprocess.PIPE,
@@ -46,6 +51,9 @@ def _assert_whole(store: Store, db: Path) -> None:
         assert len(per_settlement) == settled
         item_rows = session.scalar(select(func.count()).select_from(VisitItem))
         assert item_rows == visits
+        assert session.scalar(select(func.count()).select_from(Diagnosis)) == visits  # the worker gives one each
+        audited = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "settle"))
+        assert audited == settled
         for accumulator in session.scalars(select(Accumulator)):
             paid = session.scalar(
                 select(func.coalesce(func.sum(Settlement.fund_toward_cap_fen), 0)).where(
@@ -71,6 +79,31 @@ def test_kill_minus_nine_mid_settlement_leaves_whole_visits(tmp_path: Path) -> N
         _assert_whole(store, db)
     with store.reading() as session:
         assert (session.scalar(select(func.count()).select_from(Settlement)) or 0) >= 4
+
+
+def test_kill_minus_nine_after_every_write_but_before_commit_leaves_no_trace(tmp_path: Path) -> None:
+    # The random kills above may land between settlements; this one is inside the transaction.
+    store = make_store(tmp_path)
+    add_person(store, person_id=1)
+    db = tmp_path / "clinic.sqlite3"
+    with _worker(db, "T01", 1, 3, hang_inside=True) as process:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().strip() for _ in range(4)]
+        assert lines[0] == "ready"
+        assert lines[3] == "inside", lines  # two settled, the third written and not committed
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    _assert_whole(store, db)
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Visit)) == 2
+        accumulator = session.get(Accumulator, (1, 2024))
+    assert accumulator is not None
+    assert accumulator.fund_paid_fen == 2 * 3600  # 60.00 × 60% twice (洪府厅发〔2019〕102号 第十四条)
+    # The dead process's write lock went with it: the next counter settles at once.
+    visit = VisitDraft("T01", 1, 1, TODAY, (DraftItem("E01"),), (DiagnosisLine("J06.900", "急性上呼吸道感染"),))
+    done = settle(store, visit, NOW)
+    assert done.visit_id == 3
+    _assert_whole(store, db)
 
 
 def test_two_counters_cannot_both_spend_the_same_cap(tmp_path: Path) -> None:

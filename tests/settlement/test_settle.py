@@ -10,10 +10,24 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reversal, Settlement, Signing, Visit, VisitItem
+from db.models import (
+    Accumulator,
+    AuditEntry,
+    Diagnosis,
+    Facility,
+    OutboxEntry,
+    Person,
+    Reversal,
+    Settlement,
+    Signing,
+    Visit,
+    VisitItem,
+)
 from db.session import Store
 from desktop.settlement import DraftItem, SettlementError, VisitDraft, reverse, settle
+from desktop.settlement.service import settlement_msgids
 from tests.factories import NOW, TODAY, add_person, make_store
 
 
@@ -37,7 +51,7 @@ def counts(store: Store) -> dict[str, int]:
     with store.reading() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Visit, VisitItem, Settlement, OutboxEntry, AuditEntry, Reversal)
+            for model in (Visit, VisitItem, Diagnosis, Settlement, OutboxEntry, AuditEntry, Reversal)
         }
 
 
@@ -210,3 +224,36 @@ def test_an_unsigned_hunan_resident_defaults_to_the_residence_facility(store: St
     assert (at_home.quote.rate, at_home.quote.fund) == (Decimal("0.70"), Decimal("35.00"))  # 第五条: village ≥ 70%
     assert elsewhere.quote.reason is not None
     assert elsewhere.quote.reason.value == "not_contracted_facility"
+
+
+def _accumulators(store: Store) -> list[tuple[int, ...]]:
+    with store.reading() as session:
+        rows = session.execute(select(Accumulator.person_id, Accumulator.year, Accumulator.fund_paid_fen)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_a_failure_after_the_visit_is_written_takes_the_visit_with_it(store: Store) -> None:
+    # The 2203 msgid of the next visit is already taken: the outbox insert, nearly the last
+    # write, fails after the visit, items, settlement and accumulator were written.
+    add_person(store, person_id=1)
+    settle(store, draft(1, ("X01", "1")), NOW)
+    with store.writing() as session:
+        taken = settlement_msgids("H36010100001", NOW, 2)[1]
+        session.add(OutboxEntry(infno="9001", msgid=taken, payload="{}", created_at=NOW))
+    before, figures = counts(store), _accumulators(store)
+    with pytest.raises(IntegrityError):
+        settle(store, draft(1, ("X01", "4")), NOW)
+    assert (counts(store), _accumulators(store)) == (before, figures)
+    a_second_later = settle(store, draft(1, ("X01", "4")), NOW + dt.timedelta(seconds=1))
+    assert a_second_later.visit_id == 2  # the failed visit left not even its id behind
+
+
+def test_a_facility_without_a_valid_agency_code_is_refused_and_nothing_kept(store: Store) -> None:
+    add_person(store, person_id=1)
+    with store.writing() as session:
+        session.add(Facility(id="T02", code="BAD", name="新卫生院", kind="township_health_center", admdvs="360101"))
+    before, figures = counts(store), _accumulators(store)
+    with pytest.raises(SettlementError) as refused:
+        settle(store, draft(1, ("X01", "1"), facility="T02"), NOW)
+    assert refused.value.field == "facility"
+    assert (counts(store), _accumulators(store)) == (before, figures)

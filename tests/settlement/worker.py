@@ -1,35 +1,63 @@
 """A counter in another process: settles visits for one person in a loop (for crash and race tests).
 
-Usage: python -m tests.settlement.worker DB FACILITY PERSON COUNT [GO_FILE]
+Usage: python -m tests.settlement.worker DB FACILITY PERSON COUNT [GO_FILE] [--hang-inside]
 With GO_FILE, it waits for that file to appear before the first settlement, so that
 several workers start together, and pauses briefly between visits as a clerk would:
 without the pause one process re-takes SQLite's write lock before the other's busy
 handler wakes, and the two never interleave.
+With --hang-inside, the last settlement stops after writing everything but before its
+commit, says "inside" and waits there to be killed.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from db.session import open_store
-from desktop.settlement import DraftItem, VisitDraft, settle
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, service, settle
 from tests.factories import NOW, TODAY
 
 
-def main(db: str, facility: str, person: int, count: int, go: Path | None = None) -> None:
+def _hang_at_the_audit_entry() -> None:
+    """The audit entry is the settlement's last write: stop there, inside the transaction."""
+    write_audit = service._audit
+
+    def audit_then_hang(*args: Any, **kwargs: Any) -> None:
+        write_audit(*args, **kwargs)
+        print("inside", flush=True)
+        time.sleep(600)
+
+    service._audit = audit_then_hang
+
+
+def main(db: str, facility: str, person: int, count: int, go: Path | None, hang_inside: bool) -> None:
     store = open_store(db, migrate=False)
     print("ready", flush=True)
     while go is not None and not go.exists():
         time.sleep(0.005)
-    for _ in range(count):
-        done = settle(store, VisitDraft(facility, person, 1, TODAY, (DraftItem("E01", Decimal(3)),)), NOW)
+    visit = VisitDraft(
+        facility, person, 1, TODAY, (DraftItem("E01", Decimal(3)),), (DiagnosisLine("J06.900", "急性上呼吸道感染"),)
+    )
+    for number in range(count):
+        if hang_inside and number == count - 1:
+            _hang_at_the_audit_entry()
+        done = settle(store, visit, NOW)
         print(done.settlement_id, done.quote.fund, flush=True)
         if go is not None:
             time.sleep(0.01)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]) if sys.argv[5:] else None)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("facility")
+    parser.add_argument("person", type=int)
+    parser.add_argument("count", type=int)
+    parser.add_argument("go", nargs="?", type=Path)
+    parser.add_argument("--hang-inside", action="store_true")
+    args = parser.parse_args()
+    main(args.db, args.facility, args.person, args.count, args.go, args.hang_inside)
