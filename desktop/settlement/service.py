@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Connection, bindparam, insert, literal_column, select, true, update
+from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import (
@@ -501,6 +501,17 @@ def reversal_msgid(facility_code: str, now: dt.datetime, settlement_id: int) -> 
 # --- reversal -------------------------------------------------------------------------
 
 
+def _taken_back(figure: Any, moved: int) -> Any:
+    """``figure - moved``, but never below nothing.
+
+    Once the agency's own figures have replaced the local ones (``desktop.sync.refresh``),
+    a settlement the agency paid less for than the counter did has moved them by less than
+    its local amounts say; taking back the local amounts would go below zero. The next
+    refresh, after the 2208, brings the agency's exact figures.
+    """
+    return case((figure > moved, figure - moved), else_=0)
+
+
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
     if not reason.strip():
@@ -530,9 +541,11 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
             update(Accumulator)
             .where(Accumulator.person_id == settlement.person_id, Accumulator.year == settlement.year)
             .values(
-                deductible_met_fen=Accumulator.deductible_met_fen - settlement.deductible_fen,
-                fund_paid_fen=Accumulator.fund_paid_fen - settlement.fund_toward_cap_fen,
-                fund_paid_out_of_city_fen=Accumulator.fund_paid_out_of_city_fen - settlement.fund_out_of_city_fen,
+                deductible_met_fen=_taken_back(Accumulator.deductible_met_fen, settlement.deductible_fen),
+                fund_paid_fen=_taken_back(Accumulator.fund_paid_fen, settlement.fund_toward_cap_fen),
+                fund_paid_out_of_city_fen=_taken_back(
+                    Accumulator.fund_paid_out_of_city_fen, settlement.fund_out_of_city_fen
+                ),
             )
         )
         if settlement.account_fen:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reconciliation, Settlement
 from db.session import Store
 from desktop.money import to_fen
+from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
 from desktop.settlement import reverse
 from desktop.sync import outbox
@@ -292,3 +293,32 @@ def test_one_sync_at_a_time(store: Store, agency: SandboxServer, relay: Relay) -
     Lease(store).take(dt.datetime.now(dt.UTC))
     with pytest.raises(SyncBusyError, match="another sync"):
         relay.run()
+
+
+def test_a_settlement_the_agency_paid_less_for_can_still_be_reversed_after_the_refresh(
+    store: Store, agency: SandboxServer, relay: Relay, visits: Visits
+) -> None:
+    """The agency's roster no longer has the resident signed here: it pays nothing, the counter paid 60%."""
+    with store.reading() as session:
+        resident = session.scalars(
+            select(Person).where(Person.policy == "nanchang-resident", Person.benefit_suspended.is_(False))
+        ).first()
+    assert resident is not None
+    entry = next(p for p in roster_from_store(store, FIRST_DAY)["persons"] if p["psn_no"] == resident.psn_no)
+    entry["patient"]["contracted_facilities"] = []
+    agency.load_roster({"persons": [entry]})
+    settled = visits.settle(FIRST_DAY, person=resident.id, facility="T01", items=[("XA01", 2), ("EA01", 1)])
+    assert settled is not None
+    report = relay.run()
+    assert report.differences == [settled]
+    with store.reading() as session:
+        figures = session.get(Accumulator, (resident.id, FIRST_DAY.year))
+        assert figures is not None
+        assert figures.fund_paid_fen == 0  # the agency's figure: it paid nothing
+    reverse(store, settled, "录入错误", staff_id=1, now=NOW)
+    with store.reading() as session:
+        after = session.get(Accumulator, (resident.id, FIRST_DAY.year))
+        assert after is not None
+        assert after.fund_paid_fen == 0  # never below nothing
+    assert relay.run().sent == {"2208": 1}
+    assert_accumulators_agree(store, agency)
