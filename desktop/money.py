@@ -54,7 +54,12 @@ def from_fen(fen: int) -> Decimal:
 def format_amount(value: Decimal) -> str:
     """'12.50' — the contract's money text."""
     text = str(value)
-    # A value already in fen prints plainly as "….dd"; only others need quantizing (the quote's hot path).
-    if text[-3:-2] == "." and "E" not in text:
-        return text
+    # A value already in fen prints plainly as "….dd"; only others need quantizing. This is the quote's
+    # hot path, hence an index rather than a slice (a slice costs as much as the ``str``) and ``try``.
+    # Scientific notation never has its point third from the end: it ends in an exponent ("E+5", "E-12").
+    try:
+        if text[-3] == ".":
+            return text
+    except IndexError:  # "5", "12": whole yuan
+        pass
     return f"{value.quantize(FEN):f}"

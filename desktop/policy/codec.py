@@ -26,10 +26,12 @@ from desktop.policy.types import (
     Item,
     ItemClass,
     ItemKind,
+    ItemShare,
     Liability,
     Patient,
     Quote,
     QuoteRequest,
+    Reason,
     Visit,
     YearToDate,
 )
@@ -322,6 +324,12 @@ def write_quote(result: Quote) -> dict[str, Any]:
     }
 
 
+# Fixed names as ready JSON text, so that the batch writer reads no enum ``.value`` (a property, slow).
+_REASON_JSON: dict[Reason | None, str] = {None: "null", **{reason: f'"{reason.value}"' for reason in Reason}}
+_KIND_JSON = {kind: f'"kind":"{kind.value}"' for kind in ItemKind}
+_CLASS_JSON = {item_class: f'"class":"{item_class.value}"' for item_class in ItemClass}
+
+
 def quote_line(result: Quote) -> str:
     """The compact JSON text of ``write_quote(result)``, built directly for ``quote --batch``.
 
@@ -330,23 +338,27 @@ def quote_line(result: Quote) -> str:
     """
     money = format_amount
     ytd = result.year_to_date_after
-    reason = "null" if result.reason is None else f'"{result.reason.value}"'
-    items = ",".join(
-        [
-            f'{{"code":{_json_text(s.item.code)},"name":{_json_text(s.item.name)},"kind":"{s.item.kind.value}",'
-            f'"class":"{s.item.item_class.value}","amount":"{money(s.item.amount)}",'
-            f'"in_scope":"{money(s.in_scope)}","out_of_scope":"{money(s.out_of_scope)}"}}'
-            for s in result.items
-        ]
-    )
+    items = ",".join([_item_line(share) for share in result.items])
     explanation = ",".join([_json_text(sentence) for sentence in result.explanation])
     return (
         f'{{"policy":{_json_text(result.policy)},"policy_version":{_json_text(result.policy_version)},'
-        f'"covered":{"true" if result.covered else "false"},"reason":{reason},'
+        f'"covered":{"true" if result.covered else "false"},"reason":{_REASON_JSON[result.reason]},'
         f'"total":"{money(result.total)}","out_of_scope":"{money(result.out_of_scope)}",'
         f'"in_scope":"{money(result.in_scope)}","deductible_applied":"{money(result.deductible_applied)}",'
         f'"rate":"{money(result.rate)}","fund":"{money(result.fund)}","account":"{money(result.account)}",'
         f'"cash":"{money(result.cash)}","year_to_date_after":{{"deductible_met":"{money(ytd.deductible_met)}",'
         f'"fund_paid":"{money(ytd.fund_paid)}","fund_paid_out_of_city":"{money(ytd.fund_paid_out_of_city)}"}},'
         f'"explanation":[{explanation}],"items":[{items}]}}'
+    )
+
+
+def _item_line(share: ItemShare) -> str:
+    item = share.item
+    amount = format_amount(item.amount)
+    # An item wholly in scope carries its own amount as ``in_scope`` (the same Decimal): same text.
+    in_scope = amount if share.in_scope is item.amount else format_amount(share.in_scope)
+    return (
+        f'{{"code":{_json_text(item.code)},"name":{_json_text(item.name)},'
+        f"{_KIND_JSON[item.kind]},{_CLASS_JSON[item.item_class]},"
+        f'"amount":"{amount}","in_scope":"{in_scope}","out_of_scope":"{format_amount(share.out_of_scope)}"}}'
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop.money import ZERO, format_amount
 from desktop.policy.types import (
@@ -38,12 +38,16 @@ LIABILITY_NAMES = {
 DISEASE_NAMES = {"hypertension": "高血压", "diabetes": "糖尿病"}
 CATEGORY_NAMES = {"university_student": "大学生", "newborn": "新生儿", "general": "普通居民"}
 LEVEL_NAMES = {1: "一级及以下", 2: "二级", 3: "三级"}
+# Read once: an attribute of an enum class costs several times a module global.
+CLASS_C = ItemClass.C
+PHARMACY = FacilityKind.PHARMACY
 
 
 def yuan(amount: Decimal) -> str:
-    return f"{format_amount(amount)}元"
+    return format_amount(amount) + "元"
 
 
+@lru_cache(maxsize=256)  # a policy has a handful of rates; working one out costs far more than the look-up
 def percent(rate: Decimal) -> str:
     return f"{int(rate * 100)}%"
 
@@ -72,10 +76,10 @@ def scope(
     if out_of_scope == ZERO:
         return (f"本次医药费用合计{yuan(total)}，全部在医保政策范围内。",)
     parts: list[str] = []
-    class_c = [s for s in shares if s.item.item_class is ItemClass.C]
+    class_c = [s for s in shares if s.item.item_class is CLASS_C]
     if class_c:
         parts.append(f"丙类（目录外）{_names(class_c)}{yuan(_sum(class_c))}")
-    others = [s for s in shares if s.out_of_scope > ZERO and s.item.item_class is not ItemClass.C]
+    others = [s for s in shares if s.out_of_scope > ZERO and s.item.item_class is not CLASS_C]
     if restricted and version.referral_scope is not None:
         referral_out = [s for s in others if s.in_scope == ZERO]
         others = [s for s in others if s.in_scope > ZERO]
@@ -111,23 +115,28 @@ def _names(shares: Sequence[ItemShare]) -> str:
 # --- step 2 ------------------------------------------------------------------------
 
 
+# The refusals that say the same whatever the visit (a dict look-up: matching a reason against
+# ``Reason.…`` patterns reads an attribute of the enum class per case, which is slow).
+REFUSALS = {
+    Reason.NOT_DESIGNATED: "该机构不是本险种普通门诊统筹的定点机构",
+    Reason.INPATIENT: "住院期间发生的门诊费用不纳入普通门诊统筹",
+    Reason.BENEFIT_SUSPENDED: "参保人的医保待遇处于暂停期",
+    Reason.NOT_CONTRACTED_FACILITY: "该机构不是参保人的门诊统筹签约机构，本次也不属于可报销的转诊或急救",
+}
+
+
 def refusal(reason: Reason, version: PolicyVersion, request: QuoteRequest) -> str:
-    article = version.exclusion_articles.get(reason.value)
-    return f"{_refusal_text(reason, version, request)}，统筹基金不予支付{cite(version, article)}。"
+    article = version.exclusion_articles.get(reason)  # a StrEnum member looks up as its text
+    text = REFUSALS.get(reason) or _refusal_text(reason, version, request)
+    return f"{text}，统筹基金不予支付{cite(version, article)}。"
 
 
 def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest) -> str:
     patient, visit = request.patient, request.visit
     match reason:
-        case Reason.NOT_DESIGNATED:
-            return "该机构不是本险种普通门诊统筹的定点机构"
         case Reason.OTHER_LIABILITY:
             payer = LIABILITY_NAMES[visit.liability] if visit.liability else "其他渠道"
             return f"本次费用应由{payer}负担"
-        case Reason.INPATIENT:
-            return "住院期间发生的门诊费用不纳入普通门诊统筹"
-        case Reason.BENEFIT_SUSPENDED:
-            return "参保人的医保待遇处于暂停期"
         case Reason.CHRONIC_DISEASE_SCHEME:
             disease = DISEASE_NAMES.get(visit.disease or "", visit.disease or "")
             return f"本次诊治的{disease}是已认定的门诊慢特病，应按门诊慢特病政策结算"
@@ -142,7 +151,7 @@ def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest)
                 return "新生儿尚未缴费参保，暂不享受普通门诊统筹待遇"
             return f"新生儿自{chinese_date(start)}起享受普通门诊统筹待遇，本次就诊在此之前"
         case _:
-            return "该机构不是参保人的门诊统筹签约机构，本次也不属于可报销的转诊或急救"
+            return REFUSALS[Reason.NOT_CONTRACTED_FACILITY]
 
 
 # --- step 3 ------------------------------------------------------------------------
@@ -173,16 +182,17 @@ def employee_rate(
     retired_from: dt.date | None,
     rate: Decimal,
 ) -> str:
-    who = "退休人员" if standing.value == "retired" else "在职人员"
+    retired = standing == "retired"  # a StrEnum member equals its text; ``.value`` is a slow property
+    who = "退休人员" if retired else "在职人员"
     benefit = version.benefits[standing]
-    if request.facility.kind is FacilityKind.PHARMACY and benefit.pharmacy_rate is not None:
+    if request.facility.kind is PHARMACY and benefit.pharmacy_rate is not None:
         place, article = "定点零售药店购药", benefit.pharmacy_rate.article
     else:
         place, article = f"{LEVEL_NAMES[request.facility.level]}定点医疗机构就诊", benefit.rates.article
     sentence = f"{who}在{place}，统筹基金支付比例{percent(rate)}（{article}）"
     timing = version.retirement_takes_effect
     if retired_from is not None and timing is not None:
-        if standing.value == "retired":
+        if retired:
             sentence += f"；退休待遇自{chinese_date(retired_from)}起执行（{timing.article}）"
         else:
             sentence += (
@@ -216,8 +226,9 @@ def fund(
     version: PolicyVersion,
 ) -> str:
     if not separate or outside_cap == ZERO:
-        base = f"（{yuan(in_scope)}−{yuan(applied)}）×{percent(rate)}"
-        return f"统筹基金按{base}计，为{yuan(capped_raw)}（四舍五入到分）。"
+        return (
+            f"统筹基金按（{yuan(in_scope)}−{yuan(applied)}）×{percent(rate)}计，为{yuan(capped_raw)}（四舍五入到分）。"
+        )
     article = version.consultation_fee_outside_cap.article if version.consultation_fee_outside_cap else ""
     return (
         f"门诊诊察费部分按{percent(rate)}支付{yuan(outside_cap)}，不计入年度最高支付限额（{article}）；"
@@ -225,30 +236,23 @@ def fund(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CapLimit:
+class CapLimit(NamedTuple):
     name: str
     figure: Figure[Decimal]
     used: Decimal
     room: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class CapSentence:
-    limits: tuple[CapLimit, ...]
-
-    def __call__(self, raw: Decimal, paid: Decimal) -> str:
-        clauses = []
-        for limit in self.limits:
-            head = f"{limit.name}{yuan(limit.figure.value)}"
-            if limit.room == ZERO:
-                clauses.append(f"{head}此前已用完（{limit.figure.article}）")
-            else:
-                clauses.append(
-                    f"{head}，此前已支付{yuan(limit.used)}，尚余{yuan(limit.room)}（{limit.figure.article}）"
-                )
-        outcome = "本次支付在限额之内" if paid == raw else f"本次统筹支付由{yuan(raw)}限为{yuan(paid)}"
-        return "；".join(clauses) + f"，{outcome}。"
+def cap(limits: Sequence[CapLimit], raw: Decimal, paid: Decimal) -> str:
+    clauses = []
+    for limit in limits:
+        head = f"{limit.name}{yuan(limit.figure.value)}"
+        if limit.room == ZERO:
+            clauses.append(f"{head}此前已用完（{limit.figure.article}）")
+        else:
+            clauses.append(f"{head}，此前已支付{yuan(limit.used)}，尚余{yuan(limit.room)}（{limit.figure.article}）")
+    outcome = "本次支付在限额之内" if paid == raw else f"本次统筹支付由{yuan(raw)}限为{yuan(paid)}"
+    return "；".join(clauses) + f"，{outcome}。"
 
 
 # --- steps 6 and 7 -----------------------------------------------------------------

@@ -45,6 +45,8 @@ _ZERO = Decimal("0.00")
 _REMEMBERED = 8192  # parsed dates and amounts kept; the memo starts afresh when full
 _dates: dict[str, dt.date] = {}
 _amounts: dict[str, Decimal] = {"0.00": _ZERO}
+_facilities: dict[tuple[str, FacilityKind, int, str | None, bool, bool], Facility] = {}
+_NO_ITEMS: list[Any] = []  # a visit left without items (read, never changed)
 
 
 class NotPlain(Exception):  # noqa: N818 — a signal to fall back, not an error anyone reports
@@ -65,29 +67,38 @@ _LIABILITY = _members(Liability)
 
 def read_plain(raw: Any) -> QuoteRequest:
     """The request, if every value is plain; ``NotPlain`` otherwise."""
-    if type(raw) is not dict or not raw.keys() <= _TOP:
+    if type(raw) is not dict or not _TOP.issuperset(raw):
         raise NotPlain
     policy = raw.get("policy")
-    if type(policy) is not str or not policy.strip():
-        raise NotPlain
     visit_date = _date(raw.get("visit_date"))
-    if visit_date is None:
+    pay_from_account = raw.get("pay_from_account", True)
+    if type(policy) is not str or not policy.strip() or visit_date is None or type(pay_from_account) is not bool:
         raise NotPlain
     return QuoteRequest(
-        policy=policy,
-        visit_date=visit_date,
-        patient=_patient(raw.get("patient"), visit_date),
-        facility=_facility(raw.get("facility")),
-        visit=_visit(raw.get("visit", {})),
-        year_to_date=_year_to_date(raw.get("year_to_date", {})),
-        pay_from_account=_flag(raw.get("pay_from_account"), True),
+        policy,
+        visit_date,
+        _patient(raw.get("patient"), visit_date),
+        _facility(raw.get("facility")),
+        _visit(raw.get("visit")),
+        _year_to_date(raw.get("year_to_date")),
+        pay_from_account,
     )
 
 
+# Each reader below takes a field left out as the contract's default (``dict.get``'s second
+# argument), then checks the types of its fields together rather than through a helper each.
+# A null where the contract has a default fails that check like any odd value: the careful
+# reader reads it. The typed objects are made with their fields in order, by position: CPython
+# 3.11 turns a keyword call of a class into a dict and back, a fifth of the cost of making a frozen
+# dataclass. The equivalence tests (tests/policy/test_plain_read.py) hold every field to the
+# careful reader's, which names them.
+
+
 def _object(raw: Any, allowed: frozenset[str]) -> dict[str, Any]:
+    """An optional object: left out or null is empty."""
     if raw is None:
         return {}
-    if type(raw) is not dict or not raw.keys() <= allowed:
+    if type(raw) is not dict or not allowed.issuperset(raw):
         raise NotPlain
     return raw
 
@@ -97,20 +108,25 @@ def _patient(raw: Any, visit_date: dt.date) -> Patient:
         raise NotPlain
     f = _object(raw, _PATIENT)
     birth = _date(f.get("birth_date"))
+    poverty = f.get("poverty_registered", False)
+    family_doctor = f.get("family_doctor", False)
+    suspended = f.get("benefit_suspended", False)
     if birth is None or birth > visit_date:
         raise NotPlain
+    if type(poverty) is not bool or type(family_doctor) is not bool or type(suspended) is not bool:
+        raise NotPlain
     return Patient(
-        birth_date=birth,
-        category=_choice(f.get("category"), _CATEGORY, Category.GENERAL),
-        employment=_choice(f.get("employment"), _EMPLOYMENT, Employment.ACTIVE),
-        retired_on=_date(f.get("retired_on")),
-        poverty_registered=_flag(f.get("poverty_registered"), False),
-        family_doctor=_flag(f.get("family_doctor"), False),
-        contracted_facilities=_names(f.get("contracted_facilities")),
-        enrolled_on=_date(f.get("enrolled_on")),
-        chronic_diseases=_names(f.get("chronic_diseases")),
-        benefit_suspended=_flag(f.get("benefit_suspended"), False),
-        account_balance=_amount(f.get("account_balance"), _ZERO),
+        birth,  # birth_date
+        _choice(f.get("category", "general"), _CATEGORY),
+        _choice(f.get("employment", "active"), _EMPLOYMENT),
+        _date(f.get("retired_on")),
+        poverty,  # poverty_registered
+        family_doctor,
+        _names(f.get("contracted_facilities")),
+        _date(f.get("enrolled_on")),
+        _names(f.get("chronic_diseases")),
+        suspended,  # benefit_suspended
+        _amount(f.get("account_balance", "0.00")),
     )
 
 
@@ -119,95 +135,95 @@ def _facility(raw: Any) -> Facility:
         raise NotPlain
     f = _object(raw, _FACILITY)
     facility_id = f.get("id")
-    kind = _choice(f.get("kind"), _FACILITY_KIND, None)
+    kind = _choice(f.get("kind"), _FACILITY_KIND)
+    level = f.get("level", 1)
+    parent_id = f.get("parent_id")
+    in_city = f.get("in_city", True)
+    designated = f.get("designated", True)
     if type(facility_id) is not str or not facility_id.strip():
         raise NotPlain
-    level = f.get("level", 1)
-    if level is None:
-        level = 1
-    elif type(level) is not int or level not in (1, 2, 3):
+    # ``type(level) is int`` also turns away true and false, which Python counts as 1 and 0.
+    if type(level) is not int or level not in (1, 2, 3) or (parent_id is not None and type(parent_id) is not str):
         raise NotPlain
-    parent_id = f.get("parent_id")
-    if parent_id is not None and type(parent_id) is not str:
+    if type(in_city) is not bool or type(designated) is not bool:
         raise NotPlain
-    return Facility(
-        id=facility_id,
-        kind=kind,
-        level=level,
-        parent_id=parent_id,
-        in_city=_flag(f.get("in_city"), True),
-        designated=_flag(f.get("designated"), True),
-    )
+    # A batch comes from a clinic or two: the same few facilities on every line, so each is made once
+    # (a Facility is immutable, so requests can share it). The key holds only checked values.
+    key = (facility_id, kind, level, parent_id, in_city, designated)
+    facility = _facilities.get(key)
+    if facility is None:
+        if len(_facilities) >= _REMEMBERED:
+            _facilities.clear()
+        facility = _facilities[key] = Facility(
+            id=facility_id, kind=kind, level=level, parent_id=parent_id, in_city=in_city, designated=designated
+        )
+    return facility
 
 
 def _visit(raw: Any) -> Visit:
     f = _object(raw, _VISIT)
-    raw_items = f.get("items")
-    if raw_items is None:
-        raw_items = []
-    elif type(raw_items) is not list:
-        raise NotPlain
+    raw_items = f.get("items", _NO_ITEMS)
+    referral = f.get("referral", False)
+    emergency = f.get("emergency", False)
+    inpatient = f.get("inpatient", False)
     liability = f.get("liability")
     disease = f.get("disease")
-    if disease is not None and type(disease) is not str:
+    if type(raw_items) is not list or (disease is not None and type(disease) is not str):
+        raise NotPlain
+    if type(referral) is not bool or type(emergency) is not bool or type(inpatient) is not bool:
         raise NotPlain
     return Visit(
-        items=tuple([_item(entry) for entry in raw_items]),
-        referral=_flag(f.get("referral"), False),
-        emergency=_flag(f.get("emergency"), False),
-        inpatient=_flag(f.get("inpatient"), False),
-        liability=None if liability is None else _choice(liability, _LIABILITY, None),
-        disease=disease,
+        tuple([_item(entry) for entry in raw_items]),
+        referral,
+        emergency,
+        inpatient,
+        None if liability is None else _choice(liability, _LIABILITY),
+        disease,
     )
 
 
 def _item(raw: Any) -> Item:
     # The hottest reader (several items a line): lookups inline rather than through the helpers.
-    if type(raw) is not dict or not raw.keys() <= _ITEM:
+    if type(raw) is not dict or not _ITEM.issuperset(raw):
         raise NotPlain
     try:
         kind = _ITEM_KIND[raw["kind"]]
         item_class = _ITEM_CLASS[raw["class"]]
-    except (KeyError, TypeError):
+        # Only text is remembered, so a hit is plain text; anything else misses and is checked below.
+        amount = _amounts.get(raw["amount"])
+    except (KeyError, TypeError):  # left out, or a list or an object where a name or amount belongs
         raise NotPlain from None
-    text = raw.get("amount")
-    amount = _amounts.get(text) if type(text) is str else None
     if amount is None:
-        amount = _amount(text, None)
-    code = raw.get("code")
-    name = raw.get("name")
-    if code is None:
-        code = ""
-    if name is None:
-        name = ""
+        amount = _new_amount(raw["amount"])
+    code = raw.get("code", "")
+    name = raw.get("name", "")
     if type(code) is not str or type(name) is not str:
-        raise NotPlain
+        code, name = _text_or_empty(code), _text_or_empty(name)
     return Item(kind, item_class, amount, code, name)
+
+
+def _text_or_empty(value: Any) -> str:
+    """An item's code or name: text, or null for none."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise NotPlain
+    return value
 
 
 def _year_to_date(raw: Any) -> YearToDate:
     f = _object(raw, _YTD)
     return YearToDate(
-        deductible_met=_amount(f.get("deductible_met"), _ZERO),
-        fund_paid=_amount(f.get("fund_paid"), _ZERO),
-        fund_paid_out_of_city=_amount(f.get("fund_paid_out_of_city"), _ZERO),
+        _amount(f.get("deductible_met", "0.00")),
+        _amount(f.get("fund_paid", "0.00")),
+        _amount(f.get("fund_paid_out_of_city", "0.00")),
     )
 
 
-def _flag(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if type(value) is not bool:
-        raise NotPlain
-    return value
-
-
-def _choice(value: Any, members: dict[str, E], default: E | None) -> E:
-    if value is None and default is not None:
-        return default
+def _choice(value: Any, members: dict[str, E]) -> E:
     try:
         return members[value]
-    except (KeyError, TypeError):
+    except (KeyError, TypeError):  # not one of the names, or a list or an object
         raise NotPlain from None
 
 
@@ -240,15 +256,15 @@ def _date(value: Any) -> dt.date | None:
     return day
 
 
-def _amount(value: Any, default: Decimal | None) -> Decimal:
-    """The amount, or ``default`` when left out; an item's amount has no default (None)."""
-    if value is None:
-        if default is None:
-            raise NotPlain
-        return default
+def _amount(value: Any) -> Decimal:
     known = _amounts.get(value) if type(value) is str else None
     if known is not None:
         return known
+    return _new_amount(value)
+
+
+def _new_amount(value: Any) -> Decimal:
+    """An amount not met yet: plain text with exactly two decimals, or ``NotPlain``."""
     if type(value) is not str or _PLAIN_AMOUNT.fullmatch(value) is None:
         raise NotPlain
     amount = Decimal(value)

@@ -116,3 +116,18 @@ def test_unknown_policy_is_refused_after_a_plain_read() -> None:
     with pytest.raises(InputError) as caught:
         read_request(body, known_policy=lambda name: name == "hunan-resident")
     assert caught.value.field == "policy"
+
+
+def test_a_remembered_facility_never_stands_in_for_an_odd_one() -> None:
+    """Facilities are kept between lines; true must not pass for 1 (they hash and compare alike), nor 1 for true."""
+    body: Json = {
+        "policy": "hunan-resident",
+        "visit_date": "2024-05-10",
+        "patient": {"birth_date": "1970-01-01"},
+        "facility": {"id": "V20", "kind": "village_clinic", "level": 1, "in_city": True, "designated": True},
+    }
+    first = read_plain(body)
+    assert read_plain(copy.deepcopy(body)).facility == first.facility == _read_checked(body, None).facility
+    for key, value in [("level", True), ("level", 1.0), ("in_city", 1), ("designated", 1.0)]:
+        with pytest.raises(NotPlain):
+            read_plain(put(body, ("facility", key), value))
