@@ -153,7 +153,7 @@ def bare_upload(store: Store, url: str) -> float:
             )
             reply = _post(http, url, envelope)
             if infno == "2201":
-                known[settlement_id] = visit.knowing(mdtrt_id=read_registration(reply).mdtrt_id)
+                known[settlement_id] = visit.with_agency_ids(mdtrt_id=read_registration(reply).mdtrt_id)
         return time.perf_counter() - started
 
 

@@ -6,6 +6,8 @@ confirm the card in hand); names show their first character.
 
 from __future__ import annotations
 
+import re
+
 
 def mask_id_number(number: str) -> str:
     """'360121196006150013' → '3601**********0013'."""
@@ -26,3 +28,13 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+# An ID number (18), a person number (20) or a card serial standing alone in free text;
+# a msgid, which begins with its facility code's letter, is not a person and stays whole.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{15,20}[0-9Xx]?(?![0-9A-Za-z])")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Free text (an agency's refusal naming the person, say) with every long number masked."""
+    return _LONG_NUMBER.sub(lambda found: mask_id_number(found.group()), text)

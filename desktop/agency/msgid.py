@@ -13,6 +13,13 @@ from dataclasses import dataclass
 from desktop.agency.wire import ProtocolError
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+# Sequence blocks by what numbers the message, so that two kinds never share a msgid,
+# whatever their clocks say: settlements four per visit from the visit's id, reversals one
+# per settlement from its id, and the relay's own calls (sign-in, queries, reconciliation,
+# 2601) from a counter kept in the store.
+SETTLEMENT_SEQUENCES = range(0, 6000)
+REVERSAL_SEQUENCES = range(6000, 8000)
+SESSION_SEQUENCES = range(8000, 10_000)
 FACILITY_CODE = re.compile(r"[0-9A-Za-z]{12}")
 _MSGID = re.compile(r"(?P<code>[0-9A-Za-z]{12})(?P<time>\d{14})(?P<sequence>\d{4})")
 

@@ -32,7 +32,7 @@ from db.models import (
 )
 from db.prepared import Prepared
 from db.session import Store
-from desktop.agency.msgid import make_msgid
+from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, default_book, quote
@@ -482,12 +482,12 @@ def _audit(
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
     """The four messages of one settlement, numbered from the visit's own id.
 
-    Settlements take sequences 0000–7999 in blocks of four, reversals 8000–9999, so two
-    messages of one facility in one second share a msgid only past 2,000 visits or 2,000
-    reversals in that second; the unique constraint stays the last word. Deriving them
-    from row ids costs no query on the hot path.
+    Settlements take sequences 0000–5999 in blocks of four (reversals and the relay's own
+    calls have theirs, see ``desktop.agency.msgid``), so two messages of one facility in
+    one second share a msgid only past 1,500 visits in that second; the unique constraint
+    stays the last word. Deriving them from row ids costs no query on the hot path.
     """
-    first = (visit_id * len(SETTLEMENT_MESSAGES)) % 8000
+    first = SETTLEMENT_SEQUENCES.start + (visit_id * len(SETTLEMENT_MESSAGES)) % len(SETTLEMENT_SEQUENCES)
     # make_msgid checks the code and the time once; the other three differ only in the sequence.
     prefix = make_msgid(facility_code, now, first)[:-4]
     return [f"{prefix}{first + offset:04d}" for offset in range(len(SETTLEMENT_MESSAGES))]
@@ -495,7 +495,7 @@ def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> li
 
 def reversal_msgid(facility_code: str, now: dt.datetime, settlement_id: int) -> str:
     """A settlement is reversed at most once, so its id numbers the reversal's message."""
-    return make_msgid(facility_code, now, 8000 + settlement_id % 2000)
+    return make_msgid(facility_code, now, REVERSAL_SEQUENCES.start + settlement_id % len(REVERSAL_SEQUENCES))
 
 
 # --- reversal -------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -34,8 +33,8 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
-class Booked:
-    """The agency's answer to one message, read; ``apply`` stores it."""
+class Answer:
+    """What the clinic keeps of the agency's answer to one row; ``apply`` stores it."""
 
     entry_id: int
     infno: str
@@ -45,14 +44,14 @@ class Booked:
     setl_id: str | None = None
     agency: Split | None = None
     local: Split | None = None
-    balance: Decimal | None = None
 
     @property
     def differs(self) -> bool:
         return self.agency is not None and self.agency != self.local
 
     def apply(self, connection: Connection, now: dt.datetime) -> None:
-        mark_done(connection, self.entry_id, now, self.answer)
+        if not mark_done(connection, self.entry_id, now, self.answer):
+            return  # another sync voided the row meanwhile (and undid it at the agency with 2601)
         if self.mdtrt_id is not None:
             connection.execute(
                 update(Settlement).where(Settlement.id == self.settlement_id).values(agency_mdtrt_id=self.mdtrt_id)
@@ -75,17 +74,19 @@ class Booked:
                 audit(connection, now, None, "agency_split_differs", "settlement", self.settlement_id, detail)
 
 
-def read_answer(entry_id: int, infno: str, msgid: str, facts: VisitFacts, reply: Reply) -> Booked:
+def read_answer(entry_id: int, infno: str, msgid: str, facts: VisitFacts, reply: Reply) -> Answer:
     """The parts of ``reply`` the clinic keeps; ``ProtocolError`` if it contradicts the request."""
     if infno == "2201":
         registered = read_registration(reply)
         if registered.psn_no != facts.psn_no:
             raise ProtocolError("output.data.psn_no", "the agency registered another person")
-        return Booked(entry_id, infno, facts.settlement_id, {"mdtrt_id": registered.mdtrt_id}, registered.mdtrt_id)
+        return Answer(entry_id, infno, facts.settlement_id, {"mdtrt_id": registered.mdtrt_id}, registered.mdtrt_id)
     if infno == "2207":
         info = read_settlement(reply)
         if info.medins_setl_id != msgid:
             raise ProtocolError("output.setlinfo.medins_setl_id", f"{info.medins_setl_id} does not echo {msgid}")
+        if info.mdtrt_id != facts.agency_mdtrt_id or info.psn_no != facts.psn_no:
+            raise ProtocolError("output.setlinfo", "the agency settled another visit or person than this one")
         if info.fund_pay_sumamt + info.acct_pay + info.psn_cash_pay != info.medfee_sumamt:
             raise ProtocolError("output.setlinfo", "fund, account and cash do not add up to medfee_sumamt")
         agency = Split(to_fen(info.fund_pay_sumamt), to_fen(info.acct_pay), to_fen(info.psn_cash_pay))
@@ -98,9 +99,9 @@ def read_answer(entry_id: int, infno: str, msgid: str, facts: VisitFacts, reply:
             "balc": info.balc,
         }
         local = Split(to_fen(facts.fund), to_fen(facts.account), to_fen(facts.cash))
-        return Booked(entry_id, infno, facts.settlement_id, answer, None, info.setl_id, agency, local, info.balc)
+        return Answer(entry_id, infno, facts.settlement_id, answer, None, info.setl_id, agency, local)
     if infno == "2208":
         cancelled = read_cancellation(reply)
         answer = {"setl_id": cancelled.setl_id, "balc": cancelled.balc}
-        return Booked(entry_id, infno, facts.settlement_id, answer, balance=cancelled.balc)
-    return Booked(entry_id, infno, facts.settlement_id, {"warn_msg": reply.warn_msg} if reply.warn_msg else {})
+        return Answer(entry_id, infno, facts.settlement_id, answer)
+    return Answer(entry_id, infno, facts.settlement_id, {"warn_msg": reply.warn_msg} if reply.warn_msg else {})

@@ -17,18 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from db.models import Person
 from db.session import Store
 from desktop.agency import AgencyRefusedError, Reply, Sender, codes
 from desktop.agency.messages import Message, PersonQuery
-from desktop.agency.replies import read_person
+from desktop.agency.replies import Insurance, read_person
 from desktop.agency.wire import ProtocolError
 from desktop.identity.reads import CardKind, CardRead
 from desktop.money import to_fen
-from desktop.sync.client import AgencyBusy, AgencyClient, AgencyUnreachable, OutcomeUnknown, utc_now
-from desktop.sync.outbox import audit, waiting_for_person
+from desktop.sync.client import AgencyBusy, AgencyClient, AgencyUnreachable, OutcomeUnknown, is_session_lost, utc_now
+from desktop.sync.outbox import waiting_for_person
+from desktop.sync.refresh import store_standing
 from desktop.sync.sessions import Operator, Place, Sessions
 
 CERTIFICATE_OF_KIND = {
@@ -87,30 +88,41 @@ class OnlineCheck:
             mdtrt_cert_type=CERTIFICATE_OF_KIND[read.kind], mdtrt_cert_no=read.number.strip(), card_sn=read.card_sn
         )
         try:
-            info = read_person(self.sessions.call(self.place, query))
+            info = read_person(self._call(query))
         except AgencyRefusedError:
             return None
         except ProtocolError as exc:
             raise AgencySilent(f"the agency's answer could not be read: {exc}") from None
         with self.store.reading() as session:
-            person_id = session.scalar(select(Person.id).where(Person.psn_no == info.psn_no))
-            insutype = session.scalar(select(Person.insutype).where(Person.psn_no == info.psn_no))
-        insurance = info.insurance(insutype) if insutype else None
-        insured = None if insurance is None or not insurance.psn_insu_stas else insurance.psn_insu_stas == "1"
-        balance = None if insurance is None else insurance.balc
-        if person_id is not None:
-            self._refresh(person_id, insured, balance)
-        return OnlineAnswer(info.psn_no, info.certno, info.psn_name, insured, balance, person_id is not None)
+            person = session.execute(select(Person.id, Person.insutype).where(Person.psn_no == info.psn_no)).first()
+        insurance = None if person is None else info.insurance(person.insutype)
+        if person is not None:
+            self._refresh(person.id, insurance)
+        status = "" if insurance is None else insurance.psn_insu_stas
+        return OnlineAnswer(
+            psn_no=info.psn_no,
+            id_number=info.certno,
+            name=info.psn_name,
+            insured=None if not status else status == "1",
+            balance=None if insurance is None else insurance.balc,
+            on_roster=person is not None,
+        )
 
-    def _refresh(self, person_id: int, insured: bool | None, balance: Decimal | None) -> None:
-        now = self.clock()
-        values: dict[str, object] = {"roster_updated_at": now}
-        if insured is not None:
-            values["insured"] = insured
+    def _call(self, query: PersonQuery) -> Reply:
+        """1101 in the session; a session the agency forgot is signed in again, once."""
+        try:
+            return self.sessions.call(self.place, query)
+        except AgencyRefusedError as exc:
+            if not is_session_lost(exc.err_msg):
+                raise
+            self.sessions.forget(self.place.fixmedins_code)
+            return self.sessions.call(self.place, query)
+
+    def _refresh(self, person_id: int, insurance: Insurance | None) -> None:
         with self.store.write_connection() as connection:
             # The agency's balance lacks what this counter spent and has not yet sent.
-            if balance is not None and not waiting_for_person(connection, person_id):
-                values["account_balance_fen"] = to_fen(balance)
-            connection.execute(update(Person).where(Person.id == person_id).values(**values))
-            detail = {key: value for key, value in values.items() if key != "roster_updated_at"}
-            audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
+            balance = None
+            if insurance is not None and not waiting_for_person(connection, person_id):
+                balance = to_fen(insurance.balc)
+            status = "" if insurance is None else insurance.psn_insu_stas
+            store_standing(connection, person_id, balance, status, self.clock())

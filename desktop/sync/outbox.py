@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
-from db.models import AuditEntry, OutboxEntry, Person, Reversal, Settlement, Visit
+from db.models import AuditEntry, OutboxEntry, Person, Settlement, Visit
 from db.session import Store
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
@@ -46,17 +46,42 @@ def next_entries(connection: Connection, after_id: int, limit: int) -> list[Entr
     return [Entry(r.id, r.infno, r.msgid, r.settlement_id, r.outcome_unknown) for r in rows]
 
 
-def superseded(connection: Connection) -> list[tuple[int, int, bool]]:
-    """Settlements the clinic reversed before the agency booked them: (settlement, its 2207 row,
-    whether that 2207 may have been booked after all)."""
+@dataclass(frozen=True, slots=True)
+class Unbooked:
+    """A settlement reversed at the counter before the agency booked it, and its reversal's row."""
+
+    settlement_id: int
+    entry_id: int
+    msgid: str
+
+
+def reversed_unbooked(connection: Connection) -> list[Unbooked]:
+    """Reversed settlements whose 2207 is not done, with their reversal's row still to send.
+
+    Whether the 2207 was booked cannot be told from here (its answer may have been lost,
+    or held in memory by a sync that crashed), so the reversal goes as a 2601 naming the
+    2207's msgid: it undoes the 2207 if it was booked and bars it from booking if not.
+    """
+    cancel = aliased(OutboxEntry)
     rows = connection.execute(
-        select(Settlement.id, OutboxEntry.id, OutboxEntry.outcome_unknown)
-        .join(Reversal, Reversal.settlement_id == Settlement.id)
+        select(Settlement.id, cancel.id, cancel.msgid)
         .join(OutboxEntry, OutboxEntry.settlement_id == Settlement.id)
+        .join(cancel, and_(cancel.settlement_id == Settlement.id, cancel.reversal_id.is_not(None)))
         .where(OutboxEntry.infno == "2207", OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+        .where(cancel.state == PENDING)
         .order_by(Settlement.id)
     )
-    return [(row[0], row[1], bool(row[2])) for row in rows]
+    return [Unbooked(*row) for row in rows]
+
+
+def send_as_2601(connection: Connection, entry_id: int) -> None:
+    """The reversal's row goes as 2601 under its own stored msgid (it was never sent as 2208)."""
+    connection.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id, OutboxEntry.state == PENDING, OutboxEntry.infno == "2208")
+        .where(OutboxEntry.attempts == 0)
+        .values(infno="2601")
+    )
 
 
 def waiting_for_person(connection: Connection, person_id: int) -> bool:
@@ -68,6 +93,15 @@ def waiting_for_person(connection: Connection, person_id: int) -> bool:
         .limit(1)
     ).first()
     return found is not None
+
+
+def people_waiting() -> Any:
+    """The ids of people with something the agency has yet to hear or accept."""
+    return (
+        select(Settlement.person_id)
+        .join(OutboxEntry, OutboxEntry.settlement_id == Settlement.id)
+        .where(OutboxEntry.state.in_((PENDING, SET_ASIDE)))
+    )
 
 
 def counts(connection: Connection) -> dict[str, int]:
@@ -82,6 +116,11 @@ def counts(connection: Connection) -> dict[str, int]:
 # --- marking rows ---------------------------------------------------------------------
 
 
+def _pending(entry_id: int) -> Any:
+    """An update of one row that is still pending: two syncs never overwrite each other's word."""
+    return update(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.state == PENDING)
+
+
 def mark_sent(connection: Connection, entry_id: int, now: dt.datetime, *, unknown: bool | None, error: str) -> None:
     """One send that got no answer (``unknown`` True), or an answer that it was not booked
     (False), or nothing delivered (None: what was unknown stays unknown)."""
@@ -92,14 +131,13 @@ def mark_sent(connection: Connection, entry_id: int, now: dt.datetime, *, unknow
     }
     if unknown is not None:
         values["outcome_unknown"] = unknown
-    connection.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id).values(**values))
+    connection.execute(_pending(entry_id).values(**values))
 
 
-def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: dict[str, Any]) -> None:
-    connection.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.id == entry_id)
-        .values(
+def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: dict[str, Any]) -> bool:
+    """Whether the row was still pending: a row another sync voided meanwhile stays void."""
+    done = connection.execute(
+        _pending(entry_id).values(
             state=DONE,
             attempts=OutboxEntry.attempts + 1,
             first_sent_at=func.coalesce(OutboxEntry.first_sent_at, now),
@@ -109,21 +147,24 @@ def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: d
             answer=json.dumps(answer, ensure_ascii=False, default=str),
         )
     )
+    return done.rowcount == 1
 
 
 def mark_set_aside(connection: Connection, entry_id: int, settlement_id: int, now: dt.datetime, error: str) -> None:
-    """The agency refused the row (or it cannot be built): set aside with its error."""
-    connection.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.id == entry_id)
-        .values(
+    """The agency refused the row (or it cannot be built): set aside with its error.
+
+    Whether an earlier send of it is still unaccounted for (``outcome_unknown``) stays as it was.
+    """
+    marked = connection.execute(
+        _pending(entry_id).values(
             state=SET_ASIDE,
             attempts=OutboxEntry.attempts + 1,
             first_sent_at=func.coalesce(OutboxEntry.first_sent_at, now),
-            outcome_unknown=False,
             last_error=error[:2000],
         )
     )
+    if marked.rowcount != 1:
+        return
     connection.execute(
         update(Settlement)
         .where(Settlement.id == settlement_id, Settlement.agency_setl_id.is_(None))

@@ -115,6 +115,36 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
     return ClinicFigures(count, total, fund, account, local_fund, local_account, not_booked=int(waiting))
 
 
+def periods_to_reconcile(connection: Connection) -> list[tuple[Group, tuple[dt.date, dt.date]]]:
+    """Each group with bookings or cancellations answered since it was last reconciled, and
+    the visit dates they span; a sync that stopped before reconciling is caught up here."""
+    key = (Reconciliation.facility_id, Reconciliation.insutype, Reconciliation.clr_optins)
+    last = {
+        Group(facility, insutype, clr_optins): at
+        for facility, insutype, clr_optins, at in connection.execute(
+            select(*key, func.max(Reconciliation.at)).group_by(*key)
+        )
+    }
+    answered = (
+        select(Visit.facility_id, Person.insutype, Person.insuplc_admdvs, Visit.visit_date, OutboxEntry.done_at)
+        .join(Settlement, Settlement.id == OutboxEntry.settlement_id)
+        .join(Visit, Visit.id == Settlement.visit_id)
+        .join(Person, Person.id == Settlement.person_id)
+        .where(OutboxEntry.infno.in_(("2207", "2208")), OutboxEntry.state == "done")
+    )
+    if last:
+        answered = answered.where(OutboxEntry.done_at > min(last.values()))
+    periods: dict[Group, tuple[dt.date, dt.date]] = {}
+    for row in connection.execute(answered):
+        group = Group(row.facility_id, row.insutype, row.insuplc_admdvs)
+        reconciled = last.get(group)
+        if reconciled is not None and row.done_at <= reconciled:
+            continue
+        begin, end = periods.get(group, (row.visit_date, row.visit_date))
+        periods[group] = (min(begin, row.visit_date), max(end, row.visit_date))
+    return sorted(periods.items(), key=lambda item: (item[0].facility_id, item[0].insutype, item[0].clr_optins))
+
+
 def reconcile(store: Store, call: Call, group: Group, begin: dt.date, end: dt.date, now: dt.datetime) -> Reconciled:
     with store.reading() as session:
         connection = session.connection()

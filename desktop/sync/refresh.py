@@ -77,7 +77,7 @@ def refresh_person(
             return None  # settled again while we asked: the next sync refreshes them
         changed = any(_store_figures(connection, person_id, year, f, now) for year, f in figures.items())
         if insurance is not None:
-            changed |= _store_standing(connection, person_id, to_fen(insurance.balc), insurance.psn_insu_stas, now)
+            changed |= store_standing(connection, person_id, to_fen(insurance.balc), insurance.psn_insu_stas, now)
     return Refreshed(person_id, changed)
 
 
@@ -103,16 +103,21 @@ def _store_figures(connection: Connection, person_id: int, year: int, figures: F
     return True
 
 
-def _store_standing(connection: Connection, person_id: int, balance_fen: int, status: str, now: dt.datetime) -> bool:
+def store_standing(
+    connection: Connection, person_id: int, balance_fen: int | None, status: str, now: dt.datetime
+) -> bool:
+    """The agency's 1101 word on a person: insured this year (``psn_insu_stas`` 1 参保缴费) and
+    the account balance (None: keep the local one); whether anything changed."""
     before = connection.execute(select(Person.account_balance_fen, Person.insured).where(Person.id == person_id)).one()
-    insured = before.insured if not status else status == "1"  # 1 参保缴费 (contributions paid)
+    insured = before.insured if not status else status == "1"
+    balance = before.account_balance_fen if balance_fen is None else balance_fen
     connection.execute(
         update(Person)
         .where(Person.id == person_id)
-        .values(account_balance_fen=balance_fen, insured=insured, roster_updated_at=now)
+        .values(account_balance_fen=balance, insured=insured, roster_updated_at=now)
     )
-    if (before.account_balance_fen, before.insured) == (balance_fen, insured):
+    if (before.account_balance_fen, before.insured) == (balance, insured):
         return False
-    detail = {"balance_before": before.account_balance_fen, "balance_after": balance_fen, "insured": insured}
+    detail = {"balance_before": before.account_balance_fen, "balance_after": balance, "insured": insured}
     audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
     return True

@@ -1,10 +1,8 @@
 """Calls that are not in the outbox: sign-in (9001/9002), queries, downloads, reconciliation.
 
-Their msgids must never equal a settlement's or a reversal's, which are derived from the
-visit's or settlement's id and stamped with the second they were settled in. So these
-take the second *before* now, in which every settlement that will ever carry it exists
-already; the outbox is checked for that second, and a counter in the store (taken in a
-write transaction) keeps two syncs, or two counters, from taking the same one.
+Their msgids take the sequences kept for them (``SESSION_SEQUENCES``, apart from the
+settlements' and the reversals'), numbered by a counter in the store that is taken in a
+write transaction, so that two syncs, or two counters, never take the same one.
 """
 
 from __future__ import annotations
@@ -18,11 +16,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from db.models import OutboxEntry, Reconciliation, Setting
+from db.models import Setting
 from db.session import Store
 from desktop.agency import Reply, Sender
 from desktop.agency.messages import Message, SignIn, SignOut
-from desktop.agency.msgid import CHINA, make_msgid
+from desktop.agency.msgid import SESSION_SEQUENCES, make_msgid
 from desktop.agency.replies import read_sign_in
 
 SEQUENCE_KEY = "sync.session_sequence"
@@ -47,20 +45,11 @@ class Place:
 
 
 def reserve_msgids(store: Store, fixmedins_code: str, now: dt.datetime, count: int) -> list[str]:
-    second = now.astimezone(CHINA).replace(microsecond=0) - dt.timedelta(seconds=1)
-    prefix = make_msgid(fixmedins_code, second, 0)[:-4]
     with store.writing() as session:
         counter = int(session.scalar(select(Setting.value).where(Setting.key == SEQUENCE_KEY)) or 0)
-        taken = set(session.scalars(select(OutboxEntry.msgid).where(OutboxEntry.msgid.startswith(prefix))))
-        taken.update(session.scalars(select(Reconciliation.msgid).where(Reconciliation.msgid.startswith(prefix))))
-        found: list[str] = []
-        while len(found) < count:
-            counter += 1
-            candidate = make_msgid(fixmedins_code, second, counter % 10_000)
-            if candidate not in taken:
-                found.append(candidate)
-        session.merge(Setting(key=SEQUENCE_KEY, value=str(counter)))
-    return found
+        session.merge(Setting(key=SEQUENCE_KEY, value=str(counter + count)))
+    span = len(SESSION_SEQUENCES)
+    return [make_msgid(fixmedins_code, now, SESSION_SEQUENCES.start + (counter + n) % span) for n in range(count)]
 
 
 def _machine() -> tuple[str, str]:

@@ -97,7 +97,7 @@ class VisitFacts:
             sign_no=sign_no,
         )
 
-    def knowing(self, *, mdtrt_id: str | None = None, setl_id: str | None = None) -> VisitFacts:
+    def with_agency_ids(self, *, mdtrt_id: str | None = None, setl_id: str | None = None) -> VisitFacts:
         """These facts with what the agency has answered since they were read."""
         return replace(
             self,

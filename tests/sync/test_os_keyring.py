@@ -17,6 +17,7 @@ from pathlib import Path
 
 import keyring.core
 import pytest
+from keyring.backends import SecretService
 
 from db.session import Store
 from desktop.sandbox.server import SandboxServer
@@ -58,7 +59,9 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         (line.split("=", 1)[1] for line in daemon.stdout.splitlines() if line.startswith("GNOME_KEYRING_PID=")), None
     )
     before = keyring.core.get_keyring()
-    keyring.core.init_backend()  # chosen afresh on this bus, as a counter starting here would
+    # This process has test backends registered (tests/sync/keyring_backend.py): name the
+    # real one. A fresh process on this bus detects it by itself (the second test).
+    keyring.core.set_keyring(SecretService.Keyring())  # type: ignore[no-untyped-call]
     try:
         yield env
     finally:

@@ -146,7 +146,7 @@ def test_a_reversal_after_booking_is_cancelled_with_2208(
     assert_accumulators_agree(store, agency)
 
 
-def test_a_reversal_before_anything_was_sent_sends_nothing(
+def test_a_reversal_before_anything_was_sent_goes_as_2601_and_the_rest_is_void(
     store: Store, agency: SandboxServer, relay: Relay, visits: Visits
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 3)
@@ -155,9 +155,16 @@ def test_a_reversal_before_anything_was_sent_sends_nothing(
     assert report.voided == [settled[1]]
     assert len(agency_settlements(agency)) == len(settled) - 1
     with store.reading() as session:
-        rows = session.scalars(select(OutboxEntry.state).where(OutboxEntry.settlement_id == settled[1])).all()
-        assert set(rows) == {"void"}
-        assert session.get(Settlement, settled[1]).status == "void"  # type: ignore[union-attr]
+        settlement = session.get(Settlement, settled[1])
+        assert settlement is not None
+        assert settlement.status == "void"
+        query = select(OutboxEntry.infno, OutboxEntry.state).where(OutboxEntry.settlement_id == settled[1])
+        rows = {row.infno: row.state for row in session.execute(query)}
+    # The reversal's own row, under the msgid stored at reversal time, went as 2601: the
+    # agency never saw the 2207, and now never will book it.
+    assert rows == {"2201": "void", "2203": "void", "2204": "void", "2207": "void", "2601": "done"}
+    assert report.reversed_by_2601 == [settlement.msgid]
+    assert report.sent["2207"] == len(settled) - 1
 
 
 class LoseSettlementAnswers(httpx.HTTPTransport):
