@@ -315,6 +315,7 @@ def _settlement_json(row: sqlite3.Row) -> dict[str, Any]:
         "setl_id": row["setl_id"],
         "msgid": row["msgid"],
         "mdtrt_id": row["mdtrt_id"],
+        "chrg_bchno": row["chrg_bchno"],
         "fixmedins_code": row["code"],
         "psn_no": row["psn_no"],
         "insutype": row["insutype"],

@@ -8,10 +8,11 @@ import functools
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -32,6 +33,7 @@ FIRST_DAY = dt.date(2026, 11, 16)
 PEOPLE = 40
 SECRETS = {code: f"secret-of-{code}-0123456789" for _, code, *_ in FACILITIES}
 STAFF_OF = {"T01": 2, "V01": 3, "V02": 4, "V03": 5}
+T = TypeVar("T")
 QUICK = Backoff(base=0.001, factor=2.0, cap=0.01)
 
 
@@ -130,3 +132,41 @@ def agency_settlements(server: SandboxServer, code: str | None = None) -> list[d
 def agency_figures(server: SandboxServer, psn_no: str, year: int) -> dict[str, Any]:
     """The agency's year-to-date figures and balance for one person; amounts as ``Decimal``."""
     return decode(httpx.get(f"{server.url}/_admin/accumulators?psn_no={psn_no}&year={year}").content)
+
+
+class Crash(BaseException):
+    """The process is killed: nothing after this point runs, not even the flush of answers."""
+
+
+class DiesAfter(httpx.HTTPTransport):
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls = calls
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.calls == 0:
+            raise Crash
+        self.calls -= 1
+        return super().handle_request(request)
+
+
+class CrashingRelay(Relay):
+    """A relay whose process dies mid-run: answers not yet written are never written."""
+
+    crashed = False
+
+    @classmethod
+    def made(cls, store: Store, url: str, calls: int) -> CrashingRelay:
+        client = AgencyClient(url, FixedCredentials(SECRETS), http=httpx.Client(transport=DiesAfter(calls)))
+        return cls(store, client, Operator("admin", "赵建国"), backoff=QUICK, roster_max_age=dt.timedelta(days=3650))
+
+    def _attempt(self, action: Callable[[], T], on_failure: Callable[[Exception], None] | None = None) -> T:
+        try:
+            return super()._attempt(action, on_failure)
+        except Crash:
+            self.crashed = True
+            raise
+
+    def _flush(self) -> None:
+        if not self.crashed:
+            super()._flush()

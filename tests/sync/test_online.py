@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import Person
 from db.session import Store
+from desktop.agency.messages import SignOut
 from desktop.identity.reads import CardKind, CardRead
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
@@ -99,3 +100,21 @@ def test_a_busy_agency_is_tried_once_and_the_clerk_goes_on_offline(store: Store,
         check.ask(CardRead(CardKind.EVOUCHER, TOKEN))
     assert time.monotonic() - started < 2.0  # one try of the one-second timeout; no retries
     check.client.close()
+
+
+def test_a_session_the_agency_forgot_is_signed_in_again(store: Store, agency: SandboxServer) -> None:
+    person = _employee(store)
+    check = _online(store, agency.url)
+    sign_no = check.sessions.sign_no(HOME)
+    # The agency ends the session (a restart, a sign-out from elsewhere); the counter still holds it.
+    signed_out = check.client.send(
+        check.sessions.sender(HOME, sign_no),
+        SignOut(sign_no=sign_no, opter_no="clerk"),
+        check.sessions.msgid(HOME.fixmedins_code),
+    )
+    assert signed_out.ok
+    answer = check.ask(CardRead(CardKind.ID_NUMBER, person.id_number, holder_id_number=person.id_number))
+    check.client.close()
+    assert answer is not None
+    assert answer.psn_no == person.psn_no
+    assert check.sessions.sign_no(HOME) != sign_no

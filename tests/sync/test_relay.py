@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reconciliation, Settlement
 from db.session import Store
+from desktop.agency.msgid import REVERSAL_SEQUENCES, SESSION_SEQUENCES, SETTLEMENT_SEQUENCES
 from desktop.money import to_fen
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
@@ -19,8 +21,11 @@ from desktop.settlement import reverse
 from desktop.sync import outbox
 from desktop.sync.lease import Lease, SyncBusyError
 from desktop.sync.relay import Relay
+from desktop.sync.sessions import reserve_msgids
 from tests.sync.helpers import (
     FIRST_DAY,
+    Crash,
+    CrashingRelay,
     Visits,
     agency_figures,
     agency_settlements,
@@ -329,3 +334,122 @@ def test_a_settlement_the_agency_paid_less_for_can_still_be_reversed_after_the_r
         assert after.fund_paid_fen == 0  # never below nothing
     assert relay.run().sent == {"2208": 1}
     assert_accumulators_agree(store, agency)
+
+
+def test_a_sync_that_died_holding_a_booked_answer_then_a_reversal_still_undoes_the_booking(
+    store: Store, agency: SandboxServer, visits: Visits
+) -> None:
+    """The agency booked the 2207; the process died before writing the answer down; the clerk reversed."""
+    settled, other = visits.days(FIRST_DAY, 1, 2)
+    # 9001, then the first settlement's 2201, 2203, 2204, 2207; dead at the second's 2201.
+    crashing = CrashingRelay.made(store, agency.url, calls=5)
+    with crashing, contextlib.suppress(Crash):
+        crashing.run()
+    assert crashing.crashed
+    (booked,) = agency_settlements(agency)
+    assert booked["status"] == "booked"
+    assert states(store) == {"pending": 8}  # nothing of it was written down, not even that it went out
+    reverse(store, settled, "录入错误", staff_id=1, now=NOW)
+    with relay_for(store, agency.url) as relay:
+        report = relay.run()
+    assert report.voided == [settled]
+    by_status = {b["msgid"]: b["status"] for b in agency_settlements(agency)}
+    with store.reading() as session:
+        first, second = (session.get(Settlement, s).msgid for s in (settled, other))  # type: ignore[union-attr]
+    assert by_status == {first: "reversed", second: "booked"}
+    assert_accumulators_agree(store, agency)
+
+
+def test_a_refused_sign_in_holds_back_only_that_facilitys_records(
+    store: Store, agency: SandboxServer, visits: Visits
+) -> None:
+    at_home = [visits.settle(FIRST_DAY, facility="T01") for _ in range(4)]
+    in_village = [visits.settle(FIRST_DAY, facility="V01") for _ in range(3)]
+    agency.load_secrets({"H36012100102": "the-agency-changed-this-secret"})  # V01's secret no longer agrees
+    with relay_for(store, agency.url) as relay:
+        report = relay.run()
+    assert not report.complete
+    assert any("H36012100102" in note and "9001" in note for note in report.notes)
+    booked = {b["fixmedins_code"] for b in agency_settlements(agency)}
+    assert booked == {"H36012100101"}
+    assert len(agency_settlements(agency)) == len([s for s in at_home if s])
+    assert report.waiting == 4 * len([s for s in in_village if s])  # waiting, not set aside
+    assert not report.set_aside
+
+
+def test_relay_msgids_never_meet_a_settlements_even_when_its_clock_is_behind(
+    store: Store, agency: SandboxServer, relay: Relay, visits: Visits
+) -> None:
+    """A counter waits for the write lock with the time it read before: its settlement can be
+    stamped earlier than the relay's calls already sent."""
+    relay.run()  # the relay signs in and numbers its calls from the counter in the store
+    late = visits.settle(FIRST_DAY)
+    assert late is not None
+    with store.reading() as session:
+        numbered = {int(m[-4:]) for m in session.scalars(select(OutboxEntry.msgid))}
+    assert numbered <= set(SETTLEMENT_SEQUENCES) | set(REVERSAL_SEQUENCES)
+    sessions = reserve_msgids(store, "H36012100101", dt.datetime.now(dt.UTC), 40)
+    assert {int(m[-4:]) for m in sessions} <= set(SESSION_SEQUENCES)
+    assert len(set(sessions)) == 40
+    assert relay.run().complete
+    assert len(agency_settlements(agency)) == 1
+
+
+def test_a_run_that_stopped_before_reconciling_is_reconciled_by_the_next(
+    store: Store, agency: SandboxServer, visits: Visits
+) -> None:
+    settled = visits.days(FIRST_DAY, 2, 3)
+    with relay_for(store, agency.url) as relay:
+        relay.catalogue_every = dt.timedelta(0)
+        original = relay._reconcile
+        relay._reconcile = lambda: None  # type: ignore[method-assign]  # the line drops just after the drain
+        assert relay.run().sent["2207"] == len(settled)
+        relay._reconcile = original  # type: ignore[method-assign]
+        report = relay.run()
+    assert report.sent == {}
+    assert report.reconciliations
+    assert all(r.matches for r in report.reconciliations)
+    assert sum(r.figures.count for r in report.reconciliations) == len(settled)
+    with relay_for(store, agency.url) as relay:
+        assert relay.run().reconciliations == []  # nothing booked since
+
+
+def test_a_relay_that_gave_up_once_starts_its_next_run_afresh(store: Store, visits: Visits, tmp_path: Path) -> None:
+    visits.days(FIRST_DAY, 1, 2)
+    with relay_for(store, "http://127.0.0.1:9", give_up_after=2) as relay:
+        assert not relay.run().complete
+        agency = start_agency(tmp_path / "agency.sqlite3", [store])
+        try:
+            relay.client.url = agency.url  # the line is back
+            assert relay.run().complete
+        finally:
+            agency.stop()
+
+
+def test_a_row_another_sync_voided_is_not_marked_done_over(
+    store: Store, agency: SandboxServer, relay: Relay, visits: Visits
+) -> None:
+    (settled,) = visits.days(FIRST_DAY, 1, 1)
+    with store.write_connection() as connection:
+        outbox.mark_void(connection, settled, NOW, "voided by another sync")
+        (entry,) = connection.execute(select(OutboxEntry.id).where(OutboxEntry.infno == "2201")).scalars()
+        assert not outbox.mark_done(connection, entry, NOW, {"mdtrt_id": "X"})
+    assert states(store) == {"void": 4}
+
+
+def test_people_still_waiting_are_left_out_of_the_roster_refresh(
+    store: Store, agency: SandboxServer, visits: Visits
+) -> None:
+    settled = visits.days(FIRST_DAY, 1, 6)
+    with store.reading() as session:
+        victim = session.get(Settlement, settled[0])
+        assert victim is not None
+        psn_no = session.get(Person, victim.person_id).psn_no  # type: ignore[union-attr]
+    httpx.post(f"{agency.url}/_admin/config", json={"reject": [psn_no]})
+    with relay_for(store, agency.url, roster_max_age=dt.timedelta(0)) as relay:
+        report = relay.run()
+    with store.reading() as session:
+        people = session.scalar(select(func.count()).select_from(Person))
+        stale = session.scalars(select(Person.id).where(Person.roster_updated_at < report.started_at)).all()
+    assert stale == [victim.person_id]  # everyone else was refreshed; the person with a set-aside row was not
+    assert report.refreshed_people == (people or 0) - 1
