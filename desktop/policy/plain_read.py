@@ -4,7 +4,7 @@ Most lines of a batch are plain: every value of the right type, amounts with exa
 decimals, dates in ISO form. This reader takes only such requests and builds the same
 ``QuoteRequest`` the careful reader in ``codec`` would; on anything else it declines
 (``NotPlain``) and the careful reader reads the line again, accepting it or naming the
-bad field. Dates and amounts repeat across a batch, so their parsed values are kept.
+bad field. Dates, amounts and facilities repeat across a batch, so their read values are kept.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ E = TypeVar("E", bound=StrEnum)
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_AMOUNT = re.compile(r"\d{1,12}\.\d{2}")
 _ZERO = Decimal("0.00")
-_REMEMBERED = 8192  # parsed dates and amounts kept; the memo starts afresh when full
+_REMEMBERED = 8192  # dates, amounts and facilities kept (each); a memo starts afresh when full
 _dates: dict[str, dt.date] = {}
 _amounts: dict[str, Decimal] = {"0.00": _ZERO}
 _facilities: dict[tuple[str, FacilityKind, int, str | None, bool, bool], Facility] = {}
