@@ -40,8 +40,9 @@ from desktop.policy.types import (
 ONE = Decimal("1.00")
 # Facility kinds and categories are StrEnum members: they hash and compare as their text, so they
 # look up the policy's tables directly (reading ``.value`` on the hot path costs more than the lookup).
-# The members the steps test for are read once here: an attribute of an enum class costs several
-# times a module global, and every quote asks for them again and again.
+# The members the steps test for are read once here: ``EnumType`` defines ``__getattr__``, which puts
+# every ``Scheme.EMPLOYEE`` on CPython's slow attribute path (several times a module global), and
+# every quote asks for them again and again.
 CONSULTATION = ItemKind.CONSULTATION_FEE
 CLASS_A = ItemClass.A
 CLASS_C = ItemClass.C

@@ -38,7 +38,7 @@ LIABILITY_NAMES = {
 DISEASE_NAMES = {"hypertension": "高血压", "diabetes": "糖尿病"}
 CATEGORY_NAMES = {"university_student": "大学生", "newborn": "新生儿", "general": "普通居民"}
 LEVEL_NAMES = {1: "一级及以下", 2: "二级", 3: "三级"}
-# Read once: an attribute of an enum class costs several times a module global.
+# Read once: an attribute of an enum class takes CPython's slow path (``EnumType.__getattr__``).
 CLASS_C = ItemClass.C
 PHARMACY = FacilityKind.PHARMACY
 
