@@ -7,7 +7,6 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -103,7 +102,7 @@ def _requote(session: Session, settlement: Settlement, before: YearToDate, balan
     return QuoteRequest(
         policy=person.policy,
         visit_date=visit.visit_date,
-        patient=replace(patient, account_balance=balance),
+        patient=patient._replace(account_balance=balance),
         facility=facility_for_quote(facility, employee, visit.visit_date),
         visit=QuoteVisit(
             items=tuple(
