@@ -8,6 +8,10 @@ that is held and checked the moment the store is ready.
 With no database named and none in the data folder yet, the demo clinic is built there
 (behind a progress dialog) and the demo clerk is signed in, so a newcomer sees a working
 counter at once. Otherwise whoever is at the counter signs in.
+
+Sync starts once everything else is in (``CounterWindow.start_sync``): with the store's
+own agency address when it has one, with the demo's own sandbox agency when nothing is
+configured and the store is the demo clinic, and otherwise not, saying why.
 """
 
 from __future__ import annotations
@@ -16,13 +20,12 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui.i18n import ORGANISATION, install_translation
 from desktop.ui.main_window import CARD_CHECK_MODULES, CounterWindow
-from desktop.ui.opening import Location, OpenedClinic, locate, open_clinic
-from desktop.ui.style import style_sheet
+from desktop.ui.style import counter_font, style_sheet
 from desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
     from db.session import Store
     from desktop.auth import SignedIn
+    from desktop.ui.opening import Location, OpenedClinic
+    from desktop.ui.sync_setup import Targets
 
 DEMO_CLERK = "clerk"
 DEFAULT_MINUTES = 10  # of no key or click before the counter locks
@@ -59,9 +64,13 @@ class Launcher(QObject):
         self.sign_in_as = sign_in_as
         self.window: CounterWindow | None = None
         self.progress: QProgressDialog | None = None
+        self.location: Location | None = None
 
     def start(self) -> CounterWindow:
         self.window = CounterWindow(idle_minutes=idle_minutes())
+        # However the program ends (a closed window stops it too), the relay and the demo's
+        # agency stop with it: the relay's thread would otherwise keep the process alive.
+        self.app.aboutToQuit.connect(self.window.stop_sync)
         self.window.resize(1280, 760)
         self.window.show()
         self.window.counter.focus_card()
@@ -76,9 +85,15 @@ class Launcher(QObject):
         if not self.window.isActiveWindow() and waited_ms < OPEN_AFTER_MS:
             QTimer.singleShot(POLL_MS, lambda: self._open_when_shown(waited_ms + POLL_MS))
             return
+        self.window.finish_building()  # the rest of the counter, behind its first frame
+        from desktop.ui.opening import locate
+
         run_in_background(lambda: locate(self.db), self._located, self._failed)
 
     def _located(self, location: Location) -> None:
+        from desktop.ui.opening import open_clinic
+
+        self.location = location
         if location.build_demo:
             self._show_progress()
             self.sign_in_as = DEMO_CLERK
@@ -88,6 +103,7 @@ class Launcher(QObject):
         )
 
     def _show_progress(self) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QProgressDialog
 
         self.progress = QProgressDialog(self.tr("Setting up a demo clinic to try the counter…"), "", 0, 0, self.window)
@@ -118,6 +134,16 @@ class Launcher(QObject):
             self.app.exit(0)
             return
         self.window.attach(opened.store, staff, (opened.catalogue, opened.diagnoses))
+        self.window.start_sync(self._sync_targets())
+
+    def _sync_targets(self) -> Targets:
+        from pathlib import Path
+
+        from desktop.ui.sync_setup import choose_target
+
+        assert self.location is not None
+        # Only the data folder's own file may be the demo (see desktop.ui.sync_setup).
+        return choose_target(Path(self.location.where) if self.db is None else None)
 
     def _sign_in(self, store: Store) -> SignedIn | None:
         from desktop.ui.sign_in import SignInDialog
@@ -134,6 +160,7 @@ def make_application() -> QApplication:
     app.setApplicationName("clinic-pos")
     app.setOrganizationName(ORGANISATION)
     install_translation(app)
+    app.setFont(counter_font())
     app.setStyleSheet(style_sheet())
     return app
 

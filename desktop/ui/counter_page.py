@@ -13,14 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
 from desktop.ui.i18n import CHINA
 from desktop.ui.patient_panel import PatientPanel
 from desktop.ui.quote_panel import QuotePanel
-from desktop.ui.visit import VisitInProgress
 from desktop.ui.visit_entry import VisitEntry
 from desktop.ui.widgets import label, named
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from desktop.auth import SignedIn
     from desktop.settlement import SettledVisit
     from desktop.ui.standing import CounterPatient
+    from desktop.ui.visit import VisitInProgress
 
 Clock = Callable[[], dt.datetime]
 
@@ -132,6 +132,8 @@ class CounterPage(QWidget):
         self.card.selectAll()
 
     def show_patient(self, checked: CounterPatient) -> None:
+        from desktop.ui.visit import VisitInProgress
+
         self.patient.show_check(checked)
         self.visit = VisitInProgress(checked, self.today())
         self.entry.start(self.visit)
@@ -193,8 +195,15 @@ class CounterPage(QWidget):
         )
         self.banner.show()
 
+    def finish_building(self) -> None:
+        """The second step of building the page (see ``desktop.ui.visit_entry``)."""
+        self.entry.finish_building()
+
     def focus_card(self) -> None:
-        self.card.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # Selected, so the next swipe replaces a card left in the box. (Not with a focus
+        # reason that selects it: Qt's enums for those cost the first frame ~25 ms.)
+        self.card.setFocus()
+        self.card.selectAll()
 
 
 def _chinese() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
@@ -14,8 +16,13 @@ class IdleLock(QObject):
 
     idle = Signal()
 
-    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self, minutes: float, parent: QObject | None = None, *, on_input: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(parent)
+        # Told of every key and click: this filter sees them all already, and a second
+        # application-wide filter would cost Python time on every event of the window.
+        self.on_input = on_input
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(minutes * 60_000)))
@@ -27,8 +34,11 @@ class IdleLock(QObject):
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and self.timer.isActive():
-            self.timer.start()
+        if event.type() in _ACTIVITY:
+            if self.timer.isActive():
+                self.timer.start()
+            if self.on_input is not None:
+                self.on_input()
         return False
 
     def pause(self) -> None:

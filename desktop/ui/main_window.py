@@ -1,8 +1,19 @@
-"""The counter window: counter, today's settlements, ledger and day close as tabs; sync status below.
+"""The counter window: counter, today's settlements, ledger, day close and sync as tabs; sync status below.
 
 Shown in two stages so the clerk can start at once: the window with its card box first,
 built from Qt-only modules; then ``attach`` hands in the open store and the signed-in
 staff (from a worker, see ``desktop.ui.app``), and the pages that read the store join.
+
+The first stage is itself built in two steps. The first frame has the whole counter but
+for the visit table's models, the diagnosis completer and the keyboard shortcuts; right
+after it (``finish_building``, once the window is up, before the store is opened) those
+follow. They need Qt's own enums in Python (roles, orientations, keys), and the first
+touch of ``Qt`` creates all ~100 of them, ~25 ms that the first frame does without:
+nothing they serve can be used before a card is read. So module-level code on the way
+to the first frame does not import ``Qt`` (benchmarks/startup.py measures it).
+Sync starts last (``start_sync``), once those pages are in: its thread imports the
+agency client and, for the demo, starts the sandbox agency, none of which the clerk
+should wait for.
 """
 
 from __future__ import annotations
@@ -13,27 +24,34 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from typing_extensions import override
 
 from desktop.ui.counter_page import CounterPage, utc_now
-from desktop.ui.opening import import_ahead
 from desktop.ui.sync_status import SyncStatus
-from desktop.ui.visit import CatalogueEntry, load_catalogue, load_diagnoses
-from desktop.ui.widgets import label
+from desktop.ui.widgets import label, named
 from desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent
+
     from db.session import Store
     from desktop.auth import SignedIn
     from desktop.settlement.draft import DiagnosisLine
+    from desktop.sync import SyncReport
     from desktop.ui.idle_lock import IdleLock
+    from desktop.ui.pace import Pace
     from desktop.ui.settlements_page import SettlementsPage
+    from desktop.ui.sync_page import SyncPage
+    from desktop.ui.sync_setup import Targets, Unavailable
+    from desktop.ui.sync_worker import SyncWorker
+    from desktop.ui.visit import CatalogueEntry
+
+    Catalogue = tuple[list[CatalogueEntry], list[DiagnosisLine]]
 
 logger = logging.getLogger(__name__)
 
-Catalogue = tuple[list[CatalogueEntry], list["DiagnosisLine"]]
 # Pages built by the ledger helper; the window shows them when they are installed.
 EXTRA_PAGES = (("desktop.ui.ledger_view", "LedgerView"), ("desktop.ui.day_close_view", "DayCloseView"))
 # Imported by a worker, off the GUI thread: what a card check and a settlement need (with
@@ -44,7 +62,10 @@ PAGE_MODULES = (
     "desktop.ui.sign_in",
     "desktop.ui.receipt",
     *(module for module, _ in EXTRA_PAGES),
+    "desktop.ui.sync_page",
+    "desktop.ui.sync_worker",
 )
+PAGES = 5  # Ctrl+1 … Ctrl+5
 
 
 class CounterWindow(QMainWindow):
@@ -70,11 +91,17 @@ class CounterWindow(QMainWindow):
         self.catalogue: Catalogue | None = None
         self.last_receipt_path: Any = None
         self.settlements: SettlementsPage | None = None
+        self.sync_page: SyncPage | None = None
+        self.sync_worker: SyncWorker | None = None
+        self._sync_targets: Targets | None = None
+        self._sync_problem: Unavailable | None = None
         self.extra_pages: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("Clinic counter"))
         self.stack = QStackedWidget()
-        self.locked_page = label("lockedPage", self.tr("Locked. Sign in to carry on."))
-        self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.locked_page: QLabel | None = None  # made on the first lock: nothing to show before
+        self.tabs: QTabWidget  # made by _build_pages, and made again for another member of staff
+        self._has_pages = False
+        self.finished = False  # the second step of building (see the module's docstring)
         self.setCentralWidget(self.stack)
         self.sync = SyncStatus()
         self.who = label("whoIsSignedIn")
@@ -82,18 +109,29 @@ class CounterWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync)
         self.idle_minutes = idle_minutes
         self.idle: IdleLock  # set once someone is signed in: before that there is nothing to lock
+        self.pace: Pace  # the relay's, told of each key and click by the idle lock's filter
         self._build_pages()
-        self._build_actions()
         if store is not None and staff is not None:
             self.attach(store, staff)
+
+    def finish_building(self) -> None:
+        """The second step: what the first frame did without. Idempotent."""
+        if self.finished:
+            return
+        self.finished = True
+        self.counter.finish_building()
+        self._build_actions()
 
     def attach(self, store: Store, staff: SignedIn, catalogue: Catalogue | None = None) -> None:
         """The store is open and ``staff`` signed in; ``catalogue`` when a worker loaded it already."""
         from desktop.ui.idle_lock import IdleLock
+        from desktop.ui.pace import Pace
 
+        self.finish_building()
         self.store = store
         self.staff = staff
-        self.idle = IdleLock(self.idle_minutes, self)
+        self.pace = Pace()
+        self.idle = IdleLock(self.idle_minutes, self, on_input=self.pace.touch)
         self.idle.idle.connect(self.lock)
         self.sync.attach(store)
         self.counter.attach(store, staff)
@@ -102,29 +140,36 @@ class CounterWindow(QMainWindow):
         else:
             run_in_background(self._load_catalogue, self._catalogue_loaded, self._catalogue_failed)
         # The other pages join once their modules are imported, so the GUI thread never waits on it.
+        from desktop.ui.opening import import_ahead
+
         run_in_background(lambda: import_ahead(PAGE_MODULES), self._pages_imported, self._pages_imported)
 
     def _pages_imported(self, _result: object) -> None:
         if self.settlements is None and self.store is not None:
             self._add_store_pages()
+        self._start_sync_worker()
 
     # --- pages --------------------------------------------------------------------
 
     def _build_pages(self) -> None:
-        while self.stack.count():
-            old = self.stack.widget(0)
-            assert old is not None
-            self.stack.removeWidget(old)
-            old.deleteLater()
+        if self._has_pages:  # another member of staff: their pages, by their role
+            self.stack.removeWidget(self.tabs)
+            self.tabs.deleteLater()
+        self._has_pages = True
         self.settlements = None
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("pages")
+        self.sync_page = None
+        # Each container joins the window before what goes in it is built, top down: a
+        # finished page moved into the window has the style sheet worked out again for
+        # every widget in it, once per move (benchmarks/startup.py).
+        self.tabs = named(QTabWidget(), "pages")
+        self.stack.insertWidget(0, self.tabs)
+        self.stack.setCurrentWidget(self.tabs)
         self.counter = CounterPage(clock=self.clock)
         self.counter.settled.connect(self._after_settle)
         self.tabs.addTab(self.counter, self.tr("Counter"))
+        if self.finished:  # made again for another member of staff
+            self.counter.finish_building()
         self.tabs.currentChanged.connect(self._page_shown)
-        self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.locked_page)
         if self.catalogue is not None:
             self.counter.entry.set_catalogue(*self.catalogue)
         if self.store is not None and self.staff is not None:
@@ -147,7 +192,20 @@ class CounterWindow(QMainWindow):
             if page is not None:
                 self.extra_pages[class_name] = page
                 self.tabs.addTab(page, titles[class_name])
+        self._add_sync_page()
         self.who.setText(self._who())
+
+    def _add_sync_page(self) -> None:
+        from desktop.ui.sync_page import SyncPage
+
+        assert self.store is not None
+        assert self.staff is not None
+        self.sync_page = SyncPage(self.store, self.staff, self.clock)
+        self.sync_page.sync_requested.connect(self.sync_now)
+        self.sync_page.retried.connect(lambda _count: self.sync_now())
+        self.tabs.addTab(self.sync_page, self.tr("Sync"))
+        if self._sync_problem is not None:
+            self.sync_page.show_unavailable(self.sync.reason_text(self._sync_problem.why.value))
 
     def _extra_page(self, module_name: str, class_name: str) -> QWidget | None:
         try:
@@ -184,6 +242,8 @@ class CounterWindow(QMainWindow):
     def _page_shown(self, index: int) -> None:
         if self.settlements is not None and self.tabs.widget(index) is self.settlements:
             self.settlements.refresh()
+        if self.sync_page is not None and self.tabs.widget(index) is self.sync_page:
+            self.sync_page.refresh()
 
     # --- keys ---------------------------------------------------------------------
 
@@ -192,15 +252,16 @@ class CounterWindow(QMainWindow):
         self._action(self.tr("Print receipt"), ["Ctrl+P"], self.print_last_receipt, "printAction")
         self._action(self.tr("Next patient"), ["Escape"], self._next_patient, "nextPatientAction")
         self._action(self.tr("Lock"), ["Ctrl+L"], self.lock, "lockAction")
-        for number in range(4):
+        for number in range(PAGES):
             self._action(self.tr("Page {0}").format(number + 1), [f"Ctrl+{number + 1}"], self._go(number), "")
 
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], name: str) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if name:
             action.setObjectName(name)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcuts([QKeySequence(k) for k in keys])  # anywhere in the window: QAction's default
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -227,7 +288,61 @@ class CounterWindow(QMainWindow):
 
     def _after_settle(self, settlement_id: int) -> None:
         self.sync.refresh()
+        if self.sync_worker is not None:
+            self.sync_worker.sync_soon()
         self.statusBar().showMessage(self.tr("Settlement {0} saved.").format(settlement_id), 8000)
+
+    # --- sync ---------------------------------------------------------------------
+
+    def start_sync(self, targets: Targets) -> None:
+        """Sync with the agency ``targets`` names, once the store's pages are in."""
+        self._sync_targets = targets
+        if self.sync_page is not None:
+            self._start_sync_worker()
+
+    def _start_sync_worker(self) -> None:
+        if self.sync_worker is not None or self._sync_targets is None or self.store is None or self.staff is None:
+            return
+        from desktop.ui.sync_worker import SyncWorker
+
+        self.sync_worker = SyncWorker(
+            self.store, (self.staff.username, self.staff.name), self._sync_targets, pace=self.pace
+        )
+        self.sync_worker.reported.connect(self._sync_reported)
+        self.sync_worker.unavailable.connect(self._sync_unavailable)
+        self.sync_worker.running.connect(self.sync.set_running)
+        self.sync_worker.start()
+
+    def sync_now(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.sync_now()
+            self.statusBar().showMessage(self.tr("Syncing with the agency…"), 5000)
+        else:
+            self.statusBar().showMessage(self.tr("Sync has not started yet."), 5000)
+
+    def _sync_reported(self, report: SyncReport) -> None:
+        self._sync_problem = None
+        self.sync.show_report(report)
+        if self.sync_page is not None:
+            self.sync_page.show_report(report)
+
+    def _sync_unavailable(self, problem: Unavailable) -> None:
+        self._sync_problem = problem
+        self.sync.show_unavailable(problem.why.value, problem.detail)
+        if self.sync_page is not None:
+            self.sync_page.show_unavailable(self.sync.reason_text(problem.why.value))
+
+    def stop_sync(self) -> None:
+        """Stop the relay (a call in flight ends, no new one starts) and, for the demo, its agency."""
+        worker, self.sync_worker = self.sync_worker, None
+        self._sync_targets = None  # and no new worker when the pages come in later
+        if worker is not None and not worker.shutdown():
+            logger.info("the sync thread is still closing; it finishes on its own")
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_sync()
+        super().closeEvent(event)
 
     # --- receipt ------------------------------------------------------------------
 
@@ -251,6 +366,8 @@ class CounterWindow(QMainWindow):
     # --- catalogue ----------------------------------------------------------------
 
     def _load_catalogue(self) -> Catalogue:
+        from desktop.ui.visit import load_catalogue, load_diagnoses
+
         assert self.store is not None
         return load_catalogue(self.store), load_diagnoses(self.store)
 
@@ -265,11 +382,14 @@ class CounterWindow(QMainWindow):
     # --- idle lock ----------------------------------------------------------------
 
     def lock(self) -> None:
-        if self.stack.currentWidget() is self.locked_page or self.store is None:
+        if self.store is None or (self.locked_page is not None and self.stack.currentWidget() is self.locked_page):
             return  # before the store is open nobody is signed in and nothing is shown
         from desktop.ui.sign_in import SignInDialog
 
         self.idle.pause()
+        if self.locked_page is None:  # centred by the style sheet
+            self.locked_page = label("lockedPage", self.tr("Locked. Sign in to carry on."))
+            self.stack.addWidget(self.locked_page)
         self.stack.setCurrentWidget(self.locked_page)
         self.sign_in = SignInDialog(self.store, self, locked_by=self.staff)
         self.sign_in.accepted.connect(self._unlocked)

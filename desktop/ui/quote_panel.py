@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
@@ -63,7 +63,8 @@ class QuotePanel(QFrame):
         layout.addWidget(label("panelTitle", self.tr("Quote")))
         layout.addLayout(form)
         layout.addWidget(self.reason)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Top left, from the style sheet (qproperty-alignment): in code it needs Qt's
+        # enums, which the window's first frame does without.
         layout.addWidget(self.explanation, 1)
         self.clear()
 

@@ -1,7 +1,10 @@
-"""The sync status in the status bar: online or not, records waiting, set aside, last success.
+"""The sync status in the status bar: online or not (and why not), records waiting, set aside, last success.
 
-The sync relay calls ``set_online`` and ``refresh``; a timer refreshes the counts too.
-Counting runs on the pool: the outbox of a busy centre is a large table.
+The sync worker hands in each run's report (``show_report``), says when a run starts and
+ends (``set_running``) and why there is no sync at all (``show_unavailable``: no agency
+address, no usable keyring, …). A timer counts the outbox too, every few seconds while
+a run is sending (a first upload takes minutes: the clerk sees the count go down), less
+often otherwise. Counting runs on the pool: the outbox of a busy centre is a large table.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from desktop.ui.i18n import CHINA
@@ -19,9 +22,13 @@ from desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from db.session import Store
+    from desktop.sync import SyncReport
 
 LAST_SUCCESS_KEY = "sync.last_success"
 REFRESH_MS = 15_000
+REFRESH_WHILE_SENDING_MS = 2_000
+SENDING_SHOWN_AFTER_MS = 1_000
+UNREACHABLE = "unreachable"  # a run that ended without the agency answering
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,9 @@ class SyncStatus(QWidget):
         super().__init__(parent)
         self.store = store
         self.online = False
+        self.reported = False  # whether any run has reported yet
+        self.sending = False
+        self.why_offline = ""  # a ``desktop.ui.sync_setup.Why`` value, or UNREACHABLE; "" when not known
         self.figures: SyncFigures | None = None
         self.line = label("syncLine")
         self.state = label("syncState")
@@ -67,12 +77,56 @@ class SyncStatus(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        self.running = False
+        self.sending_timer = QTimer(self)
+        self.sending_timer.setSingleShot(True)
+        self.sending_timer.setInterval(SENDING_SHOWN_AFTER_MS)
+        self.sending_timer.timeout.connect(self._still_running)
         self._show()
 
     @Slot(bool)
     def set_online(self, online: bool) -> None:
         self.online = online
+        if online:
+            self.why_offline = ""
         self._show()
+
+    @Slot(bool)
+    def set_running(self, running: bool) -> None:
+        """A run started or ended. Shown only once it has lasted a moment: most runs find
+        nothing to send and end in a blink, and a label flickering every half minute would
+        draw the clerk's eye for nothing."""
+        self.running = running
+        if running:
+            self.sending_timer.start()
+            return
+        self.sending_timer.stop()
+        self.sending = False
+        self.timer.setInterval(REFRESH_MS)
+        self._show()
+        self.refresh()
+
+    def _still_running(self) -> None:
+        if self.running:
+            self.sending = True
+            self.timer.setInterval(REFRESH_WHILE_SENDING_MS)
+            self._show()
+
+    def show_report(self, report: SyncReport) -> None:
+        # A run with nothing to send or ask makes no call, and its report says "not online"
+        # for want of an answer: no news is not bad news, so the line keeps what it knew.
+        called = report.online or report.failed_calls > 0
+        online = report.online if called else (self.online if self.reported else report.complete)
+        self.reported = True
+        self.why_offline = "" if online else UNREACHABLE
+        self.state.setToolTip("" if online else report.last_error)
+        self.set_online(online)
+        self.refresh()  # the last success, and what settled meanwhile
+
+    def show_unavailable(self, why: str, detail: str) -> None:
+        self.why_offline = why
+        self.state.setToolTip(detail)
+        self.set_online(False)
 
     def attach(self, store: Store) -> None:
         self.store = store
@@ -91,13 +145,37 @@ class SyncStatus(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.line.setText(self.tr("Sync status unavailable: {0}").format(error))
 
+    def _state_text(self) -> str:
+        if self.sending:
+            return self.tr("↻ Sending…")
+        if self.online:
+            return self.tr("● Online")
+        reason = self.reason_text(self.why_offline)
+        return self.tr("○ Offline: {0}").format(reason) if reason else self.tr("○ Offline")
+
+    def reason_text(self, why: str) -> str:
+        """Why there is no sync, in a few plain words; "" when none is known."""
+        reasons = {
+            "no_address": self.tr("no agency address configured"),
+            "bad_address": self.tr("the agency address is not valid"),
+            "no_keyring": self.tr("no usable OS keyring for the agency secret"),
+            "no_secret": self.tr("no agency secret in the OS keyring"),
+            "busy": self.tr("another sync is running"),
+            "demo_agency": self.tr("the demo agency did not start"),
+            UNREACHABLE: self.tr("the agency does not answer"),
+            "failed": self.tr("sync failed"),
+        }
+        return reasons.get(why, "")
+
     def _show(self) -> None:
-        self.state.setText(self.tr("● Online") if self.online else self.tr("○ Offline"))
-        if self.state.property("online") != self.online:
-            self.state.setProperty("online", self.online)
-            if self.state.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        self.state.setText(self._state_text())
+        mood = "sending" if self.sending else "online" if self.online else "offline"
+        if self.state.property("mood") != mood:
+            self.state.setProperty("mood", mood)
+            if self.state.isVisible():
                 # The style sheet colours by this property; a widget styled already is
-                # styled again. Not before: QWidget.style() costs ~20 ms at start-up.
+                # styled again. Not before it is shown: it is styled then anyway, and
+                # QWidget.style() costs ~20 ms at start-up.
                 self.state.style().unpolish(self.state)
                 self.state.style().polish(self.state)
         f = self.figures

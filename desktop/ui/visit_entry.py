@@ -4,43 +4,33 @@ Matches show in a list under the item box rather than a popup: a popup takes the
 keyboard and covers the quote the clerk is reading out. Up and Down move through the
 matches, Enter adds the highlighted one; ``amx*2`` adds two. Delete in the table
 removes a line; quantity and price are edited in the table (F2).
+
+Built in two steps (see ``desktop.ui.main_window``): the boxes and the empty table for
+the window's first frame, then ``finish_building`` gives the table and the matches their
+models, the diagnosis its completer and the keys their filter. The models answer Qt in
+Python with Qt's own enums (roles, orientations), and the first of those to be touched
+costs ~25 ms to load; none of it is needed before a patient's card is read. For the
+same reason the visit's arithmetic (``desktop.ui.visit``) is imported where it is used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCompleter,
-    QFormLayout,
-    QHeaderView,
-    QLineEdit,
-    QListView,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from desktop.ui.models import MatchesModel, VisitLinesModel
-from desktop.ui.visit import (
-    CatalogueEntry,
-    EntryError,
-    VisitInProgress,
-    parse_diagnosis,
-    parse_price,
-    parse_quantity,
-    search,
-    split_quantity,
-)
 from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent, QStringListModel
+    from PySide6.QtGui import QKeyEvent
+
     from desktop.settlement.draft import DiagnosisLine
+    from desktop.ui.models import MatchesModel, VisitLinesModel
+    from desktop.ui.visit import CatalogueEntry, EntryError, VisitInProgress
 
 
 class VisitEntry(QWidget):
@@ -52,56 +42,72 @@ class VisitEntry(QWidget):
         self.known_diagnoses: list[DiagnosisLine] = []
         self.visit: VisitInProgress | None = None
 
+        self.finished = False
+        # The layout first, then each box into it: top down, as the window is built.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        layout.addLayout(form)
         self.diagnosis = named(QLineEdit(), "diagnosis")
         self.diagnosis.setPlaceholderText(self.tr("ICD code or name, e.g. J06"))
-        self._diagnosis_names = QStringListModel(self)
-        completer = QCompleter(self._diagnosis_names, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.diagnosis.setCompleter(completer)
         self.diagnosis.returnPressed.connect(self._diagnosis_entered)
         self.diagnosis.editingFinished.connect(self.take_diagnosis)
+        form.addRow(self.tr("&Diagnosis"), self.diagnosis)
 
         self.item = named(QLineEdit(), "itemSearch")
         self.item.setPlaceholderText(self.tr("Item: code, pinyin initials or name; amx*2 for two"))
         self.item.textEdited.connect(self._show_matches)
         self.item.returnPressed.connect(self._add_match)
-        self.item.installEventFilter(self)
+        form.addRow(self.tr("&Item"), self.item)
 
-        self.matches_model = MatchesModel(self)
         self.matches = named(QListView(), "matches")
-        self.matches.setModel(self.matches_model)
-        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.matches.setMaximumHeight(140)
         self.matches.hide()
-
-        self.lines_model = VisitLinesModel(self)
-        self.lines_model.on_edit(self._edit_line)
+        layout.addWidget(self.matches)
+        self.message = label("entryMessage", wrap=True)
+        self.message.hide()
+        layout.addWidget(self.message)
         self.lines = named(QTableView(), "visitLines")
-        self.lines.setModel(self.lines_model)
         self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
         )
+        self.lines.verticalHeader().setDefaultSectionSize(26)
+        layout.addWidget(self.lines, 1)
+        self.setEnabled(False)
+        self.matches_model: MatchesModel
+        self.lines_model: VisitLinesModel
+        self._diagnosis_names: QStringListModel
+
+    def finish_building(self) -> None:
+        """The second step: the models, the completer and the keys (see the module's docstring)."""
+        if self.finished:
+            return
+        self.finished = True
+        from PySide6.QtCore import QEvent, QStringListModel, Qt
+        from PySide6.QtWidgets import QCompleter, QHeaderView
+
+        from desktop.ui.models import MatchesModel, VisitLinesModel
+
+        self._diagnosis_names = QStringListModel(self)
+        completer = QCompleter(self._diagnosis_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.diagnosis.setCompleter(completer)
+        self.matches_model = MatchesModel(self)
+        self.matches.setModel(self.matches_model)
+        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lines_model = VisitLinesModel(self)
+        self.lines_model.on_edit(self._edit_line)
+        self.lines.setModel(self.lines_model)
         header = self.lines.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(VisitLinesModel.NAME, QHeaderView.ResizeMode.Stretch)
-        self.lines.verticalHeader().setDefaultSectionSize(26)
+        # Kept at hand: the filter sees every event of the two boxes.
+        self._key_press = QEvent.Type.KeyPress
+        self._up, self._down, self._delete = Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Delete
+        self.item.installEventFilter(self)
         self.lines.installEventFilter(self)
-
-        self.message = label("entryMessage", wrap=True)
-        self.message.hide()
-
-        form = QFormLayout()
-        form.addRow(self.tr("&Diagnosis"), self.diagnosis)
-        form.addRow(self.tr("&Item"), self.item)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.matches)
-        layout.addWidget(self.message)
-        layout.addWidget(self.lines, 1)
-        self.setEnabled(False)
 
     # --- what the counter hands in --------------------------------------------------
 
@@ -132,6 +138,8 @@ class VisitEntry(QWidget):
 
     def take_diagnosis(self) -> None:
         if self.visit is not None:
+            from desktop.ui.visit import parse_diagnosis
+
             self.visit.diagnosis = parse_diagnosis(self.diagnosis.text(), self.known_diagnoses)
 
     def _diagnosis_entered(self) -> None:
@@ -143,6 +151,8 @@ class VisitEntry(QWidget):
     # --- items ----------------------------------------------------------------------
 
     def _show_matches(self, text: str) -> None:
+        from desktop.ui.visit import search
+
         typed, _, _ = text.partition("*")
         found = search(self.catalogue, typed)
         self.matches_model.set_entries(found)
@@ -159,6 +169,8 @@ class VisitEntry(QWidget):
         text = self.item.text()
         if not text.strip():
             return
+        from desktop.ui.visit import EntryError, split_quantity
+
         try:
             typed, quantity = split_quantity(text)
         except EntryError as exc:
@@ -180,8 +192,10 @@ class VisitEntry(QWidget):
         self.item.setFocus()
 
     def _edit_line(self, row: int, column: int, text: str) -> None:
+        from desktop.ui.visit import parse_price, parse_quantity
+
         assert self.visit is not None
-        if column == VisitLinesModel.QUANTITY:
+        if column == self.lines_model.QUANTITY:
             self.visit.set_quantity(row, parse_quantity(text))
         else:
             self.visit.set_price(row, parse_price(text))
@@ -203,10 +217,11 @@ class VisitEntry(QWidget):
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if watched is self.item and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-                return self._move_match(-1 if event.key() == Qt.Key.Key_Up else 1)
-            if watched is self.lines and event.key() == Qt.Key.Key_Delete:
+        if event.type() == self._key_press:  # PySide hands a key press in as a QKeyEvent
+            key = cast("QKeyEvent", event).key()
+            if watched is self.item and key in (self._up, self._down):
+                return self._move_match(-1 if key == self._up else 1)
+            if watched is self.lines and key == self._delete:
                 self.remove_selected()
                 return True
         return super().eventFilter(watched, event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class Carrier(QObject):
@@ -18,6 +18,8 @@ class Carrier(QObject):
 
     def __init__(self, on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> None:
         super().__init__()
+        from PySide6.QtCore import Qt  # here, not above: the window's first frame does without Qt's enums
+
         self._on_done = on_done
         self._on_failed = on_failed
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,12 @@ from sqlalchemy import select
 from db.models import Person, Signing
 from db.session import Store, open_store
 from desktop.auth import SignedIn, staff_by_username
-from desktop.demo import build_demo
+from desktop.demo import FACILITIES, build_demo
+from desktop.sandbox.from_store import roster_from_store
+from desktop.sandbox.server import SandboxServer
+from desktop.sync import FixedCredentials
 from desktop.ui.main_window import CounterWindow
+from desktop.ui.sync_setup import Target, Targets
 from desktop.ui.workers import busy
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
@@ -102,3 +106,42 @@ def open_window(qtbot: Any, store: Store, username: str = "clerk", tmp_path: Pat
     qtbot.waitUntil(lambda: window.catalogue is not None, timeout=5000)
     wait_for_workers(qtbot)
     return window
+
+
+# --- sync: a sandbox agency on loopback that knows the store's roster ---------------------
+
+SECRETS = {code: f"ui-test-secret-{code}-0123456789" for _, code, *_ in FACILITIES}
+
+
+@pytest.fixture
+def agency(store: Store, tmp_path: Path) -> Iterator[SandboxServer]:
+    server = SandboxServer(tmp_path / "agency.sqlite3")
+    server.load_roster(roster_from_store(store, TODAY))
+    server.load_secrets(SECRETS)
+    server.start()
+    yield server
+    server.stop()
+
+
+def target_for(server: SandboxServer) -> Targets:
+    return lambda _store: Target(server.url, FixedCredentials(SECRETS))
+
+
+@pytest.fixture
+def syncing(qtbot: Any, store: Store, agency: SandboxServer) -> Iterator[Callable[..., CounterWindow]]:
+    """Opens a window that syncs with ``agency``; its relay stops before the agency and the store go."""
+    opened: list[CounterWindow] = []
+
+    def open_syncing(username: str = "clerk", *, start: bool = True) -> CounterWindow:
+        window = open_window(qtbot, store, username)
+        if start:
+            window.start_sync(target_for(agency))
+        opened.append(window)
+        return window
+
+    yield open_syncing
+    for window in opened:
+        worker = window.sync_worker
+        window.stop_sync()
+        if worker is not None:  # gone before the agency stops and the store is disposed under it
+            qtbot.waitUntil(lambda worker=worker: not worker.alive(), timeout=30_000)

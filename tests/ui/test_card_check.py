@@ -130,4 +130,4 @@ def test_a_card_typed_before_the_store_is_open_is_checked_once_it_is(qtbot: Any,
     wait_for_workers(qtbot)
     assert window.counter.patient.name.text() == person.name
     assert QApplication.focusWidget() is window.counter.entry.item
-    assert window.tabs.count() == 2
+    assert window.tabs.count() == 3  # counter, today's settlements, sync

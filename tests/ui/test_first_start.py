@@ -36,6 +36,7 @@ def test_first_start_builds_the_demo_and_signs_in_the_clerk(
     assert not target.with_name(target.name + ".building").exists()
     wait_for_workers(qtbot)
     window.idle.pause()
+    window.stop_sync()  # the demo's agency (see test_demo_agency) is not this test's business
     window.store.dispose()  # type: ignore[union-attr]  # attached above
 
 

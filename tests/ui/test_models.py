@@ -9,8 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from db.session import Store
+from desktop.sync.outbox import Difference, SetAsideRecord
 from desktop.ui.models import MatchesModel, SettlementsModel, VisitLinesModel
 from desktop.ui.settlements import SettlementRow
+from desktop.ui.sync_models import DifferencesModel, SetAsideModel
 from desktop.ui.visit import CatalogueEntry, Line, load_catalogue, search
 
 ENTRY = CatalogueEntry("XA01", "阿莫西林胶囊", "amxljn", "drug", "A", "盒", Decimal("12.50"))
@@ -55,3 +57,39 @@ def test_settlements_model_marks_reversed_rows(qtmodeltester: Any) -> None:
     assert model.index(1, SettlementsModel.STATE).data() == model.tr("Reversed")
     assert model.index(1, SettlementsModel.CASH).data(Qt.ItemDataRole.FontRole).strikeOut()
     assert "wrong item" in model.index(1, SettlementsModel.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_set_aside_model_masks_the_name_and_shows_the_agency_reason(qtmodeltester: Any) -> None:
+    rows = [
+        SetAsideRecord(7, "2201", "H360121001012026112310050001", 3, dt.date(2026, 11, 23), "欧阳娜娜",
+                       "the person in this record is rejected by the agency (sandbox reject list)", 1),
+        SetAsideRecord(12, "2203", "H360121001012026112310200001", 4, dt.date(2026, 11, 23), "王伟",
+                       "cannot build 2203: input.diseinfo: is required by 2203 but empty", 2),
+    ]  # fmt: skip
+    model = SetAsideModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.index(0, SetAsideModel.PATIENT).data() == "欧***"
+    assert model.index(0, SetAsideModel.MESSAGE).data() == "2201 Registration"
+    assert model.index(1, SetAsideModel.MESSAGE).data() == "2203 Visit details"
+    assert "diseinfo" in model.index(1, SetAsideModel.ERROR).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, SetAsideModel.ATTEMPTS).data() == "2"
+    model.set_rows([])
+    qtmodeltester.check(model)
+
+
+def test_differences_model_puts_the_counters_split_beside_the_agencys(qtmodeltester: Any) -> None:
+    rows = [Difference(9, dt.date(2026, 11, 20), "李春生", (0, 36300, 0), (17020, 19280, 0))]
+    model = DifferencesModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    texts = [model.index(0, column).data() for column in range(model.columnCount())]
+    assert texts == ["9", "2026-11-20", "李**", "0.00", "170.20", "363.00", "192.80", "0.00", "0.00", "0.00"]
+    assert model.index(0, DifferencesModel.FUND_AGENCY).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(0, DifferencesModel.CASH_AGENCY).data(Qt.ItemDataRole.FontRole) is None  # the same on both
+    assert model.headerData(DifferencesModel.FUND_AGENCY, Qt.Orientation.Horizontal) == "Fund (agency)"
+    model.set_rows([Difference(10, dt.date(2026, 11, 21), "王伟", (1000, 500, 200), (1000, 0, 700))])
+    assert model.index(0, DifferencesModel.OWED).data() == "+5.00"  # the account paid nothing: cash 5 more
+    model.set_rows([Difference(11, dt.date(2026, 11, 21), "王伟", (0, 0, 3630), (1702, 0, 1928))])
+    assert model.index(0, DifferencesModel.OWED).data() == "-17.02"  # the fund paid after all: give it back
+    qtmodeltester.check(model)
