@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
-from typing_extensions import override
 
 from desktop.ui.counter_page import CounterPage, utc_now
 from desktop.ui.sync_status import SyncStatus
@@ -34,7 +33,7 @@ from desktop.ui.widgets import label, named
 from desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtGui import QAction
 
     from db.session import Store
     from desktop.auth import SignedIn
@@ -303,7 +302,7 @@ class CounterWindow(QMainWindow):
     def _start_sync_worker(self) -> None:
         if self.sync_worker is not None or self._sync_targets is None or self.store is None or self.staff is None:
             return
-        from desktop.ui.sync_worker import SyncWorker
+        from desktop.ui.sync_worker import StopOnClose, SyncWorker
 
         self.sync_worker = SyncWorker(
             self.store, (self.staff.username, self.staff.name), self._sync_targets, pace=self.pace
@@ -311,6 +310,8 @@ class CounterWindow(QMainWindow):
         self.sync_worker.reported.connect(self._sync_reported)
         self.sync_worker.unavailable.connect(self._sync_unavailable)
         self.sync_worker.running.connect(self.sync.set_running)
+        # Closing the window stops it (a filter, not a closeEvent here: see sync_worker).
+        StopOnClose(self, self.stop_sync)
         self.sync_worker.start()
 
     def sync_now(self) -> None:
@@ -338,11 +339,6 @@ class CounterWindow(QMainWindow):
         self._sync_targets = None  # and no new worker when the pages come in later
         if worker is not None and not worker.shutdown():
             logger.info("the sync thread is still closing; it finishes on its own")
-
-    @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.stop_sync()
-        super().closeEvent(event)
 
     # --- receipt ------------------------------------------------------------------
 

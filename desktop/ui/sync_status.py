@@ -10,8 +10,7 @@ often otherwise. Counting runs on the pool: the outbox of a busy centre is a lar
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QWidget
@@ -31,8 +30,7 @@ SENDING_SHOWN_AFTER_MS = 1_000
 UNREACHABLE = "unreachable"  # a run that ended without the agency answering
 
 
-@dataclass(frozen=True, slots=True)
-class SyncFigures:
+class SyncFigures(NamedTuple):  # not a dataclass: the window's first frame does without that module
     waiting: int
     set_aside: int
     last_success: dt.datetime | None

@@ -16,17 +16,15 @@ same reason the visit's arithmetic (``desktop.ui.visit``) is imported where it i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
-from typing_extensions import override
 
 from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QEvent, QStringListModel
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtCore import QStringListModel
 
     from desktop.settlement.draft import DiagnosisLine
     from desktop.ui.models import MatchesModel, VisitLinesModel
@@ -84,7 +82,7 @@ class VisitEntry(QWidget):
         if self.finished:
             return
         self.finished = True
-        from PySide6.QtCore import QEvent, QStringListModel, Qt
+        from PySide6.QtCore import QStringListModel, Qt
         from PySide6.QtWidgets import QCompleter, QHeaderView
 
         from desktop.ui.models import MatchesModel, VisitLinesModel
@@ -103,11 +101,9 @@ class VisitEntry(QWidget):
         header = self.lines.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(VisitLinesModel.NAME, QHeaderView.ResizeMode.Stretch)
-        # Kept at hand: the filter sees every event of the two boxes.
-        self._key_press = QEvent.Type.KeyPress
-        self._up, self._down, self._delete = Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Delete
-        self.item.installEventFilter(self)
-        self.lines.installEventFilter(self)
+        from desktop.ui.visit_keys import VisitKeys
+
+        self.keys = VisitKeys(self)
 
     # --- what the counter hands in --------------------------------------------------
 
@@ -215,18 +211,8 @@ class VisitEntry(QWidget):
 
     # --- keys -----------------------------------------------------------------------
 
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self._key_press:  # PySide hands a key press in as a QKeyEvent
-            key = cast("QKeyEvent", event).key()
-            if watched is self.item and key in (self._up, self._down):
-                return self._move_match(-1 if key == self._up else 1)
-            if watched is self.lines and key == self._delete:
-                self.remove_selected()
-                return True
-        return super().eventFilter(watched, event)
-
-    def _move_match(self, step: int) -> bool:
+    def move_match(self, step: int) -> bool:
+        """Up (-1) or Down (1) through the matches; False when there are none."""
         count = self.matches_model.rowCount()
         if count == 0:
             return False

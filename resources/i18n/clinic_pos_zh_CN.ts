@@ -31,122 +31,122 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99" />
+        <location filename="../../desktop/ui/main_window.py" line="98" />
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391" />
+        <location filename="../../desktop/ui/main_window.py" line="387" />
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169" />
+        <location filename="../../desktop/ui/main_window.py" line="168" />
         <source>Counter</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="187" />
+        <location filename="../../desktop/ui/main_window.py" line="186" />
         <source>Today's settlements</source>
         <translation>今日结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189" />
+        <location filename="../../desktop/ui/main_window.py" line="188" />
         <source>Ledger</source>
         <translation>门诊台账</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189" />
+        <location filename="../../desktop/ui/main_window.py" line="188" />
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="206" />
+        <location filename="../../desktop/ui/main_window.py" line="205" />
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231" />
+        <location filename="../../desktop/ui/main_window.py" line="230" />
         <source>This page could not be opened: {0}</source>
         <translation>此页面无法打开：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236" />
+        <location filename="../../desktop/ui/main_window.py" line="235" />
         <source>Opening the clinic's records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237" />
+        <location filename="../../desktop/ui/main_window.py" line="236" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237" />
+        <location filename="../../desktop/ui/main_window.py" line="236" />
         <source>Village doctor</source>
         <translation>村医</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237" />
+        <location filename="../../desktop/ui/main_window.py" line="236" />
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238" />
+        <location filename="../../desktop/ui/main_window.py" line="237" />
         <source>{0} ({1}) · {2}</source>
         <translation>{0}（{1}）· {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251" />
+        <location filename="../../desktop/ui/main_window.py" line="250" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252" />
+        <location filename="../../desktop/ui/main_window.py" line="251" />
         <source>Print receipt</source>
         <translation>打印收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253" />
+        <location filename="../../desktop/ui/main_window.py" line="252" />
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254" />
+        <location filename="../../desktop/ui/main_window.py" line="253" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256" />
+        <location filename="../../desktop/ui/main_window.py" line="255" />
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="293" />
+        <location filename="../../desktop/ui/main_window.py" line="292" />
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319" />
+        <location filename="../../desktop/ui/main_window.py" line="320" />
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321" />
+        <location filename="../../desktop/ui/main_window.py" line="322" />
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="360" />
+        <location filename="../../desktop/ui/main_window.py" line="356" />
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363" />
+        <location filename="../../desktop/ui/main_window.py" line="359" />
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380" />
+        <location filename="../../desktop/ui/main_window.py" line="376" />
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -207,18 +207,18 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="106" />
+        <location filename="../../desktop/ui/app.py" line="109" />
         <source>Setting up a demo clinic to try the counter…</source>
         <translation>正在建立演示卫生院，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="108" />
-        <location filename="../../desktop/ui/app.py" line="122" />
+        <location filename="../../desktop/ui/app.py" line="111" />
+        <location filename="../../desktop/ui/app.py" line="125" />
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="122" />
+        <location filename="../../desktop/ui/app.py" line="125" />
         <source>Could not start: {0}</source>
         <translation>无法启动：{0}</translation>
     </message>
@@ -924,82 +924,82 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="146" />
+        <location filename="../../desktop/ui/sync_status.py" line="144" />
         <source>Sync status unavailable: {0}</source>
         <translation>无法读取上传状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="150" />
+        <location filename="../../desktop/ui/sync_status.py" line="148" />
         <source>↻ Sending…</source>
         <translation>↻ 正在上传…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="152" />
+        <location filename="../../desktop/ui/sync_status.py" line="150" />
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="154" />
+        <location filename="../../desktop/ui/sync_status.py" line="152" />
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="154" />
+        <location filename="../../desktop/ui/sync_status.py" line="152" />
         <source>○ Offline: {0}</source>
         <translation>○ 离线：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="159" />
+        <location filename="../../desktop/ui/sync_status.py" line="157" />
         <source>no agency address configured</source>
         <translation>未配置医保经办机构地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="160" />
+        <location filename="../../desktop/ui/sync_status.py" line="158" />
         <source>the agency address is not valid</source>
         <translation>医保经办机构地址无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="161" />
+        <location filename="../../desktop/ui/sync_status.py" line="159" />
         <source>no usable OS keyring for the agency secret</source>
         <translation>本机没有可用的系统密钥库保存接口密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="162" />
+        <location filename="../../desktop/ui/sync_status.py" line="160" />
         <source>no agency secret in the OS keyring</source>
         <translation>系统密钥库中没有本机构的接口密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="163" />
+        <location filename="../../desktop/ui/sync_status.py" line="161" />
         <source>another sync is running</source>
         <translation>另一个同步正在进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="164" />
+        <location filename="../../desktop/ui/sync_status.py" line="162" />
         <source>the demo agency did not start</source>
         <translation>演示用医保经办机构未能启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="165" />
+        <location filename="../../desktop/ui/sync_status.py" line="163" />
         <source>the agency does not answer</source>
         <translation>医保经办机构未应答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="166" />
+        <location filename="../../desktop/ui/sync_status.py" line="164" />
         <source>sync failed</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="183" />
+        <location filename="../../desktop/ui/sync_status.py" line="181" />
         <source>Counting records waiting…</source>
         <translation>正在统计待上传记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="186" />
+        <location filename="../../desktop/ui/sync_status.py" line="184" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="189" />
+        <location filename="../../desktop/ui/sync_status.py" line="187" />
         <source>Waiting: {0} · Set aside: {1} · Last success: {2}</source>
         <translation>待上传：{0} · 搁置：{1} · 上次成功：{2}</translation>
     </message>
@@ -1007,32 +1007,32 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="52" />
+        <location filename="../../desktop/ui/visit_entry.py" line="50" />
         <source>ICD code or name, e.g. J06</source>
         <translation>ICD编码或名称，如 J06</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="58" />
+        <location filename="../../desktop/ui/visit_entry.py" line="56" />
         <source>Item: code, pinyin initials or name; amx*2 for two</source>
         <translation>项目：编码、拼音首字母或名称；amx*2 表示数量2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="55" />
+        <location filename="../../desktop/ui/visit_entry.py" line="53" />
         <source>&amp;Diagnosis</source>
         <translation>诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="61" />
+        <location filename="../../desktop/ui/visit_entry.py" line="59" />
         <source>&amp;Item</source>
         <translation>项目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="163" />
+        <location filename="../../desktop/ui/visit_entry.py" line="159" />
         <source>Nothing in the catalogue matches “{0}”.</source>
         <translation>目录中没有与“{0}”匹配的项目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="242" />
+        <location filename="../../desktop/ui/visit_entry.py" line="228" />
         <source>Quantity: {0}</source>
         <translation>数量：{0}</translation>
     </message>
