@@ -2,7 +2,7 @@
 
     clinic-agency-sandbox --port P --db PATH [--roster FILE] [--secret-file F] [--fail-rate X]
         [--timeout-rate X] [--drop-after-commit-rate X] [--slow-ms N] [--timeout-ms N]
-        [--reject MSGID_OR_PSN ...] [--seed N] [--policy-dir DIR]
+        [--reject MSGID_OR_PSN ...] [--seed N] [--policy-dir DIR] [--parent-pid PID]
 
 Interface calls are POSTed to any path outside ``/_admin/``. Administration (loopback,
 unsigned; this is a sandbox):
@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import signal
 import socket
 import sqlite3
@@ -387,8 +388,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reject", nargs="*", default=[], metavar="MSGID_OR_PSN", help="records to refuse")
     parser.add_argument("--seed", type=int, help="seed for the misbehaviour dice")
     parser.add_argument("--policy-dir", type=Path, help="policy parameter files the agency publishes")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process is gone (the demo's counter)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
+
+
+def _outlive_not(parent: int, server: SandboxServer) -> None:
+    """Stop once ``parent`` is gone: a counter killed outright leaves no agency running behind it."""
+    while not server.stopping.wait(1.0):
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            log.info("the parent process %d is gone: stopping", parent)
+            server.stop()
+            return
+        except PermissionError:
+            continue  # alive, another user's
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -425,6 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.parent_pid is not None:
+        threading.Thread(target=_outlive_not, args=(args.parent_pid, server), name="parent-watch", daemon=True).start()
     print(f"listening on {server.url}", flush=True)
     server.serve_forever()
     server.stop()

@@ -129,6 +129,7 @@ def start_demo_agency(
             *(command or sandbox_command()),
             *("--host", "127.0.0.1", "--port", "0", "--db", str(database)),
             *("--roster", str(roster_file), "--secret-file", str(secret_file), "--log-level", "WARNING"),
+            *("--parent-pid", str(os.getpid())),  # a counter killed outright takes its agency with it
         ]
         with log_file.open("a", encoding="utf-8") as errors:
             process = subprocess.Popen(  # noqa: S603 — our own program, arguments built here

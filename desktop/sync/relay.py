@@ -256,6 +256,9 @@ class Relay:
             except AgencyRefusedError as exc:
                 self._set_aside(row.entry_id, visit, f"2601 reversal refused: {exc.err_msg}")
                 continue
+            except ProtocolError as exc:
+                self._set_aside(row.entry_id, visit, f"cannot send 2601: {_unsendable(exc)}")
+                continue
             answer = {"warn_msg": reply.warn_msg} if reply.warn_msg else {}
             why = "reversed at the counter before the agency booked it: its 2207 undone or barred by 2601"
             with self.store.write_connection() as connection:
@@ -316,6 +319,9 @@ class Relay:
             return False  # left pending: the facility's sign-in is what is wrong
         except AgencyRefusedError as exc:
             self._set_aside(entry.id, visit, exc.err_msg)
+            return False
+        except ProtocolError as exc:  # the envelope lacks a field the interface requires
+            self._set_aside(entry.id, visit, f"cannot send {entry.infno}: {_unsendable(exc)}")
             return False
         try:
             answer = read_answer(entry.id, entry.infno, entry.msgid, visit, reply)
@@ -451,6 +457,13 @@ class Relay:
     def _mark_success(self) -> None:
         with self.store.writing() as session:
             session.merge(Setting(key=LAST_SUCCESS_KEY, value=self.clock().isoformat()))
+
+
+def _unsendable(exc: ProtocolError) -> str:
+    """What a clerk can act on, for a record the interface cannot carry as it stands."""
+    if exc.field.startswith("input.diseinfo"):
+        return "the visit has no diagnosis, and the agency takes no visit without one (2203 diseinfo)"
+    return str(exc)
 
 
 def home_place(connection: Connection) -> Place | None:

@@ -91,6 +91,7 @@ class Visits:
         facility: str | None = None,
         items: list[tuple[str, int]] | None = None,
         pay_from_account: bool = True,
+        diagnosed: bool = True,
     ) -> int | None:
         """One visit settled at the counter; its settlement id, or None when the counter refuses it."""
         facility = facility or self.rng.choice(["T01", "T01", "V01", "V02", "V03"])
@@ -103,7 +104,7 @@ class Visits:
             staff_id=STAFF_OF[facility],
             visit_date=day,
             items=tuple(DraftItem(code, Decimal(quantity)) for code, quantity in items),
-            diagnoses=(DiagnosisLine(*self.rng.choice(DIAGNOSES)),),
+            diagnoses=(DiagnosisLine(*self.rng.choice(DIAGNOSES)),) if diagnosed else (),
             pay_from_account=pay_from_account,
         )
         moment = dt.datetime.combine(day, dt.time(self.rng.randint(8, 16), self.rng.randint(0, 59)), CHINA)

@@ -453,3 +453,20 @@ def test_people_still_waiting_are_left_out_of_the_roster_refresh(
         stale = session.scalars(select(Person.id).where(Person.roster_updated_at < report.started_at)).all()
     assert stale == [victim.person_id]  # everyone else was refreshed; the person with a set-aside row was not
     assert report.refreshed_people == (people or 0) - 1
+
+
+def test_a_visit_without_a_diagnosis_is_set_aside_saying_so_and_the_others_go_through(
+    store: Store, agency: SandboxServer, relay: Relay, visits: Visits
+) -> None:
+    before = visits.settle(FIRST_DAY, facility="T01")
+    undiagnosed = visits.settle(FIRST_DAY, facility="T01", diagnosed=False)
+    after = visits.settle(FIRST_DAY, facility="T01")
+    report = relay.run()
+    assert report.complete
+    (aside,) = report.set_aside
+    assert aside.settlement_id == undiagnosed
+    assert "no diagnosis" in aside.error
+    assert "2203" in aside.error
+    with store.reading() as session:
+        sent = {session.get(Settlement, s).msgid for s in (before, after)}  # type: ignore[union-attr]
+    assert {b["msgid"] for b in agency_settlements(agency)} == sent
