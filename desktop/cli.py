@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--facility", help="facility id (default: this installation's)")
     c.add_argument("--date", help="day of the visit, YYYY-MM-DD (default: today in China)")
     c.add_argument("--stale-days", help="days after which the roster counts as stale (default 7)")
+    c.add_argument("--online", action="store_true", help="ask the agency too (1101): resolves e-vouchers")
     d = sub.add_parser("demo", help="create a demo database: a township centre, villages, roster, a year of visits")
     d.add_argument("--db", required=True, help="SQLite file to create (must not exist yet)")
     d.add_argument("--people", type=int, default=300, help="roster size (default 300)")
@@ -79,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             facility=args.facility,
             date=args.date,
             stale_days=args.stale_days,
+            online=args.online,
         )
     if args.command == "demo":
         from desktop.demo import demo_main

@@ -1,9 +1,12 @@
 """``clinic-pos check``: the identity check from the local roster, as JSON.
 
     clinic-pos check --db PATH (--id-number N | --card N | --qr TEXT) [--facility ID] [--date YYYY-MM-DD]
+        [--online]
 
-Bad input exits 2 with one ``{"error", "field"}`` object on standard error; the database
-is only read (opened without migrating, in a read transaction).
+Bad input exits 2 with one ``{"error", "field"}`` object on standard error. The check
+only reads; with ``--online`` the agency is asked first (1101, see ``desktop.sync.online``):
+an e-voucher is resolved to the person it stands for and their standing on the roster is
+refreshed, and the answer (or why there was none) is added under ``"online"``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db.models import Setting
-from db.session import open_store
+from db.session import Store, open_store
 from desktop.identity.check import UnknownFacilityError, check
 from desktop.identity.evoucher import parse_evoucher
 from desktop.identity.id_number import IdNumberError
@@ -42,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--facility", help="facility id (default: this installation's)")
     parser.add_argument("--date", help="day of the visit, YYYY-MM-DD (default: today in China)")
     parser.add_argument("--stale-days", help="days after which the roster counts as stale (default 7)")
+    parser.add_argument(
+        "--online", action="store_true", help="ask the agency too (1101): resolves e-vouchers, refreshes standing"
+    )
 
 
 def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> int:
@@ -56,6 +62,7 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
         facility=args.facility,
         date=args.date,
         stale_days=args.stale_days,
+        online=args.online,
         now=now,
     )
 
@@ -69,6 +76,7 @@ def check_main(
     facility: str | None = None,
     date: str | None = None,
     stale_days: str | None = None,
+    online: bool = False,
     now: dt.datetime | None = None,
 ) -> int:
     moment = now or dt.datetime.now(dt.UTC)
@@ -78,7 +86,7 @@ def check_main(
         read = _read(id_number, card, qr, day)
         if "://" not in db and not Path(db).is_file():
             raise InputError("db", f"no database file at {db}")
-        output = _run(db, read, facility, day, moment, stale)
+        output = _run(db, read, facility, day, moment, stale, online)
     except InputError as exc:
         sys.stderr.write(json.dumps(exc.as_json(), ensure_ascii=False) + "\n")
         return EXIT_BAD_INPUT
@@ -88,21 +96,38 @@ def check_main(
 
 
 def _run(
-    db: str, read: CardRead, facility: str | None, day: dt.date, now: dt.datetime, stale: int | None
+    db: str, read: CardRead, facility: str | None, day: dt.date, now: dt.datetime, stale: int | None, online: bool
 ) -> dict[str, Any]:
-    # Bring an older file's schema up to date, as every command does; no records change.
+    # Bring an older file's schema up to date, as every command does. Offline no records
+    # change; online the agency's word refreshes the person's standing on the roster.
     store = open_store(db)
     try:
+        asked = None
+        if online:
+            read, asked = _ask(store, read)
         with store.reading() as session:
             facility_id = facility or session.scalar(select(Setting.value).where(Setting.key == THIS_FACILITY))
             if not facility_id:
                 raise InputError("facility", "is required: this installation has no facility set")
             try:
-                return check_json(check(session, read, facility_id, day, now, stale_after_days=stale))
+                found = check_json(check(session, read, facility_id, day, now, stale_after_days=stale))
             except UnknownFacilityError:
                 raise InputError("facility", f"{facility_id!r} is not a facility in this database") from None
+        return found if asked is None else {**found, "online": asked}
     finally:
         store.dispose()
+
+
+def _ask(store: Store, read: CardRead) -> tuple[CardRead, dict[str, Any]]:
+    from desktop.sync.cli import ConfigError, ask_online
+    from desktop.sync.credentials import CredentialsError
+
+    try:
+        return ask_online(store, read)
+    except ConfigError as exc:
+        raise InputError(exc.field, str(exc)) from None
+    except CredentialsError as exc:
+        raise InputError("keyring", str(exc)) from None
 
 
 def _day(text: str | None, now: dt.datetime) -> dt.date:

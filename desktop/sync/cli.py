@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from db.models import Facility, Setting, Staff
 from db.session import Store, open_store
+from desktop.identity.reads import CardRead
 from desktop.staff import Permission, may
 from desktop.sync.backoff import Backoff
 from desktop.sync.client import AgencyClient, make_http
@@ -118,6 +119,37 @@ def sync_main(
         return 0 if report.complete else EXIT_OFFLINE
     finally:
         store.dispose()
+
+
+def ask_online(store: Store, read: CardRead, timeout: float = 5.0) -> tuple[CardRead, dict[str, Any]]:
+    """``clinic-pos check --online``: the agency's word on the read (an e-voucher becomes the
+    ID number it stands for), or why it could not be had; the offline check then reads it."""
+    from desktop.privacy import mask_id_number
+    from desktop.sync.online import AgencySilent, OnlineCheck
+    from desktop.sync.relay import home_place
+
+    url = agency_url(store, None)
+    with store.reading() as session:
+        place = home_place(session.connection())
+    if place is None:
+        raise ConfigError("facility", "this installation has no facility set")
+    client = AgencyClient(url, KeyringCredentials(), http=make_http(timeout))
+    try:
+        answer = OnlineCheck(store, client, operator(store, None), place).ask(read)
+    except AgencySilent as exc:
+        return read, {"answered": False, "why": str(exc)}
+    finally:
+        client.close()
+    if answer is None:
+        return read, {"answered": True, "known": False}
+    return answer.as_read(read), {
+        "answered": True,
+        "known": True,
+        "psn_no": mask_id_number(answer.psn_no),
+        "insured": answer.insured,
+        "balance": None if answer.balance is None else f"{answer.balance:.2f}",
+        "on_roster": answer.on_roster,
+    }
 
 
 def _print(data: dict[str, Any]) -> None:

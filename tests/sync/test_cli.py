@@ -181,3 +181,38 @@ def _wait_until(condition: object, child: subprocess.Popen[bytes], seconds: floa
             return
         time.sleep(0.02)
     raise AssertionError("the sync never got that far")
+
+
+def test_check_online_resolves_an_evoucher_through_the_agency(
+    store: Store, agency: SandboxServer, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    from db.models import Person
+    from desktop.sandbox.from_store import roster_from_store
+
+    with store.reading() as session:
+        person = session.scalars(select(Person).where(Person.insured.is_(True))).first()
+        assert person is not None
+    with store.writing() as session:
+        session.merge(Setting(key=AGENCY_URL_KEY, value=agency.url))
+    entry = next(p for p in roster_from_store(store, FIRST_DAY)["persons"] if p["psn_no"] == person.psn_no)
+    entry["cards"].append({"mdtrt_cert_type": "01", "mdtrt_cert_no": "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u"})
+    agency.load_roster({"persons": [entry]})
+    store_secrets(keyring_env)
+    db = str(tmp_path / "clinic.sqlite3")
+    offline = clinic_pos("check", "--db", db, "--qr", "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u", env=keyring_env)
+    assert offline.returncode == 0, offline.stderr
+    assert json.loads(offline.stdout)["person"] is None  # the roster cannot read a QR token
+    online = clinic_pos("check", "--db", db, "--qr", "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u", "--online", env=keyring_env)
+    assert online.returncode == 0, online.stderr
+    found = json.loads(online.stdout)
+    assert found["online"]["answered"] is True
+    assert found["online"]["known"] is True
+    assert found["person"]["name"] == person.name  # the e-voucher resolved to the person it stands for
+    assert person.id_number not in online.stdout  # the ID number stays masked
+    with store.writing() as session:  # the line is down: the offline check stands alone
+        session.merge(Setting(key=AGENCY_URL_KEY, value="http://127.0.0.1:9"))
+    silent = clinic_pos("check", "--db", db, "--card", f"A{person.id:08d}", "--online", env=keyring_env)
+    assert silent.returncode == 0, silent.stderr
+    answer = json.loads(silent.stdout)
+    assert answer["online"]["answered"] is False
+    assert answer["person"]["name"] == person.name
