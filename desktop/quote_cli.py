@@ -8,16 +8,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, load_book, quote
 from desktop.policy.codec import InputError, quote_line, read_request, write_quote
-from desktop.policy.types import Quote
+from desktop.policy.plain_read import NotPlain, read_plain
+from desktop.policy.types import Quote, QuoteRequest
 
 EXIT_BAD_INPUT = 2
 
 
 def quote_request(raw: Any, book: PolicyBook) -> Quote:
     """One decoded request to its quote; ``InputError`` names what is wrong."""
-    request = read_request(raw)
+    return _quoted(read_request(raw), book)
+
+
+def _quoted(request: QuoteRequest, book: PolicyBook) -> Quote:
     try:
         return quote(request, book)
     except UnknownPolicyError as exc:
@@ -38,6 +44,17 @@ def _decode(text: str) -> Any:
         raise InputError("(input)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
 
 
+def _batch_request(line: str) -> QuoteRequest:
+    """One batch line's request. orjson reads a line in half the time ``json`` takes, and a
+    plain line (``plain_read``) means the same to both; anything else — also what orjson
+    reads otherwise, such as an integer past 64 bits, which it makes a float — is read
+    again by ``json`` for the careful reader, so that its value and its errors are ``json``'s."""
+    try:
+        return read_plain(orjson.loads(line))
+    except (orjson.JSONDecodeError, NotPlain):
+        return read_request(_decode(line))
+
+
 def run_one(text: str, book: PolicyBook, out: TextIO, err: TextIO) -> int:
     try:
         result = quote_json(_decode(text), book)
@@ -54,7 +71,7 @@ def run_batch(lines: Iterable[str], book: PolicyBook, out: TextIO) -> int:
     write = out.write
     for number, line in enumerate(lines, start=1):
         try:
-            text = quote_line(quote_request(_decode(line.rstrip("\r\n")), book))
+            text = quote_line(_quoted(_batch_request(line.rstrip("\r\n")), book))
         except InputError as exc:
             text = dumps({**exc.as_json(), "line": number})
         write(text + "\n")  # one write a line: each call into the text layer costs more than the copy
@@ -83,7 +100,8 @@ def main(file: str | None, batch: bool, policy_dirs: list[str]) -> int:
 def _policy_dirs(given: list[str]) -> list[str]:
     import os
 
-    from desktop.policy.parameters import POLICY_DIRS_ENV
+    from desktop.policy.parameters import POLICY_DIRS_ENV, downloaded_policy_dir
 
+    downloaded = downloaded_policy_dir()  # the agency's files, as the counter reads them
     from_env = [d for d in os.environ.get(POLICY_DIRS_ENV, "").split(os.pathsep) if d]
-    return [*from_env, *(str(Path(d)) for d in given)]
+    return [*([str(downloaded)] if downloaded.is_dir() else []), *from_env, *(str(Path(d)) for d in given)]

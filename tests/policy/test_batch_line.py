@@ -62,3 +62,26 @@ def test_a_batch_says_what_the_careful_path_says(bodies: list[Json], data: st.Da
     out = io.StringIO()
     run_batch([json.dumps(line, ensure_ascii=False) + "\n" for line in lines], BOOK, out)
     assert out.getvalue().splitlines() == [careful_line(line, n) for n, line in enumerate(lines, start=1)]
+
+
+def careful_text(text: str, number: int) -> str:
+    """One batch line read by ``json`` alone, then the careful path."""
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        error = {"error": f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "field": "(input)"}
+        return compact({**error, "line": number})
+    return careful_line(body, number)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(visits(), st.data())
+def test_lines_orjson_reads_otherwise_than_json_are_read_as_json_reads_them(body: Json, data: st.DataObject) -> None:
+    """orjson reads a batch line first: an integer past 64 bits becomes a float there, NaN and a
+    lone surrogate are refused; each such line must still say what ``json`` would make of it."""
+    path = data.draw(st.sampled_from(paths(body)))
+    odd = data.draw(st.sampled_from(["18446744073709551616", "-9223372036854775809", "NaN", '"\\ud800"', "1e400"]))
+    text = json.dumps(put(body, path, "@@"), ensure_ascii=False).replace('"@@"', odd)
+    out = io.StringIO()
+    run_batch([text + "\n"], BOOK, out)
+    assert out.getvalue().splitlines() == [careful_text(text, 1)]
