@@ -97,6 +97,8 @@ def agency_database(clinic_database: Path) -> Path:
 
 def sandbox_command() -> list[str]:
     """``clinic-agency-sandbox`` from this interpreter's environment, or the same program as a module."""
+    if getattr(sys, "frozen", False):  # one executable: the agency is its subcommand (packaging/launch.py)
+        return [sys.executable, "agency-sandbox"]
     folder = Path(sys.executable).parent
     for name in ("clinic-agency-sandbox", "clinic-agency-sandbox.exe"):
         script = folder / name
