@@ -1,7 +1,10 @@
 """The counter: card box on top, patient on the left, visit in the middle, quote on the right.
 
-Card, Enter; items, Enter each; F12 (or Ctrl+Enter) settles. After settling the page
-clears for the next patient and the last settlement waits above, ready to print (Ctrl+P).
+Card, Enter; the diagnosis (Enter keeps the patient's last one, offered in the box);
+items, Enter each; F12 (or Ctrl+Enter) settles. A visit without a diagnosis is not
+settled: the banner says why and the keyboard goes back to the diagnosis box. After
+settling the page clears for the next patient and the last settlement waits above,
+ready to print (Ctrl+P).
 
 The page is shown before the clinic's database is open (``attach`` hands it in): a card
 typed meanwhile is held and checked the moment the store is ready.
@@ -10,6 +13,7 @@ typed meanwhile is held and checked the moment the store is ready.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,15 +26,29 @@ from desktop.ui.patient_panel import PatientPanel
 from desktop.ui.quote_panel import QuotePanel
 from desktop.ui.visit_entry import VisitEntry
 from desktop.ui.widgets import label, named
+from desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from db.session import Store
     from desktop.auth import SignedIn
-    from desktop.settlement import SettledVisit
+    from desktop.settlement import DiagnosisLine, SettledVisit
     from desktop.ui.standing import CounterPatient
     from desktop.ui.visit import VisitInProgress
 
 Clock = Callable[[], dt.datetime]
+logger = logging.getLogger(__name__)
+
+# The banner is green for a settlement; a refusal in it is red. Here rather than in
+# counter.qss (resources/style), beside the code that sets the banner's mood; a widget's
+# own sheet wins over the application's.
+BANNER_MOODS = """
+QLabel#settledBanner[mood="refused"] {
+    background: #fee2e2;
+    border: 1px solid #b91c1c;
+    color: #b91c1c;
+    font-weight: bold;
+}
+"""
 
 
 def utc_now() -> dt.datetime:
@@ -57,6 +75,7 @@ class CounterPage(QWidget):
         self.patient = PatientPanel()
         self.entry = VisitEntry()
         self.entry.changed.connect(self.requote)
+        self.entry.diagnosed.connect(self._clear_refusal)
         self.quote = QuotePanel()
         self.settle_button = named(QPushButton(self.tr("Settle (F12)")), "settleButton")
         self.settle_button.setEnabled(False)
@@ -138,15 +157,48 @@ class CounterPage(QWidget):
         self.visit = VisitInProgress(checked, self.today())
         self.entry.start(self.visit)
         self.settle_message.hide()
+        self._clear_refusal()
         self.card.clear()
-        self.entry.item.setFocus()
+        # The diagnosis first: every settlement needs one, and for a returning patient
+        # Enter keeps the last one, offered there as soon as it is read.
+        self.entry.focus_diagnosis()
+        self._read_last_diagnosis(self.visit)
         self.requote()
+
+    def _read_last_diagnosis(self, visit: VisitInProgress) -> None:
+        """Off the GUI thread; offered only if this visit is still the one at the counter."""
+        from desktop.ui.visit import last_diagnosis
+
+        store, person_id = self.store, visit.person_id
+        assert store is not None, "a visit starts only once the store is open"
+        run_in_background(
+            lambda: last_diagnosis(store, person_id),
+            lambda found: self._last_diagnosis_read(visit, found),
+            self._last_diagnosis_failed,
+        )
+
+    def _last_diagnosis_read(self, visit: VisitInProgress, found: DiagnosisLine | None) -> None:
+        # Another card, a settlement or Escape since: this patient's diagnosis is not the next one's.
+        if found is None or not _alive(self) or visit is not self.visit:
+            return
+        self.entry.suggest(found)
+
+    def _last_diagnosis_failed(self, error: BaseException) -> None:
+        # Only a suggestion: the clerk types the diagnosis, as for a first visit.
+        logger.warning("could not read the last diagnosis: %s", error)
+
+    def next_patient(self) -> None:
+        """Escape: this visit is dropped unsettled, and the card box waits for the next."""
+        self._no_patient()
+        self.patient.clear()
+        self.focus_card()
 
     def _no_patient(self) -> None:
         self.visit = None
         self.entry.stop()
         self.quote.clear()
         self.settle_button.setEnabled(False)
+        self._clear_refusal()  # about that visit; a settled banner stays, ready to print
 
     # --- quote and settle ---------------------------------------------------------
 
@@ -163,6 +215,9 @@ class CounterPage(QWidget):
         from desktop.settlement import SettlementError, settle
 
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
+        if self.visit.diagnosis is None:
+            self._refuse_without_diagnosis()
+            return
         draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
         try:
             done = settle(self.store, draft, self.clock())
@@ -177,10 +232,33 @@ class CounterPage(QWidget):
         self.card.setFocus()
         self.settled.emit(done.settlement_id)
 
+    def _refuse_without_diagnosis(self) -> None:
+        """Nothing written: the agency refuses a visit without one, and a settlement is never edited."""
+        self._set_banner_mood("refused")
+        self.banner.setText(self.tr("Enter a diagnosis: an insurance settlement needs one"))
+        self.banner.show()
+        self.entry.focus_diagnosis()
+        self.entry.offer_suggestion()
+
+    def _clear_refusal(self) -> None:
+        if self.banner.property("mood") == "refused":
+            self._set_banner_mood("")
+            self.banner.hide()
+
+    def _set_banner_mood(self, mood: str) -> None:
+        if (self.banner.property("mood") or "") == mood:
+            return
+        if not self.banner.styleSheet():  # set on first use: the first frame does without it
+            self.banner.setStyleSheet(BANNER_MOODS)
+        self.banner.setProperty("mood", mood)
+        self.banner.style().unpolish(self.banner)  # a property in a selector is only read on polish
+        self.banner.style().polish(self.banner)
+
     def _show_settled(self, done: SettledVisit) -> None:
         q = done.quote
         assert self.visit is not None
         assert self.visit.patient.person is not None
+        self._set_banner_mood("")
         self.banner.setText(
             self.tr(
                 "No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it."
@@ -204,6 +282,13 @@ class CounterPage(QWidget):
         # reason that selects it: Qt's enums for those cost the first frame ~25 ms.)
         self.card.setFocus()
         self.card.selectAll()
+
+
+def _alive(page: CounterPage) -> bool:
+    """Whether the page is still there: another member of staff signing in replaces it."""
+    from shiboken6 import Shiboken
+
+    return bool(Shiboken.isValid(page))
 
 
 def _chinese() -> bool:

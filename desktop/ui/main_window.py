@@ -278,12 +278,7 @@ class CounterWindow(QMainWindow):
 
     def _next_patient(self) -> None:
         if self.tabs.currentWidget() is self.counter:
-            self.counter.visit = None
-            self.counter.entry.stop()
-            self.counter.quote.clear()
-            self.counter.patient.clear()
-            self.counter.settle_button.setEnabled(False)
-            self.counter.focus_card()
+            self.counter.next_patient()
 
     def _after_settle(self, settlement_id: int) -> None:
         self.sync.refresh()

@@ -87,6 +87,35 @@ def load_diagnoses(store: Store, limit: int = 500) -> list[DiagnosisLine]:
         return [DiagnosisLine(code, name) for code, name in rows]
 
 
+def last_diagnosis(store: Store, person_id: int) -> DiagnosisLine | None:
+    """The person's diagnosis at their last settled visit in this store, to offer as ``上次诊断``.
+
+    The first diagnosis of the newest visit that has one and whose settlement stands: a
+    reversed settlement is often reversed because something on it was wrong.
+    """
+    from sqlalchemy import select
+
+    from db.models import Diagnosis, Reversal, Settlement, Visit
+    from desktop.settlement.draft import DiagnosisLine
+
+    with store.reading() as session:
+        found = session.execute(
+            select(Diagnosis.code, Diagnosis.name)
+            .join(Visit, Visit.id == Diagnosis.visit_id)
+            .join(Settlement, Settlement.visit_id == Visit.id)
+            .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+            .where(Settlement.person_id == person_id, Reversal.id.is_(None))
+            .order_by(Visit.visit_date.desc(), Settlement.settled_at.desc(), Settlement.id.desc(), Diagnosis.line_no)
+            .limit(1)
+        ).first()
+    return None if found is None else DiagnosisLine(found.code, found.name)
+
+
+def diagnosis_text(line: DiagnosisLine) -> str:
+    """A diagnosis as the box and its completer show it: code, then name."""
+    return f"{line.code} {line.name}".strip()
+
+
 def search(catalogue: Sequence[CatalogueEntry], typed: str, limit: int = MAX_MATCHES) -> list[CatalogueEntry]:
     """Matches by code, pinyin initials or name: exact code first, then prefixes, then the rest."""
     text = typed.strip().lower()

@@ -1,5 +1,12 @@
 """Visit entry, keyboard first: diagnosis, then items by code, pinyin initials or name.
 
+A settlement needs a diagnosis (the agency refuses a visit's 2203 without one), so the
+card check leaves the keyboard in the diagnosis box. For a returning patient the counter
+offers the last diagnosis there (上次诊断), selected: Enter keeps it, typing replaces
+it. It is only ever used if the clerk keeps it, so it is offered only while the clerk
+is still at the untouched box; one that comes later waits until the box is asked for
+again (an F12 refused for want of a diagnosis).
+
 Matches show in a list under the item box rather than a popup: a popup takes the
 keyboard and covers the quote the clerk is reading out. Up and Down move through the
 matches, Enter adds the highlighted one; ``amx*2`` adds two. Delete in the table
@@ -33,12 +40,15 @@ if TYPE_CHECKING:
 
 class VisitEntry(QWidget):
     changed = Signal()
+    diagnosed = Signal()  # the visit has a diagnosis from the box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalogue: list[CatalogueEntry] = []
         self.known_diagnoses: list[DiagnosisLine] = []
         self.visit: VisitInProgress | None = None
+        self.suggested: DiagnosisLine | None = None  # this patient's last diagnosis, once read
+        self._typed_diagnosis = False  # the clerk typed in the box during this visit
 
         self.finished = False
         # The layout first, then each box into it: top down, as the window is built.
@@ -50,7 +60,14 @@ class VisitEntry(QWidget):
         self.diagnosis.setPlaceholderText(self.tr("ICD code or name, e.g. J06"))
         self.diagnosis.returnPressed.connect(self._diagnosis_entered)
         self.diagnosis.editingFinished.connect(self.take_diagnosis)
+        self.diagnosis.textEdited.connect(self._diagnosis_typed)
         form.addRow(self.tr("&Diagnosis"), self.diagnosis)
+        # Says the text in the box is a suggestion, not yet the visit's diagnosis. Emptied
+        # rather than hidden, its line kept, so the item box stays put as the clerk reaches
+        # for it (a hidden row of a form layout gives up its line).
+        self.suggestion_hint = label("suggestionHint")
+        self.suggestion_hint.setMinimumHeight(self.suggestion_hint.fontMetrics().lineSpacing())
+        form.addRow("", self.suggestion_hint)
 
         self.item = named(QLineEdit(), "itemSearch")
         self.item.setPlaceholderText(self.tr("Item: code, pinyin initials or name; amx*2 for two"))
@@ -108,14 +125,16 @@ class VisitEntry(QWidget):
     # --- what the counter hands in --------------------------------------------------
 
     def set_catalogue(self, entries: Sequence[CatalogueEntry], diagnoses: Sequence[DiagnosisLine]) -> None:
+        from desktop.ui.visit import diagnosis_text
+
         self.catalogue = list(entries)
         self.known_diagnoses = list(diagnoses)
-        self._diagnosis_names.setStringList([f"{d.code} {d.name}" for d in diagnoses])
+        self._diagnosis_names.setStringList([diagnosis_text(d) for d in diagnoses])
 
     def start(self, visit: VisitInProgress) -> None:
         self.visit = visit
         self.setEnabled(True)
-        self.diagnosis.clear()
+        self._forget_diagnosis()
         self.item.clear()
         self._say("")
         self.matches.hide()
@@ -123,7 +142,7 @@ class VisitEntry(QWidget):
 
     def stop(self) -> None:
         self.visit = None
-        self.diagnosis.clear()
+        self._forget_diagnosis()
         self.item.clear()
         self.matches.hide()
         self._say("")
@@ -132,17 +151,61 @@ class VisitEntry(QWidget):
 
     # --- diagnosis ------------------------------------------------------------------
 
-    def take_diagnosis(self) -> None:
-        if self.visit is not None:
-            from desktop.ui.visit import parse_diagnosis
+    def focus_diagnosis(self) -> None:
+        self.diagnosis.setFocus()
 
-            self.visit.diagnosis = parse_diagnosis(self.diagnosis.text(), self.known_diagnoses)
+    def suggest(self, line: DiagnosisLine) -> None:
+        """The patient's last diagnosis has been read: offered if the clerk is still at the empty box."""
+        self.suggested = line
+        if self.window().focusWidget() is self.diagnosis and not self._typed_diagnosis:
+            self.offer_suggestion()
+
+    def offer_suggestion(self) -> None:
+        """Into the empty box, selected, with the hint: Enter keeps it, typing replaces it."""
+        if self.suggested is None or self.diagnosis.text().strip():
+            return
+        from desktop.ui.visit import diagnosis_text
+
+        self.diagnosis.setText(diagnosis_text(self.suggested))
+        self.diagnosis.selectAll()
+        self._hint(True)
+
+    def take_diagnosis(self) -> None:
+        if self.visit is None:
+            return
+        from desktop.ui.visit import diagnosis_text, parse_diagnosis
+
+        text = self.diagnosis.text()
+        if self.suggested is not None and text.strip() == diagnosis_text(self.suggested):
+            # Kept as read, code and all, even when the completer's list does not hold it.
+            self.visit.diagnosis = self.suggested
+        else:
+            self.visit.diagnosis = parse_diagnosis(text, self.known_diagnoses)
+        if self.visit.diagnosis is not None:
+            self._hint(False)  # kept: the visit's diagnosis now, no longer a suggestion
+            self.diagnosed.emit()
 
     def _diagnosis_entered(self) -> None:
+        from desktop.ui.visit import diagnosis_text
+
         self.take_diagnosis()
         if self.visit is not None and self.visit.diagnosis is not None:
-            self.diagnosis.setText(f"{self.visit.diagnosis.code} {self.visit.diagnosis.name}".strip())
+            self.diagnosis.setText(diagnosis_text(self.visit.diagnosis))
         self.item.setFocus()
+
+    def _diagnosis_typed(self, _text: str) -> None:
+        self._typed_diagnosis = True
+        self._hint(False)
+
+    def _hint(self, shown: bool) -> None:
+        self.suggestion_hint.setText(self.tr("Last diagnosis: Enter keeps it, typing replaces it") if shown else "")
+
+    def _forget_diagnosis(self) -> None:
+        """A new patient (or none): nothing of the last one's diagnosis stays."""
+        self.suggested = None
+        self._typed_diagnosis = False
+        self.diagnosis.clear()
+        self._hint(False)
 
     # --- items ----------------------------------------------------------------------
 

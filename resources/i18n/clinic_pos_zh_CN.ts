@@ -1,29 +1,35 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CounterPage</name>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="53" />
+        <location filename="../../desktop/ui/counter_page.py" line="71"/>
         <source>Swipe or scan the card, or type the ID number, then Enter</source>
         <translation>刷卡、扫码或输入身份证号，按回车</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="61" />
+        <location filename="../../desktop/ui/counter_page.py" line="80"/>
         <source>Settle (F12)</source>
         <translation>结算 (F12)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="67" />
+        <location filename="../../desktop/ui/counter_page.py" line="86"/>
         <source>&amp;Card</source>
         <translation>卡号(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="170" />
+        <location filename="../../desktop/ui/counter_page.py" line="225"/>
         <source>Not settled: {0}</source>
         <translation>未结算：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="186" />
+        <location filename="../../desktop/ui/counter_page.py" line="238"/>
+        <source>Enter a diagnosis: an insurance settlement needs one</source>
+        <translation>请填写诊断：医保结算须有诊断</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/counter_page.py" line="264"/>
         <source>No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it.</source>
         <translation>第{0}号已结算（{1}）：合计{2}，统筹支付{3}，个人账户{4}，个人现金{5}。按 Ctrl+P 打印收据。</translation>
     </message>
@@ -31,122 +37,122 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98" />
+        <location filename="../../desktop/ui/main_window.py" line="98"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387" />
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168" />
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>Counter</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186" />
-        <source>Today's settlements</source>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <source>Today&apos;s settlements</source>
         <translation>今日结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188" />
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>Ledger</source>
         <translation>门诊台账</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188" />
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205" />
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="230" />
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>This page could not be opened: {0}</source>
         <translation>此页面无法打开：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="235" />
-        <source>Opening the clinic's records…</source>
+        <location filename="../../desktop/ui/main_window.py" line="235"/>
+        <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236" />
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236" />
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>Village doctor</source>
         <translation>村医</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236" />
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237" />
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>{0} ({1}) · {2}</source>
         <translation>{0}（{1}）· {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250" />
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251" />
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>Print receipt</source>
         <translation>打印收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252" />
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253" />
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="255" />
+        <location filename="../../desktop/ui/main_window.py" line="255"/>
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292" />
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="320" />
+        <location filename="../../desktop/ui/main_window.py" line="315"/>
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322" />
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356" />
+        <location filename="../../desktop/ui/main_window.py" line="351"/>
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="359" />
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="376" />
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -154,52 +160,52 @@
 <context>
     <name>DifferencesModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129" />
+        <location filename="../../desktop/ui/sync_models.py" line="129"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129" />
+        <location filename="../../desktop/ui/sync_models.py" line="129"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129" />
+        <location filename="../../desktop/ui/sync_models.py" line="129"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="130" />
+        <location filename="../../desktop/ui/sync_models.py" line="130"/>
         <source>Fund (counter)</source>
         <translation>统筹（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="130" />
+        <location filename="../../desktop/ui/sync_models.py" line="130"/>
         <source>Fund (agency)</source>
         <translation>统筹（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="131" />
+        <location filename="../../desktop/ui/sync_models.py" line="131"/>
         <source>Account (counter)</source>
         <translation>账户（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="131" />
+        <location filename="../../desktop/ui/sync_models.py" line="131"/>
         <source>Account (agency)</source>
         <translation>账户（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="132" />
+        <location filename="../../desktop/ui/sync_models.py" line="132"/>
         <source>Cash (counter)</source>
         <translation>现金（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="132" />
+        <location filename="../../desktop/ui/sync_models.py" line="132"/>
         <source>Cash (agency)</source>
         <translation>现金（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="133" />
+        <location filename="../../desktop/ui/sync_models.py" line="133"/>
         <source>Patient owes (+) / gets back (-)</source>
         <translation>患者应补(+)/应退(-)</translation>
     </message>
@@ -207,18 +213,18 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="109" />
+        <location filename="../../desktop/ui/app.py" line="109"/>
         <source>Setting up a demo clinic to try the counter…</source>
         <translation>正在建立演示卫生院，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="111" />
-        <location filename="../../desktop/ui/app.py" line="125" />
+        <location filename="../../desktop/ui/app.py" line="111"/>
+        <location filename="../../desktop/ui/app.py" line="125"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="125" />
+        <location filename="../../desktop/ui/app.py" line="125"/>
         <source>Could not start: {0}</source>
         <translation>无法启动：{0}</translation>
     </message>
@@ -226,7 +232,7 @@
 <context>
     <name>MatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="59" />
+        <location filename="../../desktop/ui/models.py" line="59"/>
         <source>Class {0} · {1}</source>
         <translation>{0}类 · {1}</translation>
     </message>
@@ -234,172 +240,172 @@
 <context>
     <name>PatientPanel</name>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="26" />
+        <location filename="../../desktop/ui/patient_panel.py" line="26"/>
         <source>Hypertension</source>
         <translation>高血压</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="27" />
+        <location filename="../../desktop/ui/patient_panel.py" line="27"/>
         <source>Diabetes</source>
         <translation>糖尿病</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="37" />
+        <location filename="../../desktop/ui/patient_panel.py" line="37"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="37" />
+        <location filename="../../desktop/ui/patient_panel.py" line="37"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="69" />
+        <location filename="../../desktop/ui/patient_panel.py" line="69"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="70" />
+        <location filename="../../desktop/ui/patient_panel.py" line="70"/>
         <source>Sex and age</source>
         <translation>性别、年龄</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="71" />
+        <location filename="../../desktop/ui/patient_panel.py" line="71"/>
         <source>Scheme</source>
         <translation>险种</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="72" />
+        <location filename="../../desktop/ui/patient_panel.py" line="72"/>
         <source>Signed with</source>
         <translation>签约机构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="73" />
+        <location filename="../../desktop/ui/patient_panel.py" line="73"/>
         <source>Family doctor</source>
         <translation>家庭医生签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="74" />
+        <location filename="../../desktop/ui/patient_panel.py" line="74"/>
         <source>Poverty registered</source>
         <translation>建档立卡贫困人口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="75" />
+        <location filename="../../desktop/ui/patient_panel.py" line="75"/>
         <source>Chronic diseases</source>
         <translation>门诊慢特病</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="76" />
+        <location filename="../../desktop/ui/patient_panel.py" line="76"/>
         <source>Deductible met</source>
         <translation>起付线已累计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="77" />
+        <location filename="../../desktop/ui/patient_panel.py" line="77"/>
         <source>Cap left this year</source>
         <translation>年度限额剩余</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="78" />
+        <location filename="../../desktop/ui/patient_panel.py" line="78"/>
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="79" />
+        <location filename="../../desktop/ui/patient_panel.py" line="79"/>
         <source>Roster as of</source>
         <translation>名册更新于</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="85" />
+        <location filename="../../desktop/ui/patient_panel.py" line="85"/>
         <source>Swipe, scan or type the card</source>
         <translation>请刷卡、扫码或输入证件号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="94" />
-        <source>Opening the clinic's records…</source>
+        <location filename="../../desktop/ui/patient_panel.py" line="94"/>
+        <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="95" />
+        <location filename="../../desktop/ui/patient_panel.py" line="95"/>
         <source>The card will be checked as soon as the records are open.</source>
         <translation>数据打开后立即核验这张卡。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="101" />
+        <location filename="../../desktop/ui/patient_panel.py" line="101"/>
         <source>Check what was typed</source>
         <translation>请核对输入的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="110" />
+        <location filename="../../desktop/ui/patient_panel.py" line="110"/>
         <source>Not on the roster: {0}</source>
         <translation>名册中查无此人：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="114" />
+        <location filename="../../desktop/ui/patient_panel.py" line="114"/>
         <source>{0}, age {1}</source>
         <translation>{0}，{1}岁</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="120" />
+        <location filename="../../desktop/ui/patient_panel.py" line="120"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="122" />
+        <location filename="../../desktop/ui/patient_panel.py" line="122"/>
         <source>no cap</source>
         <translation>不设限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="140" />
+        <location filename="../../desktop/ui/patient_panel.py" line="140"/>
         <source>{0} (see {1} {2})</source>
         <translation>{0}（依据：{1}{2}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="148" />
+        <location filename="../../desktop/ui/patient_panel.py" line="148"/>
         <source>Employee</source>
         <translation>职工医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="148" />
+        <location filename="../../desktop/ui/patient_panel.py" line="148"/>
         <source>Resident</source>
         <translation>居民医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="149" />
+        <location filename="../../desktop/ui/patient_panel.py" line="149"/>
         <source>policy not in force</source>
         <translation>政策在就诊日不适用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="154" />
+        <location filename="../../desktop/ui/patient_panel.py" line="154"/>
         <source>no signing for employees</source>
         <translation>职工医保无需签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="156" />
+        <location filename="../../desktop/ui/patient_panel.py" line="156"/>
         <source>not signed</source>
         <translation>未签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="159" />
+        <location filename="../../desktop/ui/patient_panel.py" line="159"/>
         <source>{0} (this clinic counts through it)</source>
         <translation>{0}（本村卫生室按其签约计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="160" />
+        <location filename="../../desktop/ui/patient_panel.py" line="160"/>
         <source>{0} (elsewhere)</source>
         <translation>{0}（非本机构）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="164" />
+        <location filename="../../desktop/ui/patient_panel.py" line="164"/>
         <source>no deductible</source>
         <translation>不设起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="170" />
+        <location filename="../../desktop/ui/patient_panel.py" line="170"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="175" />
+        <location filename="../../desktop/ui/patient_panel.py" line="175"/>
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
     </message>
@@ -407,87 +413,87 @@
 <context>
     <name>QuotePanel</name>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="20" />
+        <location filename="../../desktop/ui/quote_panel.py" line="20"/>
         <source>This facility is not designated for this scheme</source>
         <translation>本机构不是该险种的定点机构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="21" />
+        <location filename="../../desktop/ui/quote_panel.py" line="21"/>
         <source>Another party is liable for this visit</source>
         <translation>本次费用应由第三方或其他基金承担</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="22" />
+        <location filename="../../desktop/ui/quote_panel.py" line="22"/>
         <source>Inpatients are not covered by the outpatient pool</source>
         <translation>住院病人不纳入门诊统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="23" />
+        <location filename="../../desktop/ui/quote_panel.py" line="23"/>
         <source>Benefits are suspended for this person</source>
         <translation>该参保人待遇已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="24" />
+        <location filename="../../desktop/ui/quote_panel.py" line="24"/>
         <source>Settle under the chronic disease scheme</source>
         <translation>请按门诊慢特病结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="25" />
+        <location filename="../../desktop/ui/quote_panel.py" line="25"/>
         <source>This category of insured is not covered here</source>
         <translation>该类参保人员不适用本门诊统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="26" />
+        <location filename="../../desktop/ui/quote_panel.py" line="26"/>
         <source>Not covered yet (waiting period)</source>
         <translation>尚在待遇等待期，暂不报销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="27" />
+        <location filename="../../desktop/ui/quote_panel.py" line="27"/>
         <source>Not signed with this facility: the pool pays nothing here</source>
         <translation>未在本机构签约：门诊统筹在此不予支付</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="30" />
-        <source>This year's cap is used up</source>
+        <location filename="../../desktop/ui/quote_panel.py" line="30"/>
+        <source>This year&apos;s cap is used up</source>
         <translation>本年度统筹限额已用完</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="46" />
+        <location filename="../../desktop/ui/quote_panel.py" line="46"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="47" />
+        <location filename="../../desktop/ui/quote_panel.py" line="47"/>
         <source>Out of scope</source>
         <translation>政策范围外</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="48" />
+        <location filename="../../desktop/ui/quote_panel.py" line="48"/>
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="49" />
+        <location filename="../../desktop/ui/quote_panel.py" line="49"/>
         <source>Fund rate</source>
         <translation>报销比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="50" />
+        <location filename="../../desktop/ui/quote_panel.py" line="50"/>
         <source>Fund pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="51" />
+        <location filename="../../desktop/ui/quote_panel.py" line="51"/>
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="56" />
+        <location filename="../../desktop/ui/quote_panel.py" line="56"/>
         <source>Patient pays</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quote_panel.py" line="63" />
+        <location filename="../../desktop/ui/quote_panel.py" line="63"/>
         <source>Quote</source>
         <translation>费用试算</translation>
     </message>
@@ -495,97 +501,97 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="42" />
+        <location filename="../../desktop/ui/receipt.py" line="42"/>
         <source>Outpatient settlement receipt</source>
         <translation>门诊结算收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="43" />
+        <location filename="../../desktop/ui/receipt.py" line="43"/>
         <source>REVERSED</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="44" />
+        <location filename="../../desktop/ui/receipt.py" line="44"/>
         <source>Receipt no.</source>
         <translation>收据号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="45" />
+        <location filename="../../desktop/ui/receipt.py" line="45"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="46" />
+        <location filename="../../desktop/ui/receipt.py" line="46"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="47" />
+        <location filename="../../desktop/ui/receipt.py" line="47"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="48" />
+        <location filename="../../desktop/ui/receipt.py" line="48"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="49" />
+        <location filename="../../desktop/ui/receipt.py" line="49"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="50" />
+        <location filename="../../desktop/ui/receipt.py" line="50"/>
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="51" />
+        <location filename="../../desktop/ui/receipt.py" line="51"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="52" />
+        <location filename="../../desktop/ui/receipt.py" line="52"/>
         <source>Policy</source>
         <translation>政策</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="53" />
+        <location filename="../../desktop/ui/receipt.py" line="53"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="54" />
-        <source>Patient's signature</source>
+        <location filename="../../desktop/ui/receipt.py" line="54"/>
+        <source>Patient&apos;s signature</source>
         <translation>患者（家属）签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="63" />
+        <location filename="../../desktop/ui/receipt.py" line="63"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="64" />
+        <location filename="../../desktop/ui/receipt.py" line="64"/>
         <source>Out of scope</source>
         <translation>政策范围外</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="65" />
+        <location filename="../../desktop/ui/receipt.py" line="65"/>
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="66" />
+        <location filename="../../desktop/ui/receipt.py" line="66"/>
         <source>Fund pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="67" />
+        <location filename="../../desktop/ui/receipt.py" line="67"/>
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="68" />
+        <location filename="../../desktop/ui/receipt.py" line="68"/>
         <source>Patient pays</source>
         <translation>个人现金</translation>
     </message>
@@ -593,37 +599,37 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="16" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="16"/>
         <source>Reverse settlement</source>
         <translation>冲正结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="19" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="19"/>
         <source>Reverse settlement {0} of {1}, total {2}? The original stays on record, marked reversed.</source>
         <translation>冲正{1}的第{0}号结算（合计{2}）？原结算单保留，标记为已冲正。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="24" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="24"/>
         <source>e.g. wrong item entered</source>
         <translation>例如：录入项目有误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="28" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="28"/>
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="29" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="29"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="33" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="33"/>
         <source>&amp;Reason</source>
         <translation>原因(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="44" />
+        <location filename="../../desktop/ui/reverse_dialog.py" line="44"/>
         <source>Give a reason for the reversal.</source>
         <translation>请填写冲正原因。</translation>
     </message>
@@ -631,95 +637,95 @@
 <context>
     <name>SetAsideModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56" />
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Record</source>
         <translation>记录号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56" />
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Message</source>
         <translation>交易</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56" />
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56" />
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57" />
+        <location filename="../../desktop/ui/sync_models.py" line="57"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57" />
+        <location filename="../../desktop/ui/sync_models.py" line="57"/>
         <source>Tries</source>
         <translation>上传次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57" />
-        <source>The agency's reason</source>
+        <location filename="../../desktop/ui/sync_models.py" line="57"/>
+        <source>The agency&apos;s reason</source>
         <translation>医保退回原因</translation>
     </message>
 </context>
 <context>
     <name>SettlementsModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182" />
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182" />
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182" />
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182" />
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182" />
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>Fund</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183" />
+        <location filename="../../desktop/ui/models.py" line="183"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183" />
+        <location filename="../../desktop/ui/models.py" line="183"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183" />
+        <location filename="../../desktop/ui/models.py" line="183"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="203" />
+        <location filename="../../desktop/ui/models.py" line="203"/>
         <source>Reversed: {0}</source>
         <translation>已冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="217" />
+        <location filename="../../desktop/ui/models.py" line="217"/>
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="217" />
+        <location filename="../../desktop/ui/models.py" line="217"/>
         <source>Settled</source>
         <translation>已结算</translation>
     </message>
@@ -727,37 +733,37 @@
 <context>
     <name>SettlementsPage</name>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="48" />
+        <location filename="../../desktop/ui/settlements_page.py" line="48"/>
         <source>Reverse… (Ctrl+R)</source>
         <translation>冲正… (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="52" />
+        <location filename="../../desktop/ui/settlements_page.py" line="52"/>
         <source>Your role may not reverse settlements; ask the township clerk.</source>
         <translation>您的角色不能冲正结算，请联系卫生院收费员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="53" />
+        <location filename="../../desktop/ui/settlements_page.py" line="53"/>
         <source>Reprint receipt (Ctrl+P)</source>
         <translation>补打收据 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="82" />
+        <location filename="../../desktop/ui/settlements_page.py" line="82"/>
         <source>Could not load the settlements: {0}</source>
         <translation>无法读取结算记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="98" />
+        <location filename="../../desktop/ui/settlements_page.py" line="98"/>
         <source>Settlement {0} is already reversed.</source>
         <translation>结算单{0}已冲正。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="108" />
+        <location filename="../../desktop/ui/settlements_page.py" line="108"/>
         <source>Not reversed: {0}</source>
         <translation>未冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="110" />
+        <location filename="../../desktop/ui/settlements_page.py" line="110"/>
         <source>Settlement {0} reversed.</source>
         <translation>结算单{0}已冲正。</translation>
     </message>
@@ -765,47 +771,47 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="19" />
+        <location filename="../../desktop/ui/sign_in.py" line="19"/>
         <source>Sign in — Clinic counter</source>
         <translation>登录 — 门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="29" />
+        <location filename="../../desktop/ui/sign_in.py" line="29"/>
         <source>Locked after a while without use. Sign in again to carry on.</source>
         <translation>长时间未操作已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="35" />
+        <location filename="../../desktop/ui/sign_in.py" line="35"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="37" />
+        <location filename="../../desktop/ui/sign_in.py" line="37"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="41" />
+        <location filename="../../desktop/ui/sign_in.py" line="41"/>
         <source>&amp;Username</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="42" />
+        <location filename="../../desktop/ui/sign_in.py" line="42"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="67" />
+        <location filename="../../desktop/ui/sign_in.py" line="67"/>
         <source>Too many wrong passwords. Try again after {0}.</source>
         <translation>密码错误次数过多，请在{0}之后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="69" />
+        <location filename="../../desktop/ui/sign_in.py" line="69"/>
         <source>Enter your username.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="70" />
+        <location filename="../../desktop/ui/sign_in.py" line="70"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
@@ -813,32 +819,32 @@
 <context>
     <name>SyncModels</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="30" />
+        <location filename="../../desktop/ui/sync_models.py" line="30"/>
         <source>Registration</source>
         <translation>门诊挂号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="31" />
+        <location filename="../../desktop/ui/sync_models.py" line="31"/>
         <source>Visit details</source>
         <translation>就诊信息上传</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="32" />
+        <location filename="../../desktop/ui/sync_models.py" line="32"/>
         <source>Fee details</source>
         <translation>费用明细上传</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="33" />
+        <location filename="../../desktop/ui/sync_models.py" line="33"/>
         <source>Settlement</source>
         <translation>门诊结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="34" />
+        <location filename="../../desktop/ui/sync_models.py" line="34"/>
         <source>Settlement cancelled</source>
         <translation>结算撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="35" />
+        <location filename="../../desktop/ui/sync_models.py" line="35"/>
         <source>Reversal</source>
         <translation>冲正交易</translation>
     </message>
@@ -846,77 +852,77 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="91" />
+        <location filename="../../desktop/ui/sync_page.py" line="91"/>
         <source>No sync has run since the counter opened.</source>
         <translation>本次打开收费程序后尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="92" />
+        <location filename="../../desktop/ui/sync_page.py" line="92"/>
         <source>Sync now (F5)</source>
         <translation>立即同步 (F5)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="96" />
+        <location filename="../../desktop/ui/sync_page.py" line="96"/>
         <source>Set aside by the agency</source>
         <translation>医保退回的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="100" />
-        <source>The agency refused these records. Correct what its reason names, then send them again; the patient's other records are held back until then, nobody else's are.</source>
+        <location filename="../../desktop/ui/sync_page.py" line="100"/>
+        <source>The agency refused these records. Correct what its reason names, then send them again; the patient&apos;s other records are held back until then, nobody else&apos;s are.</source>
         <translation>医保经办机构拒收了这些记录。请按退回原因改正后重新上传；在此之前该患者的其他记录暂缓上传，其他人的记录不受影响。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="110" />
+        <location filename="../../desktop/ui/sync_page.py" line="110"/>
         <source>Send again (Ctrl+R)</source>
         <translation>重新上传 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="115" />
+        <location filename="../../desktop/ui/sync_page.py" line="115"/>
         <source>Split differently by the agency</source>
         <translation>医保结算与本地不一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="119" />
-        <source>The agency's split is the official one (it knows visits at other clinics). Where the patient paid too much or too little, settle the difference with them.</source>
+        <location filename="../../desktop/ui/sync_page.py" line="119"/>
+        <source>The agency&apos;s split is the official one (it knows visits at other clinics). Where the patient paid too much or too little, settle the difference with them.</source>
         <translation>以医保经办机构的结算为准（它掌握患者在其他机构的就诊）。患者多付或少付的，请与患者结清差额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="160" />
+        <location filename="../../desktop/ui/sync_page.py" line="160"/>
         <source>Set aside by the agency: {0}</source>
         <translation>医保退回的记录：{0}条</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="161" />
+        <location filename="../../desktop/ui/sync_page.py" line="161"/>
         <source>Split differently by the agency: {0}</source>
         <translation>医保结算与本地不一致：{0}笔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="166" />
+        <location filename="../../desktop/ui/sync_page.py" line="166"/>
         <source>Could not read the sync records: {0}</source>
         <translation>无法读取同步记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="173" />
+        <location filename="../../desktop/ui/sync_page.py" line="173"/>
         <source>Last sync at {0}: {1} messages sent, {2} records waiting.</source>
         <translation>最近一次同步 {0}：本次上传{1}条，待上传{2}条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="175" />
+        <location filename="../../desktop/ui/sync_page.py" line="175"/>
         <source>Last sync at {0} stopped: the agency did not answer ({1} messages sent first).</source>
         <translation>最近一次同步 {0} 中断：医保经办机构未应答（此前已上传{1}条）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="183" />
+        <location filename="../../desktop/ui/sync_page.py" line="183"/>
         <source>Not syncing: {0}</source>
         <translation>未在同步：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="196" />
+        <location filename="../../desktop/ui/sync_page.py" line="196"/>
         <source>Choose the corrected records to send again.</source>
         <translation>请先选中已改正、要重新上传的记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="199" />
+        <location filename="../../desktop/ui/sync_page.py" line="199"/>
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
     </message>
@@ -924,82 +930,82 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="144" />
+        <location filename="../../desktop/ui/sync_status.py" line="144"/>
         <source>Sync status unavailable: {0}</source>
         <translation>无法读取上传状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="148" />
+        <location filename="../../desktop/ui/sync_status.py" line="148"/>
         <source>↻ Sending…</source>
         <translation>↻ 正在上传…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="150" />
+        <location filename="../../desktop/ui/sync_status.py" line="150"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="152" />
+        <location filename="../../desktop/ui/sync_status.py" line="152"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="152" />
+        <location filename="../../desktop/ui/sync_status.py" line="152"/>
         <source>○ Offline: {0}</source>
         <translation>○ 离线：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="157" />
+        <location filename="../../desktop/ui/sync_status.py" line="157"/>
         <source>no agency address configured</source>
         <translation>未配置医保经办机构地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="158" />
+        <location filename="../../desktop/ui/sync_status.py" line="158"/>
         <source>the agency address is not valid</source>
         <translation>医保经办机构地址无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="159" />
+        <location filename="../../desktop/ui/sync_status.py" line="159"/>
         <source>no usable OS keyring for the agency secret</source>
         <translation>本机没有可用的系统密钥库保存接口密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="160" />
+        <location filename="../../desktop/ui/sync_status.py" line="160"/>
         <source>no agency secret in the OS keyring</source>
         <translation>系统密钥库中没有本机构的接口密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="161" />
+        <location filename="../../desktop/ui/sync_status.py" line="161"/>
         <source>another sync is running</source>
         <translation>另一个同步正在进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="162" />
+        <location filename="../../desktop/ui/sync_status.py" line="162"/>
         <source>the demo agency did not start</source>
         <translation>演示用医保经办机构未能启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="163" />
+        <location filename="../../desktop/ui/sync_status.py" line="163"/>
         <source>the agency does not answer</source>
         <translation>医保经办机构未应答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="164" />
+        <location filename="../../desktop/ui/sync_status.py" line="164"/>
         <source>sync failed</source>
         <translation>同步出错</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="181" />
+        <location filename="../../desktop/ui/sync_status.py" line="181"/>
         <source>Counting records waiting…</source>
         <translation>正在统计待上传记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="184" />
+        <location filename="../../desktop/ui/sync_status.py" line="184"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="187" />
+        <location filename="../../desktop/ui/sync_status.py" line="187"/>
         <source>Waiting: {0} · Set aside: {1} · Last success: {2}</source>
         <translation>待上传：{0} · 搁置：{1} · 上次成功：{2}</translation>
     </message>
@@ -1007,32 +1013,37 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="50" />
+        <location filename="../../desktop/ui/visit_entry.py" line="60"/>
         <source>ICD code or name, e.g. J06</source>
         <translation>ICD编码或名称，如 J06</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="56" />
+        <location filename="../../desktop/ui/visit_entry.py" line="73"/>
         <source>Item: code, pinyin initials or name; amx*2 for two</source>
         <translation>项目：编码、拼音首字母或名称；amx*2 表示数量2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="53" />
+        <location filename="../../desktop/ui/visit_entry.py" line="64"/>
         <source>&amp;Diagnosis</source>
         <translation>诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="59" />
+        <location filename="../../desktop/ui/visit_entry.py" line="76"/>
         <source>&amp;Item</source>
         <translation>项目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="159" />
+        <location filename="../../desktop/ui/visit_entry.py" line="201"/>
+        <source>Last diagnosis: Enter keeps it, typing replaces it</source>
+        <translation>上次诊断：按回车沿用，直接输入可替换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="222"/>
         <source>Nothing in the catalogue matches “{0}”.</source>
         <translation>目录中没有与“{0}”匹配的项目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="228" />
+        <location filename="../../desktop/ui/visit_entry.py" line="291"/>
         <source>Quantity: {0}</source>
         <translation>数量：{0}</translation>
     </message>
@@ -1040,47 +1051,47 @@
 <context>
     <name>VisitLinesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73" />
+        <location filename="../../desktop/ui/models.py" line="73"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73" />
+        <location filename="../../desktop/ui/models.py" line="73"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73" />
+        <location filename="../../desktop/ui/models.py" line="73"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73" />
+        <location filename="../../desktop/ui/models.py" line="73"/>
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73" />
+        <location filename="../../desktop/ui/models.py" line="73"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="74" />
+        <location filename="../../desktop/ui/models.py" line="74"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131" />
+        <location filename="../../desktop/ui/models.py" line="131"/>
         <source>A</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131" />
+        <location filename="../../desktop/ui/models.py" line="131"/>
         <source>B</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131" />
+        <location filename="../../desktop/ui/models.py" line="131"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
     </message>

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
-from db.models import Person, Signing
+from db.models import Person, Settlement, Signing
 from db.session import Store, open_store
 from desktop.auth import SignedIn, staff_by_username
 from desktop.demo import FACILITIES, build_demo
@@ -91,8 +91,74 @@ def covered_resident(store: Store) -> Person:
         return person
 
 
+def covered_newcomer(store: Store) -> Person:
+    """A covered resident who has never been settled for in this store: nothing to suggest."""
+    with store.reading() as session:
+        person = session.scalars(
+            select(Person)
+            .join(Signing, Signing.person_id == Person.id)
+            .where(
+                Person.policy == "nanchang-resident",
+                Person.insured.is_(True),
+                Person.benefit_suspended.is_(False),
+                Signing.facility_id == "T01",
+                ~Person.id.in_(select(Settlement.person_id)),
+            )
+            .order_by(Person.id)
+        ).first()
+        assert person is not None, "the demo has covered residents without a visit yet"
+        return person
+
+
 def wait_for_workers(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not busy(), timeout=5000)
+
+
+class Keyboard:
+    """Types into whatever has the focus, as a clerk would, and counts the keys.
+
+    Qt handles what each key started before the next arrives, as at a clerk's pace. In a
+    burst of keys the diagnosis completer's list is shown and closed (Enter) before its
+    window's events come; they come after, and take the focus back to the diagnosis box
+    (xcb) or leave the counter window inactive, its shortcuts dead (offscreen).
+    """
+
+    def __init__(self, qtbot: Any) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def focused(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def receiver(self) -> QWidget:
+        # An open popup (the completer's list) has the keyboard, as on a real one.
+        return QApplication.activePopupWidget() or self.focused()
+
+    def type(self, text: str) -> None:
+        for char in text:
+            self.qtbot.keyClick(self.receiver(), char)
+            QApplication.processEvents()
+        self.count += len(text)
+
+    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.keyClick(self.receiver(), key, modifier)
+        QApplication.processEvents()
+        self.count += 1
+
+
+def type_diagnosis(qtbot: Any, window: CounterWindow, text: str) -> None:
+    """Into the diagnosis box, where the card check leaves the keyboard, then Enter."""
+    assert QApplication.focusWidget() is window.counter.entry.diagnosis
+    keys = Keyboard(qtbot)
+    keys.type(text)
+    keys.press(Qt.Key.Key_Return)
+
+
+def card_in(qtbot: Any, keys: Keyboard, card: str) -> None:
+    keys.type(card)
+    keys.press(Qt.Key.Key_Return)
 
 
 def open_window(qtbot: Any, store: Store, username: str = "clerk", tmp_path: Path | None = None) -> CounterWindow:

@@ -129,5 +129,5 @@ def test_a_card_typed_before_the_store_is_open_is_checked_once_it_is(qtbot: Any,
     qtbot.waitUntil(lambda: window.catalogue is not None, timeout=5000)
     wait_for_workers(qtbot)
     assert window.counter.patient.name.text() == person.name
-    assert QApplication.focusWidget() is window.counter.entry.item
+    assert QApplication.focusWidget() is window.counter.entry.diagnosis
     assert window.tabs.count() == 3  # counter, today's settlements, sync

@@ -6,39 +6,27 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
 
-from db.models import OutboxEntry, Settlement, Visit, VisitItem
+from db.models import OutboxEntry, Reversal, Settlement, Visit, VisitItem
 from db.session import Store
 from desktop.privacy import mask_id_number
-from tests.ui.conftest import covered_resident, open_window, wait_for_workers
+from tests.ui.conftest import Keyboard, card_in, covered_resident, open_window, wait_for_workers
 
 
-class Keyboard:
-    """Types into whatever has the focus, as a clerk would, and counts the keys."""
-
-    def __init__(self, qtbot: Any) -> None:
-        self.qtbot = qtbot
-        self.count = 0
-
-    def focused(self) -> QWidget:
-        widget = QApplication.focusWidget()
-        assert widget is not None, "nothing has the keyboard focus"
-        return widget
-
-    def type(self, text: str) -> None:
-        self.qtbot.keyClicks(self.focused(), text)
-        self.count += len(text)
-
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-        self.qtbot.keyClick(self.focused(), key, modifier)
-        self.count += 1
-
-
-def card_in(qtbot: Any, keys: Keyboard, card: str) -> None:
-    keys.type(card)
-    keys.press(Qt.Key.Key_Return)
+def last_settled_diagnosis(store: Store, person_id: int) -> tuple[str, str]:
+    """The first diagnosis of the person's newest visit whose settlement stands."""
+    with store.reading() as session:
+        visit = session.scalars(
+            select(Visit)
+            .join(Settlement, Settlement.visit_id == Visit.id)
+            .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+            .where(Visit.person_id == person_id, Reversal.id.is_(None))
+            .order_by(Visit.visit_date.desc(), Settlement.id.desc())
+        ).first()
+        assert visit is not None, "the demo's patient has been before"
+        assert visit.diagnoses
+        return visit.diagnoses[0].code, visit.diagnoses[0].name
 
 
 def test_a_typical_visit_takes_under_15_keys_after_the_card(qtbot: Any, store: Store, tmp_path: Path) -> None:
@@ -49,7 +37,17 @@ def test_a_typical_visit_takes_under_15_keys_after_the_card(qtbot: Any, store: S
     card_in(qtbot, keys, f"A{person.id:08d}")  # the demo's social security card number
 
     assert window.counter.patient.name.text() == person.name
+    entry = window.counter.entry
+    code, name = last_settled_diagnosis(store, person.id)
+    # Read off the GUI thread, the last diagnosis shows in the box a moment after the card.
+    qtbot.waitUntil(lambda: entry.diagnosis.text() == f"{code} {name}", timeout=3000)
+    assert keys.focused() is entry.diagnosis
+    assert entry.diagnosis.selectedText() == entry.diagnosis.text()  # typing would replace it
+    assert entry.suggestion_hint.text()
     keys.count = 0
+    keys.press(Qt.Key.Key_Return)  # the clerk keeps it
+    assert keys.focused() is entry.item
+    assert entry.suggestion_hint.text() == ""
     for typed in ("yb", "amx", "xcg"):  # 一般诊疗费 by pinyin, 阿莫西林 by pinyin, 血常规 by pinyin
         keys.type(typed)
         keys.press(Qt.Key.Key_Return)
@@ -57,7 +55,7 @@ def test_a_typical_visit_takes_under_15_keys_after_the_card(qtbot: Any, store: S
     assert window.counter.quote.amounts["total"].text() == "42.50"
     keys.press(Qt.Key.Key_F12)
 
-    assert keys.count < 15
+    assert keys.count < 15  # Enter for the diagnosis, three items with Enter each, F12: 13
     with store.reading() as session:
         settlement = session.scalars(select(Settlement).order_by(Settlement.id.desc())).first()
         assert settlement is not None
@@ -65,6 +63,7 @@ def test_a_typical_visit_takes_under_15_keys_after_the_card(qtbot: Any, store: S
         assert settlement.total_fen == 4250
         codes = session.scalars(select(VisitItem.code).where(VisitItem.visit_id == settlement.visit_id)).all()
         assert list(codes) == ["FA01", "XA01", "EA01"]
+        assert [(d.code, d.name) for d in settlement.visit.diagnoses] == [(code, name)]
     assert window.counter.banner.isVisible()
     assert str(settlement.id) in window.counter.banner.text()
     assert keys.focused() is window.counter.card
@@ -81,7 +80,7 @@ def test_card_check_fills_the_patient_panel_with_a_masked_id(qtbot: Any, store: 
     assert person.id_number not in panel.fields["id_number"].text()
     assert "幽兰镇卫生院" in panel.fields["signed"].text()
     assert not panel.refusal.isVisible()
-    assert keys.focused() is window.counter.entry.item
+    assert keys.focused() is window.counter.entry.diagnosis  # every settlement needs one
 
 
 def test_an_unknown_card_says_so_in_red_and_keeps_the_card_box(qtbot: Any, store: Store) -> None:
@@ -99,6 +98,7 @@ def test_quantity_after_a_star_and_the_quote_follows(qtbot: Any, store: Store) -
     window = open_window(qtbot, store)
     keys = Keyboard(qtbot)
     card_in(qtbot, keys, covered_resident(store).id_number)
+    keys.press(Qt.Key.Key_Return)  # on from the diagnosis box to the items
     keys.type("XA01*3")
     keys.press(Qt.Key.Key_Return)
     assert window.counter.quote.amounts["total"].text() == "37.50"
@@ -131,6 +131,8 @@ def test_receipt_prints_to_pdf_without_a_printer(qtbot: Any, store: Store, tmp_p
     person = covered_resident(store)
     keys = Keyboard(qtbot)
     card_in(qtbot, keys, person.id_number)
+    keys.type("J06")
+    keys.press(Qt.Key.Key_Return)
     keys.type("fa01")
     keys.press(Qt.Key.Key_Return)
     keys.press(Qt.Key.Key_F12)

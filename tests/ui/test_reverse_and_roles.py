@@ -13,7 +13,7 @@ from desktop.ui.main_window import CounterWindow
 from desktop.ui.models import SettlementsModel
 from desktop.ui.reverse_dialog import ReverseDialog
 from desktop.ui.settlements_page import SettlementsPage
-from tests.ui.conftest import covered_resident, open_window, wait_for_workers
+from tests.ui.conftest import covered_resident, open_window, type_diagnosis, wait_for_workers
 
 
 def settlements_page(window: CounterWindow) -> SettlementsPage:
@@ -24,6 +24,7 @@ def settlements_page(window: CounterWindow) -> SettlementsPage:
 def settle_one(qtbot: Any, window: Any, store: Store) -> int:
     qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
     qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
+    type_diagnosis(qtbot, window, "J06")
     qtbot.keyClicks(window.counter.entry.item, "fa01")
     qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
     qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)

@@ -18,12 +18,22 @@ from db.session import Store
 from desktop.privacy import mask_name
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
+from desktop.settlement import DraftItem, VisitDraft, settle
 from desktop.sync.cli import AGENCY_URL_KEY
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sync_models import DifferencesModel, SetAsideModel
 from desktop.ui.sync_page import SyncPage
 from desktop.ui.sync_setup import choose_target
-from tests.ui.conftest import TODAY, covered_resident, open_window, target_for, wait_for_workers
+from tests.ui.conftest import (
+    NOW,
+    TODAY,
+    covered_resident,
+    open_window,
+    signed_in,
+    target_for,
+    type_diagnosis,
+    wait_for_workers,
+)
 
 SYNC_TIMEOUT_MS = 90_000
 Opener = Callable[..., CounterWindow]
@@ -240,18 +250,28 @@ def test_an_agency_that_does_not_answer_is_offline_and_the_window_closes_promptl
     assert not worker.alive()
 
 
-def settle_visit(qtbot: Any, window: CounterWindow, store: Store, *, diagnosis: str = "J06") -> int:
+def settle_visit(qtbot: Any, window: CounterWindow, store: Store) -> int:
     """Card, diagnosis, one item, F12: keys only."""
     qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
     qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
-    if diagnosis:
-        qtbot.keyClicks(window.counter.entry.diagnosis, diagnosis)
-        qtbot.keyClick(window.counter.entry.diagnosis, Qt.Key.Key_Return)
+    type_diagnosis(qtbot, window, "J06")
     qtbot.keyClicks(window.counter.entry.item, "fa01")
     qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
     qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
     assert window.counter.last is not None
     return int(window.counter.last.settlement_id)
+
+
+def settle_without_a_diagnosis(store: Store) -> int:
+    """As ``clinic-pos settle`` would, from a visit file with no diagnoses."""
+    draft = VisitDraft(
+        facility_id="T01",
+        person_id=covered_resident(store).id,
+        staff_id=signed_in(store, "clerk").staff_id,
+        visit_date=TODAY,
+        items=(DraftItem("FA01"),),
+    )
+    return settle(store, draft, NOW).settlement_id
 
 
 def test_a_settlement_is_sent_soon_after_it_is_made(
@@ -270,12 +290,12 @@ def test_a_settlement_is_sent_soon_after_it_is_made(
 def test_a_visit_settled_without_a_diagnosis_is_set_aside_and_holds_back_nobody_else(
     qtbot: Any, store: Store, agency: SandboxServer, syncing: Opener
 ) -> None:
-    """The national interface's 2203 needs a diagnosis; the counter settles without one."""
+    """The national interface's 2203 needs a diagnosis. The counter no longer settles without
+    one, but ``clinic-pos settle`` still can, and counters before it did."""
     window = syncing()
     wait_for_a_run(qtbot, window)
     assert window.sync_worker is not None
-    without = settle_visit(qtbot, window, store, diagnosis="")
-    window.counter.banner.hide()
+    without = settle_without_a_diagnosis(store)
     with qtbot.waitSignal(window.sync_worker.reported, timeout=SYNC_TIMEOUT_MS):
         with_one = settle_visit(qtbot, window, store)
     wait_for_workers(qtbot)
