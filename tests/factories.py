@@ -8,6 +8,7 @@ from pathlib import Path
 
 from db.models import CatalogueItem, Facility, Person, Signing, Staff
 from db.session import Store, open_store
+from desktop.settlement.draft import DiagnosisLine
 
 REPO = Path(__file__).resolve().parent.parent
 # Child processes import the project and the tests from the checkout.
@@ -15,6 +16,9 @@ REPO_ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 UTC = dt.UTC
 NOW = dt.datetime(2024, 5, 10, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 TODAY = dt.date(2024, 5, 10)
+
+# Every settled visit carries a diagnosis (the agency's 2203 requires one).
+COLD = (DiagnosisLine("J06.900", "急性上呼吸道感染"),)
 
 CATALOGUE = [
     ("X01", "阿莫西林胶囊", "amxljn", "drug", "A", 1250),

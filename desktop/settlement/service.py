@@ -251,7 +251,7 @@ def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -
     )
     if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
         facility = _FacilityRow(*(getattr(found, name) for name in _FACILITY_FIELDS))
-        if found.insured and draft.items and draft.visit_date <= now.astimezone(CHINA).date():
+        if found.insured and draft.items and draft.diagnoses and draft.visit_date <= now.astimezone(CHINA).date():
             return found, facility
     return _refuse(connection, draft, now)
 
@@ -275,6 +275,9 @@ def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tupl
         raise SettlementError("visit_date", f"{draft.visit_date.isoformat()} is in the future")
     if not draft.items:
         raise SettlementError("items", "a visit needs at least one item to settle")
+    if not draft.diagnoses:
+        # The agency settles no visit without one (2203 diseinfo), and a settled visit is never edited.
+        raise SettlementError("diagnoses", "a visit needs at least one diagnosis to settle")
     raise AssertionError("refused a visit without finding why")
 
 

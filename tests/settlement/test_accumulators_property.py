@@ -24,7 +24,7 @@ from desktop.policy.types import Item, ItemClass, ItemKind, Liability, QuoteRequ
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import facility_for_quote, patient_on
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
-from tests.factories import NOW, TODAY, add_person, make_store
+from tests.factories import COLD, NOW, TODAY, add_person, make_store
 
 # Migrating a fresh file per example would dominate the run: examples copy one template.
 _TEMPLATE = Path(tempfile.mkdtemp(prefix="clinic-template-"))
@@ -56,7 +56,7 @@ def test_year_to_date_equals_what_standing_settlements_moved(steps: list[Step]) 
                 person, lines = argument
                 facility = "T01" if person == 1 else "T10"
                 items = tuple(DraftItem(code, Decimal(qty)) for code, qty in lines)
-                settled.append(settle(store, VisitDraft(facility, person, 1, TODAY, items), NOW).settlement_id)
+                settled.append(settle(store, VisitDraft(facility, person, 1, TODAY, items, COLD), NOW).settlement_id)
             elif settled:
                 target = settled[argument % len(settled)]
                 with store.reading() as session:

@@ -28,7 +28,7 @@ from db.models import (
 from db.session import Store
 from desktop.settlement import DraftItem, SettlementError, VisitDraft, reverse, settle
 from desktop.settlement.service import settlement_msgids
-from tests.factories import NOW, TODAY, add_person, make_store
+from tests.factories import COLD, NOW, TODAY, add_person, make_store
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ def draft(person_id: int, *items: tuple[str, str], facility: str = "T01", staff:
         staff_id=staff,
         visit_date=TODAY,
         items=tuple(DraftItem(code, Decimal(qty)) for code, qty in items),
+        diagnoses=COLD,
         **flags,  # type: ignore[arg-type]
     )
 
@@ -172,6 +173,7 @@ def test_a_village_doctor_may_settle_but_not_reverse(store: Store) -> None:
         ({"items": (DraftItem("X01", Decimal(1), Decimal("-1.00")),)}, "items.0.price"),
         ({"items": (DraftItem("X01", Decimal(1), Decimal("1.005")),)}, "items.0.price"),
         ({"items": ()}, "items"),
+        ({"diagnoses": ()}, "diagnoses"),  # the agency settles no visit without one (2203 diseinfo)
         ({"person_id": 99}, "person"),
         ({"facility_id": "NOPE"}, "facility"),
         ({"staff_id": 99}, "staff"),

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from sqlalchemy import delete, select
 
-from db.models import Setting
+from db.models import Diagnosis, Setting, Settlement
 from db.session import Store, open_store
 from desktop.agency import decode
 from desktop.agency.msgid import CHINA
@@ -46,6 +47,14 @@ def template_store() -> Path:
     build_demo(store, people=PEOPLE, days=0, today=FIRST_DAY)
     store.dispose()
     return folder / "clinic.sqlite3"
+
+
+def forget_diagnoses(store: Store, settlement_id: int) -> None:
+    """Make ``settlement_id`` one kept from before a diagnosis was required to settle (an
+    older counter, a paper-ledger import): the rows its visit's diagnoses were in go."""
+    with store.writing() as session:
+        visit_id = session.scalar(select(Settlement.visit_id).where(Settlement.id == settlement_id))
+        session.execute(delete(Diagnosis).where(Diagnosis.visit_id == visit_id))
 
 
 def copy_store(template: Path, target: Path, facility: str = "T01") -> Store:
@@ -104,14 +113,17 @@ class Visits:
             staff_id=STAFF_OF[facility],
             visit_date=day,
             items=tuple(DraftItem(code, Decimal(quantity)) for code, quantity in items),
-            diagnoses=(DiagnosisLine(*self.rng.choice(DIAGNOSES)),) if diagnosed else (),
+            diagnoses=(DiagnosisLine(*self.rng.choice(DIAGNOSES)),),
             pay_from_account=pay_from_account,
         )
         moment = dt.datetime.combine(day, dt.time(self.rng.randint(8, 16), self.rng.randint(0, 59)), CHINA)
         try:
-            return settle(self.store, draft, moment).settlement_id
+            settled = settle(self.store, draft, moment).settlement_id
         except SettlementError:
             return None  # a suspended or unpaid person in the draw: the counter refuses them too
+        if not diagnosed:
+            forget_diagnoses(self.store, settled)
+        return settled
 
     def days(self, first: dt.date, count: int, per_day: int) -> list[int]:
         settled = []

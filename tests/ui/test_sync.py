@@ -18,12 +18,13 @@ from db.session import Store
 from desktop.privacy import mask_name
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
-from desktop.settlement import DraftItem, VisitDraft, settle
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
 from desktop.sync.cli import AGENCY_URL_KEY
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sync_models import DifferencesModel, SetAsideModel
 from desktop.ui.sync_page import SyncPage
 from desktop.ui.sync_setup import choose_target
+from tests.sync.helpers import forget_diagnoses
 from tests.ui.conftest import (
     NOW,
     TODAY,
@@ -263,15 +264,18 @@ def settle_visit(qtbot: Any, window: CounterWindow, store: Store) -> int:
 
 
 def settle_without_a_diagnosis(store: Store) -> int:
-    """As ``clinic-pos settle`` would, from a visit file with no diagnoses."""
+    """A settlement kept from before a diagnosis was required (an older counter, an import)."""
     draft = VisitDraft(
         facility_id="T01",
         person_id=covered_resident(store).id,
         staff_id=signed_in(store, "clerk").staff_id,
         visit_date=TODAY,
         items=(DraftItem("FA01"),),
+        diagnoses=(DiagnosisLine("J06.900", "急性上呼吸道感染"),),
     )
-    return settle(store, draft, NOW).settlement_id
+    settled = settle(store, draft, NOW).settlement_id
+    forget_diagnoses(store, settled)
+    return settled
 
 
 def test_a_settlement_is_sent_soon_after_it_is_made(
@@ -290,8 +294,8 @@ def test_a_settlement_is_sent_soon_after_it_is_made(
 def test_a_visit_settled_without_a_diagnosis_is_set_aside_and_holds_back_nobody_else(
     qtbot: Any, store: Store, agency: SandboxServer, syncing: Opener
 ) -> None:
-    """The national interface's 2203 needs a diagnosis. The counter no longer settles without
-    one, but ``clinic-pos settle`` still can, and counters before it did."""
+    """The national interface's 2203 needs a diagnosis. Nothing settles without one now, but
+    counters before did."""
     window = syncing()
     wait_for_a_run(qtbot, window)
     assert window.sync_worker is not None
@@ -303,7 +307,7 @@ def test_a_visit_settled_without_a_diagnosis_is_set_aside_and_holds_back_nobody_
     (record,) = [page.set_aside.row_at(r) for r in range(page.set_aside.rowCount())]
     assert record.settlement_id == without
     assert record.infno == "2203"
-    assert "diseinfo" in record.error
+    assert "no diagnosis" in record.error
     assert window.sync.online
     with store.reading() as session:
         assert session.scalar(select(Settlement.msgid).where(Settlement.id == with_one)) in agency_msgids(agency)
