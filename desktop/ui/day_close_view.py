@@ -22,8 +22,9 @@ from db.session import Store
 from desktop.day_close import DayClose, day_close
 from desktop.money import format_amount
 from desktop.policy import default_book
-from desktop.ui.ledger_models import RIGHT, PayerModel, ReversalModel, SchemeModel
+from desktop.ui.ledger_models import PayerModel, ReversalModel, SchemeModel
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
+from desktop.ui.rows_model import RIGHT
 
 
 def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Table:

@@ -2,83 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
-from typing_extensions import override
 
 from desktop.day_close import DayClose, ReversalLine, SchemeLine, Split
 from desktop.ledger import LedgerRow
 from desktop.money import format_amount
+from desktop.ui.rows_model import RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 GREY = QColor("#808080")
-ROW_ROLE = Qt.ItemDataRole.UserRole
-_NO_INDEX = QModelIndex()
-
-T = TypeVar("T")
 
 
 def money(value: Decimal) -> str:
     return format_amount(value)
 
 
-class _RowsModel(QAbstractTableModel, Generic[T]):
-    """Rows of one frozen type; each column a header and a function of the row."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-        self._columns: list[tuple[str, Callable[[T], str], bool]] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> T:
-        return self._rows[row]
-
-    @override
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    @override
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    @override
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._columns[section][0] if 0 <= section < len(self._columns) else None
-        return str(section + 1)
-
-    @override
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
-            return None
-        row = self._rows[index.row()]
-        _header, text, numeric = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if numeric else LEFT
-        if role == ROW_ROLE:
-            return row
-        return self._extra(row, index.column(), role)
-
-    def _extra(self, row: T, column: int, role: int) -> Any:  # noqa: ARG002
-        return None
-
-
-class LedgerTableModel(_RowsModel[LedgerRow]):
+class LedgerTableModel(RowsModel[LedgerRow]):
     """The register on screen; reversed visits greyed and struck through, never hidden."""
 
     SIGNATURE = 10
@@ -125,7 +68,7 @@ class LedgerTableModel(_RowsModel[LedgerRow]):
         return None
 
 
-class SchemeModel(_RowsModel[SchemeLine]):
+class SchemeModel(RowsModel[SchemeLine]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = [
@@ -140,7 +83,7 @@ class SchemeModel(_RowsModel[SchemeLine]):
         ]
 
 
-class PayerModel(_RowsModel[tuple[str, Decimal, Decimal, Decimal]]):
+class PayerModel(RowsModel[tuple[str, Decimal, Decimal, Decimal]]):
     """Fund, personal account, cash and their total: settled, reversed, net."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -166,7 +109,7 @@ class PayerModel(_RowsModel[tuple[str, Decimal, Decimal, Decimal]]):
         )
 
 
-class ReversalModel(_RowsModel[ReversalLine]):
+class ReversalModel(RowsModel[ReversalLine]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = [

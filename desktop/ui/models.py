@@ -6,13 +6,14 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from typing_extensions import override
 
 from desktop.money import format_amount
 from desktop.privacy import mask_id_number
 from desktop.ui.i18n import CHINA
+from desktop.ui.rows_model import RowsModel
 from desktop.ui.visit import CatalogueEntry, EntryError, Line, parse_price, parse_quantity
 
 if TYPE_CHECKING:
@@ -149,70 +150,37 @@ class VisitLinesModel(QAbstractTableModel):
         return True
 
 
-class SettlementsModel(QAbstractTableModel):
+class SettlementsModel(RowsModel["SettlementRow"]):
     """The day's settlements; reversed ones stay in the list, struck through and marked."""
 
     TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, STATE = range(8)
 
-    def __init__(self, parent: Any = None, *, full_id: bool = False) -> None:
+    def __init__(self, parent: QObject | None = None, *, full_id: bool = False) -> None:
         super().__init__(parent)
-        self._rows: list[SettlementRow] = []
         self.full_id = full_id
+        self._strike = QFont()
+        self._strike.setStrikeOut(True)
+        self._columns = [
+            (self.tr("Time"), lambda r: r.settled_at.astimezone(CHINA).strftime("%H:%M"), False),
+            (self.tr("Patient"), lambda r: r.patient_name, False),
+            (self.tr("ID number"), self._id_number, False),
+            (self.tr("Total"), lambda r: format_amount(r.total), True),
+            (self.tr("Fund"), lambda r: format_amount(r.fund), True),
+            (self.tr("Account"), lambda r: format_amount(r.account), True),
+            (self.tr("Cash"), lambda r: format_amount(r.cash), True),
+            (self.tr("State"), lambda r: self.tr("Reversed") if r.reversed else self.tr("Settled"), False),
+        ]
 
-    def set_rows(self, rows: Sequence[SettlementRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def _id_number(self, row: SettlementRow) -> str:
+        return row.id_number if self.full_id else mask_id_number(row.id_number)
 
-    def row_at(self, row: int) -> SettlementRow:
-        return self._rows[row]
-
-    @override
-    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    @override
-    def columnCount(self, parent: AnyIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else 8
-
-    @override
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+    def _extra(self, row: SettlementRow, column: int, role: int) -> Any:
+        if not row.reversed:
             return None
-        titles = [self.tr("Time"), self.tr("Patient"), self.tr("ID number"), self.tr("Total"), self.tr("Fund"),
-                  self.tr("Account"), self.tr("Cash"), self.tr("State")]  # fmt: skip
-        return titles[section] if 0 <= section < len(titles) else None
-
-    @override
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.TOTAL <= column <= self.CASH:
-            return int(_RIGHT.value)
-        if role == Qt.ItemDataRole.ForegroundRole and row.reversed:
+        if role == Qt.ItemDataRole.ForegroundRole:
             return QColor("#b91c1c")
-        if role == Qt.ItemDataRole.FontRole and row.reversed and column != self.STATE:
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and row.reversed:
+        if role == Qt.ItemDataRole.FontRole and column != self.STATE:
+            return self._strike
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Reversed: {0}").format(row.reversal_reason)
         return None
-
-    def _text(self, row: SettlementRow, column: int) -> str:
-        if column == self.TIME:
-            return row.settled_at.astimezone(CHINA).strftime("%H:%M")
-        if column == self.PATIENT:
-            return row.patient_name
-        if column == self.ID_NUMBER:
-            return row.id_number if self.full_id else mask_id_number(row.id_number)
-        amounts = {self.TOTAL: row.total, self.FUND: row.fund, self.ACCOUNT: row.account, self.CASH: row.cash}
-        if column in amounts:
-            return format_amount(amounts[column])
-        if column == self.STATE:
-            return self.tr("Reversed") if row.reversed else self.tr("Settled")
-        return ""

@@ -22,9 +22,10 @@ from db.session import Store
 from desktop.ledger import LedgerQuery, Period, ledger_rows
 from desktop.settlement import DiagnosisLine, reverse
 from desktop.ui import pdf_export
-from desktop.ui.ledger_models import ROW_ROLE, LedgerTableModel
+from desktop.ui.ledger_models import LedgerTableModel
 from desktop.ui.ledger_view import LedgerView
 from desktop.ui.pdf_export import Progress, Report
+from desktop.ui.rows_model import ROW_ROLE
 from tests.core.test_ledger import describe, fill_year, visit
 from tests.factories import NOW, add_person, make_store
 
