@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from db.models import Person, Settlement, Signing
 from db.session import Store, open_store
@@ -75,24 +75,15 @@ def signed_in(store: Store, username: str) -> SignedIn:
 
 def covered_resident(store: Store) -> Person:
     """Someone the township centre's pool pays for: a Nanchang resident signed there."""
-    with store.reading() as session:
-        person = session.scalars(
-            select(Person)
-            .join(Signing, Signing.person_id == Person.id)
-            .where(
-                Person.policy == "nanchang-resident",
-                Person.insured.is_(True),
-                Person.benefit_suspended.is_(False),
-                Signing.facility_id == "T01",
-            )
-            .order_by(Person.id)
-        ).first()
-        assert person is not None
-        return person
+    return _first_covered(store)
 
 
 def covered_newcomer(store: Store) -> Person:
     """A covered resident who has never been settled for in this store: nothing to suggest."""
+    return _first_covered(store, ~Person.id.in_(select(Settlement.person_id)))
+
+
+def _first_covered(store: Store, *also: ColumnElement[bool]) -> Person:
     with store.reading() as session:
         person = session.scalars(
             select(Person)
@@ -102,11 +93,11 @@ def covered_newcomer(store: Store) -> Person:
                 Person.insured.is_(True),
                 Person.benefit_suspended.is_(False),
                 Signing.facility_id == "T01",
-                ~Person.id.in_(select(Settlement.person_id)),
+                *also,
             )
             .order_by(Person.id)
         ).first()
-        assert person is not None, "the demo has covered residents without a visit yet"
+        assert person is not None, "the demo has covered residents of the township centre"
         return person
 
 
