@@ -30,8 +30,10 @@ CATALOGUE = [
 ]
 
 
-def make_store(tmp_path: Path, name: str = "clinic.sqlite3") -> Store:
-    store = open_store(tmp_path / name)
+def make_store(where: Path | str, name: str = "clinic.sqlite3") -> Store:
+    """Two clinics' facilities, staff and catalogue in a new store: a SQLite file named
+    ``name`` in the folder ``where``, or the empty database at the URL ``where``."""
+    store = open_store(where if isinstance(where, str) else where / name)
     with store.writing() as session:
         session.add_all(
             [
