@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -25,6 +25,7 @@ from desktop.policy import default_book
 from desktop.ui.ledger_models import PayerModel, ReversalModel, SchemeModel
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.rows_model import RIGHT
+from desktop.ui.widgets import qdate
 
 
 def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Table:
@@ -45,7 +46,15 @@ def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Ta
 
 
 class DayCloseView(QWidget):
-    def __init__(self, store: Store, facility_id: str, staff: Staff, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        facility_id: str,
+        staff: Staff,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._facility_id = facility_id
@@ -53,7 +62,7 @@ class DayCloseView(QWidget):
         self.close_: DayClose | None = None
         self._book = default_book()
 
-        self.day_edit = QDateEdit(QDate.currentDate(), self)
+        self.day_edit = QDateEdit(qdate(today), self)
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
         self.summary = QLabel(self)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,6 +42,7 @@ from desktop.settlement.service import CHINA
 from desktop.ui.ledger_models import LedgerTableModel
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.signature_pad import SignatureDialog
+from desktop.ui.widgets import qdate
 
 FILTER_DELAY_MS = 250
 PRINT_ROW_MM = 11.0  # room for a signature, by pen or from the screen
@@ -60,7 +61,9 @@ class LedgerPrintText:
 
 
 class LedgerView(QWidget):
-    def __init__(self, store: Store, staff: Staff, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, staff: Staff, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._staff_id = staff.id
@@ -70,15 +73,15 @@ class LedgerView(QWidget):
         self._rows: list[LedgerRow] = []
         self._signing: SignatureDialog | None = None
         self._sized = False
-        today = QDate.currentDate()
+        start = qdate(today)
 
         self.mode = QComboBox(self)
         self.mode.addItem(self.tr("By day"), "day")
         self.mode.addItem(self.tr("By month"), "month")
-        self.day_edit = QDateEdit(today, self)
+        self.day_edit = QDateEdit(start, self)
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
-        self.month_edit = QDateEdit(today, self)
+        self.month_edit = QDateEdit(start, self)
         self.month_edit.setDisplayFormat("yyyy-MM")
         self.month_edit.setVisible(False)
         self.villages = QCheckBox(self.tr("Include village clinics"), self)

@@ -28,6 +28,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from desktop.ui.counter_page import CounterPage, utc_now
+from desktop.ui.i18n import CHINA
 from desktop.ui.sync_status import SyncStatus
 from desktop.ui.widgets import label, named
 from desktop.ui.workers import run_in_background
@@ -221,10 +222,11 @@ class CounterWindow(QMainWindow):
             row = session.get(Staff, self.staff.staff_id)
         assert row is not None
         try:
+            today = self.clock().astimezone(CHINA).date()
             if class_name == "DayCloseView":
-                page: QWidget = view(self.store, self.staff.facility_id, row)
+                page: QWidget = view(self.store, self.staff.facility_id, row, today=today)
             else:
-                page = view(self.store, row)
+                page = view(self.store, row, today=today)
         except Exception as exc:  # a broken page must not keep the counter from opening
             logger.exception("could not open %s", class_name)
             return label("brokenPage", self.tr("This page could not be opened: {0}").format(exc), wrap=True)
@@ -239,10 +241,14 @@ class CounterWindow(QMainWindow):
         )
 
     def _page_shown(self, index: int) -> None:
-        if self.settlements is not None and self.tabs.widget(index) is self.settlements:
+        # Each page is read again as it comes up: what the counter settled meanwhile is on it.
+        page = self.tabs.widget(index)
+        if self.settlements is not None and page is self.settlements:
             self.settlements.refresh()
-        if self.sync_page is not None and self.tabs.widget(index) is self.sync_page:
+        elif self.sync_page is not None and page is self.sync_page:
             self.sync_page.refresh()
+        elif page is not None and page in self.extra_pages.values():
+            page.reload()  # type: ignore[attr-defined]  # the ledger's and the day close's, imported late
 
     # --- keys ---------------------------------------------------------------------
 

@@ -152,8 +152,12 @@ def card_in(qtbot: Any, keys: Keyboard, card: str) -> None:
     keys.press(Qt.Key.Key_Return)
 
 
-def open_window(qtbot: Any, store: Store, username: str = "clerk", tmp_path: Path | None = None) -> CounterWindow:
-    window = CounterWindow(store, signed_in(store, username), clock=lambda: NOW, receipts=tmp_path, extra_pages=False)
+def open_window(
+    qtbot: Any, store: Store, username: str = "clerk", tmp_path: Path | None = None, *, extra_pages: bool = False
+) -> CounterWindow:
+    window = CounterWindow(
+        store, signed_in(store, username), clock=lambda: NOW, receipts=tmp_path, extra_pages=extra_pages
+    )
     qtbot.addWidget(window)
     window.resize(1280, 760)
     window.show()
