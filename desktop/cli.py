@@ -9,11 +9,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from desktop.cli_args import JsonArgumentParser
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="clinic-pos", description="Outpatient counter for township and village clinics."
-    )
+    parser = JsonArgumentParser(prog="clinic-pos", description="Outpatient counter for township and village clinics.")
     parser.add_argument("--db", help="database file or SQLAlchemy URL for the counter window (default: the demo)")
     sub = parser.add_subparsers(dest="command")
     q = sub.add_parser("quote", help="copay quote for one visit (JSON in, JSON out)")
@@ -63,8 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, or exit 2 with one ``{"error", "field"}`` object on standard error."""
+    return _parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse(argv)
     if args.command == "quote":
         from desktop import quote_cli
 

@@ -11,7 +11,6 @@ refreshed, and the answer (or why there was none) is added under ``"online"``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -36,24 +35,11 @@ THIS_FACILITY = "facility_id"  # the Setting naming this installation's facility
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
-    what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--id-number", help="resident ID number (18 characters)")
-    what.add_argument("--card", help="social security card number")
-    what.add_argument("--qr", help="e-voucher QR code text as the scanner typed it")
-    parser.add_argument("--facility", help="facility id (default: this installation's)")
-    parser.add_argument("--date", help="day of the visit, YYYY-MM-DD (default: today in China)")
-    parser.add_argument("--stale-days", help="days after which the roster counts as stale (default 7)")
-    parser.add_argument(
-        "--online", action="store_true", help="ask the agency too (1101): resolves e-vouchers, refreshes standing"
-    )
-
-
 def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="clinic-pos check", description="Identity check from the local roster.")
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+    """``python -m desktop.identity.cli ARGS`` is ``clinic-pos check ARGS``, with ``now`` for tests."""
+    from desktop.cli import parse
+
+    args = parse(["check", *(sys.argv[1:] if argv is None else argv)])
     return check_main(
         args.db,
         id_number=args.id_number,

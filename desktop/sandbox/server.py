@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from desktop.agency.wire import ProtocolError, decode, encode
+from desktop.cli_args import JsonArgumentParser
 from desktop.money import from_fen
 from desktop.policy import PolicyBook, default_book
 from desktop.sandbox.agency import Agency
@@ -372,7 +373,7 @@ def _milliseconds(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = JsonArgumentParser(
         prog="clinic-agency-sandbox", description="A sandbox insurance agency speaking the national interface."
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (0: any free port, printed at start)")

@@ -221,3 +221,37 @@ def test_a_mistyped_database_path_is_not_created(
     assert code == 2
     assert json.loads(err)["field"] == "db"
     assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["reverse", "--settlement", "x", "--reason", "录入错误"], "settlement"),
+        (["reverse", "--settlement", "1"], "reason"),
+        (["settle", "--staff"], "staff"),
+        (["check"], "id_number"),  # none of --id-number, --card, --qr
+        (["check", "--id-number", "360121196006150013", "--card", "A00000001"], "card"),  # only one of them
+        (["sync", "--timeout", "soon"], "timeout"),
+        (["quote", "--bacth"], "bacth"),  # a typing slip
+        (["credentials", "forget", "--facility", "H36010100001"], "action"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_json_error_naming_the_option(demo_db: Path, args: list[str], field: str) -> None:
+    # Scripts read one shape of error from every command, whatever was wrong.
+    before = _contents(demo_db)
+    command, *rest = args
+    done = run(command, *(["--db", str(demo_db)] if command in {"reverse", "settle", "sync", "check"} else []), *rest)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    error = json.loads(line)
+    assert error["field"] == field
+    assert error["error"].startswith(f"clinic-pos {command}: ") or error["error"].startswith("clinic-pos: ")
+    assert _contents(demo_db) == before
+
+
+def test_help_is_still_argparse_text_on_standard_output() -> None:
+    done = run("settle", "--help")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: clinic-pos settle")
+    assert done.stderr == ""
