@@ -256,11 +256,13 @@ def _route(request: QuoteRequest, version: PolicyVersion, benefit: Benefit) -> s
         return Route.CONTRACTED
     kind = request.facility.kind
     kinds = version.referral_kinds
+    in_city_only = version.referral_in_city_only
     if (
         request.visit.referral
         and kinds is not None
         and benefit.referral_rate is not None
         and (ANY_KIND in kinds.value or kind in kinds.value)
+        and (in_city_only is None or not in_city_only.value or request.facility.in_city)
     ):
         return Route.REFERRAL
     elsewhere = version.emergency_elsewhere

@@ -119,6 +119,7 @@ class PolicyVersion:
     newborn_backdate_months: Figure[int] | None = None
     village_counts_as_parent: Figure[bool] | None = None
     referral_kinds: Figure[frozenset[str]] | None = None
+    referral_in_city_only: Figure[bool] | None = None
     emergency_elsewhere: Figure[bool] | None = None
     referral_scope: Figure[ReferralScope] | None = None
     consultation_fee_standard: Figure[Mapping[str, Decimal]] | None = None
@@ -328,7 +329,9 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
     if until is not None and until < effective_from.value:
         raise r.fail("effective_until", "is before effective_from")
     eligibility = r.table(raw, "eligibility", {"excluded_categories", "newborn_backdate_months"})
-    signing = r.table(raw, "signing", {"village_counts_as_parent", "referral_kinds", "emergency_elsewhere"})
+    signing = r.table(
+        raw, "signing", {"village_counts_as_parent", "referral_kinds", "referral_in_city_only", "emergency_elsewhere"}
+    )
     scope = r.table(raw, "scope", {"referral_scope", "consultation_fee_standard", "consultation_fee_outside_cap"})
     retirement = r.table(raw, "retirement", {"takes_effect"})
     account = r.table(raw, "account", {"pays_rest"})
@@ -352,6 +355,7 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         newborn_backdate_months=r.figure(eligibility, "eligibility", "newborn_backdate_months", r.months),
         village_counts_as_parent=r.figure(signing, "signing", "village_counts_as_parent", r.boolean),
         referral_kinds=r.figure(signing, "signing", "referral_kinds", r.kinds),
+        referral_in_city_only=r.figure(signing, "signing", "referral_in_city_only", r.boolean),
         emergency_elsewhere=r.figure(signing, "signing", "emergency_elsewhere", r.boolean),
         referral_scope=r.figure(scope, "scope", "referral_scope", r.referral_scope),
         consultation_fee_standard=r.figure(scope, "scope", "consultation_fee_standard", r.fee_table),
@@ -458,6 +462,8 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(label, "(file)", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyFileError(label, "(file)", f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     except OSError as exc:
         raise PolicyFileError(label, "(file)", f"cannot be read: {exc.strerror}") from None
 
@@ -481,12 +487,22 @@ def _check_floors(county: PolicyVersion, base: PolicyVersion, label: str) -> Non
             continue
         rates = county.benefits[standing].rates.value
         for kind, minimum in floor.rates.value.items():
-            if kind in rates and rates[kind] < minimum:
+            # A county's rate table replaces the province's whole, so it must give every kind
+            # the province sets a floor for: one left out would no longer be paid at all.
+            rate = rates.get(kind, rates.get(ANY_KIND))
+            where = f"benefit.rates.value.{kind if kind in rates or ANY_KIND not in rates else ANY_KIND}"
+            if rate is None:
                 raise PolicyFileError(
                     label,
-                    f"benefit.rates.value.{kind}",
-                    f"{rates[kind]} is below the floor {minimum} set by {base.version} "
-                    f"{floor.rates_are_floors.article}",
+                    where,
+                    f"is missing: {base.version} {floor.rates_are_floors.article} sets a floor of {minimum} "
+                    f"for {kind}; give its rate (at least {minimum})",
+                )
+            if rate < minimum:
+                raise PolicyFileError(
+                    label,
+                    where,
+                    f"{rate} is below the floor {minimum} set by {base.version} {floor.rates_are_floors.article}",
                 )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from tests.policy.builders import ALL_POLICIES, Json
+from tests.policy.builders import ALL_POLICIES, SIGNED, Json
 
 FACILITY_KINDS = [
     "village_clinic",
@@ -83,3 +83,42 @@ def visits(draw: st.DrawFn, *, dated_retirement: bool = True) -> Json:
         },
         "pay_from_account": draw(st.booleans() | st.just(True)),
     }
+
+
+@st.composite
+def covered_visits(draw: st.DrawFn) -> Json:
+    """A visit each policy pays for, at its signed (or designated) facility, with the year so
+    far anywhere from nothing to past every cap: where the deductible, the caps and their
+    crossings are, which ``visits()`` reaches only by chance."""
+    body = draw(visits(dated_retirement=False))
+    policy = body["policy"]
+    facility = {"level": 1, "parent_id": None, "in_city": True, "designated": True, **SIGNED[policy]}
+    facility["in_city"] = draw(st.just(True) | st.booleans())  # out of the city: 韶关's 50-yuan sub-cap
+    body["facility"] = facility
+    body["patient"].update(
+        category="general",
+        contracted_facilities=[facility["id"], *([facility["parent_id"]] if facility["parent_id"] else [])],
+        enrolled_on=None,
+        chronic_diseases=[],
+        benefit_suspended=False,
+    )
+    body["visit"].update(
+        referral=False,
+        emergency=not facility["in_city"],  # away from home only an emergency is paid (韶医保规〔2023〕2号 第六条)
+        inpatient=False,
+        liability=None,
+        disease=None,
+        items=draw(st.lists(items(), min_size=1, max_size=6)),
+    )
+    fen = st.integers(0, 250_000)  # up to 2,500 yuan: past the largest cap (南昌职工 retired, 2,000)
+    body["year_to_date"] = {
+        "deductible_met": yuan(draw(st.integers(0, 100_000))),
+        "fund_paid": yuan(draw(fen)),
+        "fund_paid_out_of_city": yuan(draw(st.integers(0, 8_000))),
+    }
+    return body
+
+
+def any_visits() -> st.SearchStrategy[Json]:
+    """Half any well-formed visit, half one the policy pays for."""
+    return st.one_of(visits(dated_retirement=False), covered_visits())

@@ -6,7 +6,7 @@ import pytest
 
 from desktop.policy import PolicyBook
 from desktop.policy.codec import InputError
-from tests.policy.builders import expect, item, request, run
+from tests.policy.builders import Json, expect, item, request, run
 
 POLICY = "nanchang-resident"
 COUNTY_TCM = {"id": "Z01", "kind": "county_tcm_hospital", "level": 2}
@@ -164,3 +164,25 @@ def test_art43_not_in_force_before_2020(book: PolicyBook) -> None:
 def test_not_designated_facility(book: PolicyBook) -> None:
     result = run(book, request(POLICY, facility={"designated": False}))
     expect(result, covered=False, reason="not_designated")
+
+
+@pytest.mark.parametrize(
+    "facility",
+    [
+        {"id": "H20", "kind": "hospital", "level": 3},
+        {"id": "P20", "kind": "pharmacy"},
+        {"id": "S20", "kind": "school_clinic"},
+    ],
+)
+def test_art17_only_township_and_community_centres_pay_even_when_signed(book: PolicyBook, facility: Json) -> None:
+    # 第十七条（一）: 门诊统筹定点医疗机构 are the 乡镇卫生院 and 社区卫生服务机构 (and their integrated 村卫生室).
+    body = request(POLICY, item(amount="100.00"), facility=facility)
+    body["patient"]["contracted_facilities"] = [facility["id"]]
+    expect(run(book, body), covered=False, reason="not_designated", fund="0.00", cash="100.00")
+
+
+def test_art17_a_community_centre_pays_like_a_township_centre(book: PolicyBook) -> None:
+    community = {"id": "C20", "kind": "community_health_center", "level": 1}
+    body = request(POLICY, item(amount="100.00"), facility=community)
+    body["patient"]["contracted_facilities"] = ["C20"]
+    expect(run(book, body), covered=True, rate="0.60", fund="60.00")

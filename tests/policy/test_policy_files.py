@@ -85,6 +85,21 @@ def liuyang(*items: Json, **change: Any) -> Json:
             "benefit.rates.value.township_health_center",
             "below the floor 0.60",
         ),
+        # A wildcard is the rate of every kind, so it is held to every floor (第五条 不低于70%/60%).
+        (
+            LIUYANG.replace(
+                'village_clinic = "0.75", township_health_center = "0.65", community_health_center = "0.65"',
+                '"*" = "0.65"',
+            ),
+            "benefit.rates.value.*",
+            "below the floor 0.70",
+        ),
+        # The table replaces the province's whole: a kind left out would not be paid at all.
+        (
+            LIUYANG.replace(', township_health_center = "0.65", community_health_center = "0.65"', ""),
+            "benefit.rates.value.township_health_center",
+            "is missing",
+        ),
         (LIUYANG.replace('extends = "hunan-resident"', 'extends = "hunan-residents"'), "extends", "unknown policy"),
         (LIUYANG.replace("2024-01-01", "2017-06-01"), "extends", "not in force"),
     ],
@@ -100,6 +115,24 @@ def test_malformed_county_file_is_refused_naming_file_key_problem(
     assert key in str(error)
 
 
+def test_a_file_not_in_utf8_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "liuyang.toml"
+    path.write_bytes(LIUYANG.encode("gb18030"))  # saved by an editor set to the local code page
+    error = refusal(tmp_path)
+    assert (error.path, error.key) == (str(path), "(file)")
+    assert "UTF-8" in error.problem
+
+
+def test_a_wildcard_at_or_above_every_floor_is_accepted(tmp_path: Path) -> None:
+    rates = 'village_clinic = "0.75", township_health_center = "0.65", community_health_center = "0.65"'
+    write(tmp_path, "liuyang.toml", LIUYANG.replace(rates, '"*" = "0.70"'))
+    book = load_book([tmp_path])
+    township = {"id": "T20", "kind": "township_health_center", "parent_id": None}
+    body = liuyang(item(amount="40.00"), facility=township)
+    body["patient"]["contracted_facilities"] = ["T20"]
+    expect(run(book, body), rate="0.70", fund="28.00")  # the one rate for every kind, above the 60% floor
+
+
 def shipped(name: str) -> str:
     return (SHIPPED / name).read_text(encoding="utf-8")
 
@@ -111,6 +144,14 @@ def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
     error = refusal(tmp_path)
     assert (error.path, error.key) == (str(path), "effective_from")
     assert "overlaps" in error.problem
+
+
+def test_a_referral_rule_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
+    text = shipped("shaoguan-resident.2023-03-07.toml").replace("shaoguan-resident", "shaoguan-test")
+    text = text.replace("referral_in_city_only = { value = true", 'referral_in_city_only = { value = "yes"')
+    write(tmp_path, "sg.toml", text)
+    error = refusal(tmp_path)
+    assert (error.key, error.problem) == ("signing.referral_in_city_only.value", "'yes' is not true or false")
 
 
 def test_effective_until_before_effective_from_is_refused(tmp_path: Path) -> None:

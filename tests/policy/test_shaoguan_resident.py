@@ -101,7 +101,7 @@ def test_art6_emergency_out_of_city_uses_the_50_yuan_sub_cap(book: PolicyBook) -
 
 def test_art8_1_sub_cap_binds_when_both_are_crossed(book: PolicyBook) -> None:
     ytd = {"fund_paid": "270.00", "fund_paid_out_of_city": "30.00"}  # 30 left in the cap, 20 in the sub-cap
-    result = run(book, sg(item(amount="50.00"), facility=AWAY, visit={"referral": True}, ytd=ytd))
+    result = run(book, sg(item(amount="50.00"), facility=AWAY, visit={"emergency": True}, ytd=ytd))
     expect(result, fund="20.00", cash="30.00", reason=None)
     assert result["year_to_date_after"]["fund_paid"] == "290.00"
     assert result["year_to_date_after"]["fund_paid_out_of_city"] == "50.00"
@@ -126,6 +126,13 @@ def test_art8_1_sub_cap_used_up_is_cap_reached_only_out_of_city(book: PolicyBook
 def test_art9_1_2_approved_referral_in_city_pays_like_signed(book: PolicyBook) -> None:
     result = run(book, sg(item(amount="200.00"), facility=HOSPITAL, visit={"referral": True}))
     expect(result, covered=True, reason=None, rate="0.70", fund="140.00")
+
+
+def test_art9_1_2_a_referral_out_of_the_city_pays_nothing(book: PolicyBook) -> None:
+    # 转往我市基本医疗保险定点医疗机构: the referral is to a designated facility of Shaoguan itself.
+    result = run(book, sg(item(amount="200.00"), facility=AWAY, visit={"referral": True}))
+    expect(result, covered=False, reason="not_contracted_facility", fund="0.00", cash="200.00")
+    assert result["year_to_date_after"]["fund_paid_out_of_city"] == "0.00"
 
 
 def test_art6_unreferred_other_facility_pays_nothing(book: PolicyBook) -> None:
