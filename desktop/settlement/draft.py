@@ -28,6 +28,11 @@ class DiagnosisLine:
     code: str
     name: str
 
+    @property
+    def coded(self) -> bool:
+        """Whether the agency can take it: 2203 gives every diagnosis its ICD-10 code and its name."""
+        return bool(self.code.strip() and self.name.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class VisitDraft:

@@ -251,7 +251,13 @@ def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -
     )
     if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
         facility = _FacilityRow(*(getattr(found, name) for name in _FACILITY_FIELDS))
-        if found.insured and draft.items and draft.diagnoses and draft.visit_date <= now.astimezone(CHINA).date():
+        if (
+            found.insured
+            and draft.items
+            and draft.diagnoses
+            and all(d.coded for d in draft.diagnoses)
+            and draft.visit_date <= now.astimezone(CHINA).date()
+        ):
             return found, facility
     return _refuse(connection, draft, now)
 
@@ -278,6 +284,14 @@ def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tupl
     if not draft.diagnoses:
         # The agency settles no visit without one (2203 diseinfo), and a settled visit is never edited.
         raise SettlementError("diagnoses", "a visit needs at least one diagnosis to settle")
+    for number, diagnosis in enumerate(draft.diagnoses):
+        if not diagnosis.coded:
+            missing = "code" if not diagnosis.code.strip() else "name"
+            raise SettlementError(
+                f"diagnoses.{number}.{missing}",
+                f"diagnosis {diagnosis.name or diagnosis.code!r} has no ICD-10 {missing}: "
+                "the agency takes no diagnosis without both",
+            )
     raise AssertionError("refused a visit without finding why")
 
 

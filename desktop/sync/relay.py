@@ -461,8 +461,13 @@ class Relay:
 
 def _unsendable(exc: ProtocolError) -> str:
     """What a clerk can act on, for a record the interface cannot carry as it stands."""
-    if exc.field.startswith("input.diseinfo"):
+    if exc.field == "input.diseinfo":
         return "the visit has no diagnosis, and the agency takes no visit without one (2203 diseinfo)"
+    if exc.field.startswith("input.diseinfo"):
+        return (
+            "a diagnosis of the visit has no ICD-10 code or name, and the agency takes none without "
+            f"(2203 {exc.field.removeprefix('input.')})"
+        )
     return str(exc)
 
 

@@ -215,8 +215,8 @@ class CounterPage(QWidget):
         from desktop.settlement import SettlementError, settle
 
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
-        if self.visit.diagnosis is None:
-            self._refuse_without_diagnosis()
+        if self.visit.diagnosis is None or not self.visit.diagnosis.coded:
+            self._refuse_without_diagnosis(typed=self.visit.diagnosis is not None)
             return
         draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
         try:
@@ -232,10 +232,20 @@ class CounterPage(QWidget):
         self.card.setFocus()
         self.settled.emit(done.settlement_id)
 
-    def _refuse_without_diagnosis(self) -> None:
-        """Nothing written: the agency refuses a visit without one, and a settlement is never edited."""
+    def _refuse_without_diagnosis(self, *, typed: bool = False) -> None:
+        """Nothing written: the agency refuses a visit without one, and a settlement is never edited.
+
+        ``typed``: there is one, but as free text, without the ICD-10 code the agency needs.
+        """
         self._set_banner_mood("refused")
-        self.banner.setText(self.tr("Enter a diagnosis: an insurance settlement needs one"))
+        if typed:
+            self.banner.setText(
+                self.tr(
+                    "The diagnosis needs its ICD-10 code: pick it from the list, or type code and name, e.g. {0}"
+                ).format("J06.900 急性上呼吸道感染")
+            )
+        else:
+            self.banner.setText(self.tr("Enter a diagnosis: an insurance settlement needs one"))
         self.banner.show()
         self.entry.focus_diagnosis()
         self.entry.offer_suggestion()

@@ -6,7 +6,15 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 from typing_extensions import override
 
@@ -66,6 +74,7 @@ class VisitLinesModel(QAbstractTableModel):
 
     CODE, NAME, QUANTITY, PRICE, AMOUNT, CLASS = range(6)
     EDITABLE = (QUANTITY, PRICE)
+    refused = Signal(object)  # the EntryError of a cell typed wrong; the line stays as it was
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -80,6 +89,11 @@ class VisitLinesModel(QAbstractTableModel):
         self.beginResetModel()
         self._lines = list(lines)
         self.endResetModel()
+
+    def set_line(self, row: int, line: Line) -> None:
+        """One line edited in its cell: changed in place, as a reset would pull the editor from under the view."""
+        self._lines[row] = line
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def on_edit(self, edit: Callable[[int, int, str], None]) -> None:
         """Who applies an edit (row, column, text) to the visit; the model only passes it on."""
@@ -145,6 +159,7 @@ class VisitLinesModel(QAbstractTableModel):
             self._edit(index.row(), index.column(), str(value))
         except EntryError as exc:
             self.last_error = exc
+            self.refused.emit(exc)
             return False
         self.last_error = None
         return True

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from db.session import Store
 from desktop.auth import Authenticator, SignedIn, SignInError
@@ -19,6 +22,7 @@ class SignInDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in — Clinic counter"))
         self.authenticator = Authenticator(store)
         self.signed_in: SignedIn | None = None
+        self.locking = locked_by is not None
         self.username = named(QLineEdit(), "username")
         self.password = named(QLineEdit(), "password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -26,7 +30,7 @@ class SignInDialog(QDialog):
         self.error.hide()
         note = label("lockNote", wrap=True)
         if locked_by is not None:
-            note.setText(self.tr("Locked after a while without use. Sign in again to carry on."))
+            note.setText(self.tr("The counter is locked. Sign in again to carry on."))
             self.username.setText(locked_by.username)
         else:
             note.hide()
@@ -47,6 +51,15 @@ class SignInDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(360)
         (self.password if locked_by is not None else self.username).setFocus()
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape is the counter's next-patient key, pressed by habit: on the lock screen it
+        # must not quit the program. Quitting stays the Quit button's, deliberately.
+        if self.locking and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def try_sign_in(self) -> None:
         try:

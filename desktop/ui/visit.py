@@ -6,6 +6,7 @@ Qt-free, so the counter's arithmetic is tested without a window and the widgets 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -49,11 +50,18 @@ class Line:
 
 
 class EntryError(ValueError):
-    """Something typed at the counter that cannot be used; ``field`` names the box."""
+    """Something typed at the counter that cannot be used; ``field`` names the box.
 
-    def __init__(self, field: str, message: str) -> None:
+    ``problem`` says what is wrong (``not_a_number``, ``out_of_range``, ``too_fine``) and
+    ``typed`` what was typed, so that the widgets word it in the clerk's language; the
+    message is for logs.
+    """
+
+    def __init__(self, field: str, problem: str, typed: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+        self.problem = problem
+        self.typed = typed
         self.message = message
 
 
@@ -156,29 +164,39 @@ def split_quantity(typed: str) -> tuple[str, Decimal]:
 
 
 def parse_quantity(text: str) -> Decimal:
+    typed = text.strip()
     try:
-        quantity = Decimal(text.strip())
+        quantity = Decimal(typed)
     except InvalidOperation:
-        raise EntryError("quantity", f"{text.strip()!r} is not a quantity") from None
+        raise EntryError("quantity", "not_a_number", typed, f"{typed!r} is not a quantity") from None
     if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
-        raise EntryError("quantity", f"quantity {text.strip()} must be more than 0 and at most {MAX_QUANTITY}")
+        message = f"quantity {typed} must be more than 0 and at most {MAX_QUANTITY}"
+        raise EntryError("quantity", "out_of_range", typed, message)
     if quantity != quantity.quantize(Decimal("0.001")):
-        raise EntryError("quantity", f"quantity {text.strip()} has more than 3 decimals")
+        raise EntryError("quantity", "too_fine", typed, f"quantity {typed} has more than 3 decimals")
     return quantity
 
 
 def parse_price(text: str) -> Decimal:
+    typed = text.strip()
     try:
-        price = Decimal(text.strip())
+        price = Decimal(typed)
     except InvalidOperation:
-        raise EntryError("price", f"{text.strip()!r} is not a price") from None
-    if not price.is_finite() or price < 0 or price != price.quantize(Decimal("0.01")):
-        raise EntryError("price", f"price {text.strip()} must be zero or more, in whole fen")
+        raise EntryError("price", "not_a_number", typed, f"{typed!r} is not a price") from None
+    if not price.is_finite() or price < 0:
+        raise EntryError("price", "out_of_range", typed, f"price {typed} must be zero or more")
+    if price != price.quantize(Decimal("0.01")):
+        raise EntryError("price", "too_fine", typed, f"price {typed} is not in whole fen")
     return price
 
 
+# An ICD-10 code as the national platform writes them (J06.900, I10.x00, E11.900) and then its name.
+_CODED = re.compile(r"([A-Za-z]\d{2}(?:\.[0-9A-Za-z]{1,4})?)\s+(\S.*)")
+
+
 def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine | None:
-    """A known code (or a unique code prefix), ``CODE name`` from the list, or free text."""
+    """A known code (or a unique code prefix), ``CODE name`` from the list or typed whole, or
+    free text, which has no code: the counter refuses to settle on it (``DiagnosisLine.coded``)."""
     from desktop.settlement.draft import DiagnosisLine
 
     text = typed.strip()
@@ -191,6 +209,10 @@ def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine
     by_prefix = [line for line in known if line.code.lower().startswith(lowered)]
     if len({line.code for line in by_prefix}) == 1:
         return by_prefix[0]
+    typed_whole = _CODED.fullmatch(text)
+    if typed_whole is not None:  # a diagnosis this clinic has not written before, code and name given
+        code, name = typed_whole.groups()
+        return DiagnosisLine(code=code[0].upper() + code[1:], name=name.strip())
     return DiagnosisLine(code="", name=text)
 
 

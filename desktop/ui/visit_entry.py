@@ -114,6 +114,7 @@ class VisitEntry(QWidget):
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.lines_model = VisitLinesModel(self)
         self.lines_model.on_edit(self._edit_line)
+        self.lines_model.refused.connect(lambda error: self._say(self._entry_message(error)))
         self.lines.setModel(self.lines_model)
         header = self.lines.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -258,7 +259,9 @@ class VisitEntry(QWidget):
             self.visit.set_quantity(row, parse_quantity(text))
         else:
             self.visit.set_price(row, parse_price(text))
-        self._refresh_lines()
+        self._say("")
+        self.lines_model.set_line(row, self.visit.lines[row])
+        self.changed.emit()
 
     def remove_selected(self) -> None:
         if self.visit is None:
@@ -288,4 +291,12 @@ class VisitEntry(QWidget):
         self.message.setVisible(bool(text))
 
     def _entry_message(self, error: EntryError) -> str:
-        return self.tr("Quantity: {0}").format(error.message)
+        texts = {
+            ("quantity", "not_a_number"): self.tr("Quantity: {0} is not a number"),
+            ("quantity", "out_of_range"): self.tr("Quantity: {0} must be more than 0 and at most 999"),
+            ("quantity", "too_fine"): self.tr("Quantity: {0} has more than 3 decimals"),
+            ("price", "not_a_number"): self.tr("Price: {0} is not an amount"),
+            ("price", "out_of_range"): self.tr("Price: {0} cannot be less than zero"),
+            ("price", "too_fine"): self.tr("Price: {0} has more than two decimals (whole fen)"),
+        }
+        return texts.get((error.field, error.problem), error.message).format(error.typed)

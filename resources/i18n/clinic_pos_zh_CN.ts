@@ -24,12 +24,17 @@
         <translation>未结算：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="238"/>
+        <location filename="../../desktop/ui/counter_page.py" line="244"/>
+        <source>The diagnosis needs its ICD-10 code: pick it from the list, or type code and name, e.g. {0}</source>
+        <translation>诊断须有 ICD-10 编码：请从列表中选择，或输入“编码 名称”，如 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/counter_page.py" line="248"/>
         <source>Enter a diagnosis: an insurance settlement needs one</source>
         <translation>请填写诊断：医保结算须有诊断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="264"/>
+        <location filename="../../desktop/ui/counter_page.py" line="274"/>
         <source>No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it.</source>
         <translation>第{0}号已结算（{1}）：合计{2}，统筹支付{3}，个人账户{4}，个人现金{5}。按 Ctrl+P 打印收据。</translation>
     </message>
@@ -37,122 +42,122 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="98"/>
+        <location filename="../../desktop/ui/main_window.py" line="99"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="382"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
         <source>Counter</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="187"/>
         <source>Today&apos;s settlements</source>
         <translation>今日结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="189"/>
         <source>Ledger</source>
         <translation>门诊台账</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="189"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="206"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>This page could not be opened: {0}</source>
         <translation>此页面无法打开：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="235"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Village doctor</source>
         <translation>村医</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>{0} ({1}) · {2}</source>
         <translation>{0}（{1}）· {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
         <source>Print receipt</source>
         <translation>打印收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="259"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="255"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="293"/>
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="351"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="360"/>
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -160,52 +165,52 @@
 <context>
     <name>DifferencesModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129"/>
+        <location filename="../../desktop/ui/sync_models.py" line="86"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129"/>
+        <location filename="../../desktop/ui/sync_models.py" line="87"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="129"/>
+        <location filename="../../desktop/ui/sync_models.py" line="88"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="130"/>
+        <location filename="../../desktop/ui/sync_models.py" line="89"/>
         <source>Fund (counter)</source>
         <translation>统筹（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="130"/>
+        <location filename="../../desktop/ui/sync_models.py" line="90"/>
         <source>Fund (agency)</source>
         <translation>统筹（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="131"/>
+        <location filename="../../desktop/ui/sync_models.py" line="91"/>
         <source>Account (counter)</source>
         <translation>账户（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="131"/>
+        <location filename="../../desktop/ui/sync_models.py" line="92"/>
         <source>Account (agency)</source>
         <translation>账户（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="132"/>
+        <location filename="../../desktop/ui/sync_models.py" line="93"/>
         <source>Cash (counter)</source>
         <translation>现金（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="132"/>
+        <location filename="../../desktop/ui/sync_models.py" line="94"/>
         <source>Cash (agency)</source>
         <translation>现金（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="133"/>
+        <location filename="../../desktop/ui/sync_models.py" line="95"/>
         <source>Patient owes (+) / gets back (-)</source>
         <translation>患者应补(+)/应退(-)</translation>
     </message>
@@ -232,7 +237,7 @@
 <context>
     <name>MatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="59"/>
+        <location filename="../../desktop/ui/models.py" line="68"/>
         <source>Class {0} · {1}</source>
         <translation>{0}类 · {1}</translation>
     </message>
@@ -637,27 +642,27 @@
 <context>
     <name>SetAsideModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56"/>
+        <location filename="../../desktop/ui/sync_models.py" line="52"/>
         <source>Record</source>
         <translation>记录号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56"/>
+        <location filename="../../desktop/ui/sync_models.py" line="53"/>
         <source>Message</source>
         <translation>交易</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56"/>
+        <location filename="../../desktop/ui/sync_models.py" line="54"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56"/>
+        <location filename="../../desktop/ui/sync_models.py" line="55"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57"/>
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
@@ -667,7 +672,7 @@
         <translation>上传次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57"/>
+        <location filename="../../desktop/ui/sync_models.py" line="58"/>
         <source>The agency&apos;s reason</source>
         <translation>医保退回原因</translation>
     </message>
@@ -675,57 +680,57 @@
 <context>
     <name>SettlementsModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="174"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="175"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="176"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="177"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="178"/>
         <source>Fund</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183"/>
+        <location filename="../../desktop/ui/models.py" line="179"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183"/>
+        <location filename="../../desktop/ui/models.py" line="180"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183"/>
+        <location filename="../../desktop/ui/models.py" line="181"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="203"/>
+        <location filename="../../desktop/ui/models.py" line="195"/>
         <source>Reversed: {0}</source>
         <translation>已冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="217"/>
+        <location filename="../../desktop/ui/models.py" line="181"/>
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="217"/>
+        <location filename="../../desktop/ui/models.py" line="181"/>
         <source>Settled</source>
         <translation>已结算</translation>
     </message>
@@ -771,47 +776,47 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="19"/>
+        <location filename="../../desktop/ui/sign_in.py" line="22"/>
         <source>Sign in — Clinic counter</source>
         <translation>登录 — 门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="29"/>
-        <source>Locked after a while without use. Sign in again to carry on.</source>
-        <translation>长时间未操作已锁定，请重新登录后继续。</translation>
+        <location filename="../../desktop/ui/sign_in.py" line="33"/>
+        <source>The counter is locked. Sign in again to carry on.</source>
+        <translation>收费台已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="35"/>
+        <location filename="../../desktop/ui/sign_in.py" line="39"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="37"/>
+        <location filename="../../desktop/ui/sign_in.py" line="41"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="41"/>
+        <location filename="../../desktop/ui/sign_in.py" line="45"/>
         <source>&amp;Username</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="42"/>
+        <location filename="../../desktop/ui/sign_in.py" line="46"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="67"/>
+        <location filename="../../desktop/ui/sign_in.py" line="80"/>
         <source>Too many wrong passwords. Try again after {0}.</source>
         <translation>密码错误次数过多，请在{0}之后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="69"/>
+        <location filename="../../desktop/ui/sign_in.py" line="82"/>
         <source>Enter your username.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="70"/>
+        <location filename="../../desktop/ui/sign_in.py" line="83"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
@@ -819,32 +824,32 @@
 <context>
     <name>SyncModels</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="30"/>
+        <location filename="../../desktop/ui/sync_models.py" line="26"/>
         <source>Registration</source>
         <translation>门诊挂号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="31"/>
+        <location filename="../../desktop/ui/sync_models.py" line="27"/>
         <source>Visit details</source>
         <translation>就诊信息上传</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="32"/>
+        <location filename="../../desktop/ui/sync_models.py" line="28"/>
         <source>Fee details</source>
         <translation>费用明细上传</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="33"/>
+        <location filename="../../desktop/ui/sync_models.py" line="29"/>
         <source>Settlement</source>
         <translation>门诊结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="34"/>
+        <location filename="../../desktop/ui/sync_models.py" line="30"/>
         <source>Settlement cancelled</source>
         <translation>结算撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="35"/>
+        <location filename="../../desktop/ui/sync_models.py" line="31"/>
         <source>Reversal</source>
         <translation>冲正交易</translation>
     </message>
@@ -1033,65 +1038,90 @@
         <translation>项目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="201"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="202"/>
         <source>Last diagnosis: Enter keeps it, typing replaces it</source>
         <translation>上次诊断：按回车沿用，直接输入可替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="222"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="223"/>
         <source>Nothing in the catalogue matches “{0}”.</source>
         <translation>目录中没有与“{0}”匹配的项目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="291"/>
-        <source>Quantity: {0}</source>
-        <translation>数量：{0}</translation>
+        <location filename="../../desktop/ui/visit_entry.py" line="294"/>
+        <source>Quantity: {0} is not a number</source>
+        <translation>数量：{0} 不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="295"/>
+        <source>Quantity: {0} must be more than 0 and at most 999</source>
+        <translation>数量：{0} 须大于 0 且不超过 999</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="296"/>
+        <source>Quantity: {0} has more than 3 decimals</source>
+        <translation>数量：{0} 超过 3 位小数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="297"/>
+        <source>Price: {0} is not an amount</source>
+        <translation>单价：{0} 不是金额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="298"/>
+        <source>Price: {0} cannot be less than zero</source>
+        <translation>单价：{0} 不能小于零</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="299"/>
+        <source>Price: {0} has more than two decimals (whole fen)</source>
+        <translation>单价：{0} 超过两位小数（须精确到分）</translation>
     </message>
 </context>
 <context>
     <name>VisitLinesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73"/>
+        <location filename="../../desktop/ui/models.py" line="83"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73"/>
+        <location filename="../../desktop/ui/models.py" line="83"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73"/>
+        <location filename="../../desktop/ui/models.py" line="83"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73"/>
+        <location filename="../../desktop/ui/models.py" line="83"/>
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="73"/>
+        <location filename="../../desktop/ui/models.py" line="83"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="74"/>
+        <location filename="../../desktop/ui/models.py" line="84"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131"/>
+        <location filename="../../desktop/ui/models.py" line="141"/>
         <source>A</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131"/>
+        <location filename="../../desktop/ui/models.py" line="141"/>
         <source>B</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="131"/>
+        <location filename="../../desktop/ui/models.py" line="141"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
     </message>

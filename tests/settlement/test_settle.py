@@ -26,7 +26,7 @@ from db.models import (
     VisitItem,
 )
 from db.session import Store
-from desktop.settlement import DraftItem, SettlementError, VisitDraft, reverse, settle
+from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, VisitDraft, reverse, settle
 from desktop.settlement.service import settlement_msgids
 from tests.factories import COLD, NOW, TODAY, add_person, make_store
 
@@ -174,6 +174,8 @@ def test_a_village_doctor_may_settle_but_not_reverse(store: Store) -> None:
         ({"items": (DraftItem("X01", Decimal(1), Decimal("1.005")),)}, "items.0.price"),
         ({"items": ()}, "items"),
         ({"diagnoses": ()}, "diagnoses"),  # the agency settles no visit without one (2203 diseinfo)
+        ({"diagnoses": (DiagnosisLine("", "感冒"),)}, "diagnoses.0.code"),  # 2203 diag_code: free text is not one
+        ({"diagnoses": (*COLD, DiagnosisLine("J20.900", " "))}, "diagnoses.1.name"),
         ({"person_id": 99}, "person"),
         ({"facility_id": "NOPE"}, "facility"),
         ({"staff_id": 99}, "staff"),

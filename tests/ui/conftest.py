@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import ColumnElement, select
 
@@ -20,6 +21,7 @@ from desktop.demo import FACILITIES, build_demo
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync import FixedCredentials
+from desktop.ui.i18n import CHINESE, install_translation, remove_translation
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sync_setup import Target, Targets
 from desktop.ui.workers import busy
@@ -47,6 +49,14 @@ def qt_warnings_fail() -> Iterator[None]:
     yield
     qInstallMessageHandler(previous)
     assert not caught, "Qt warned:\n" + "\n".join(caught)
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The Chinese interface, loaded by the application's own path (a file it forgets fails here)."""
+    installed = install_translation(qapp, CHINESE)
+    yield
+    remove_translation(qapp, installed)
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +147,13 @@ class Keyboard:
         self.qtbot.keyClick(self.receiver(), key, modifier)
         QApplication.processEvents()
         self.count += 1
+
+
+def type_chinese(editor: QWidget, text: str) -> None:
+    """Chinese arrives from the input method as a committed string, not as key presses."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(editor, event)
 
 
 def type_diagnosis(qtbot: Any, window: CounterWindow, text: str) -> None:

@@ -16,7 +16,15 @@ from desktop.settlement import DiagnosisLine, SettledVisit
 from desktop.ui import visit as visit_module
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.visit_entry import VisitEntry
-from tests.ui.conftest import Keyboard, card_in, covered_newcomer, covered_resident, open_window, wait_for_workers
+from tests.ui.conftest import (
+    Keyboard,
+    card_in,
+    covered_newcomer,
+    covered_resident,
+    open_window,
+    type_chinese,
+    wait_for_workers,
+)
 from tests.ui.test_counter_flow import last_settled_diagnosis
 
 
@@ -104,6 +112,33 @@ def test_a_first_visit_needs_a_diagnosis_typed_and_f12_without_one_is_refused(qt
     assert last_visit_diagnoses(store) == [("J06.900", "急性上呼吸道感染")]
     assert window.counter.banner.property("mood") == ""
     assert str(done.settlement_id) in window.counter.banner.text()
+
+
+def test_a_diagnosis_without_its_icd_code_is_refused_and_one_typed_with_it_settles(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store)
+    entry = window.counter.entry
+    keys = Keyboard(qtbot)
+    card_in(qtbot, keys, covered_newcomer(store).id_number)
+    wait_for_workers(qtbot)
+    type_chinese(entry.diagnosis, "感冒")  # free text: no ICD-10 code, which 2203 diag_code needs
+    keys.press(Qt.Key.Key_Return)
+    add_item(keys, "fa01")
+    before = written(store)
+    keys.press(Qt.Key.Key_F12)
+    assert window.counter.last is None
+    assert written(store) == before
+    assert window.counter.banner.property("mood") == "refused"
+    assert "ICD-10" in window.counter.banner.text()
+    assert keys.focused() is entry.diagnosis
+
+    # A diagnosis the clinic has not written before, typed with its code: taken as it is.
+    entry.diagnosis.clear()
+    keys.type("R51.x00 ")
+    type_chinese(entry.diagnosis, "头痛")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_F12)
+    assert settled(window) is not None
+    assert last_visit_diagnoses(store) == [("R51.x00", "头痛")]
 
 
 def test_the_suggestion_is_replaced_by_typing(qtbot: Any, store: Store) -> None:

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from db.session import Store
-from desktop.ui.i18n import CHINESE, install_translation, remove_translation
 from desktop.ui.ledger_view import LedgerView
+from tests.ui.conftest import chinese
 from tests.ui.test_ledger_view import CLERK, clinic, staff
 
-__all__ = ["clinic"]
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    # The application's own loading path, so a ledger file it forgets to load fails here.
-    installed = install_translation(qapp, CHINESE)
-    yield
-    remove_translation(qapp, installed)
+__all__ = ["chinese", "clinic"]
 
 
 @pytest.mark.usefixtures("chinese")

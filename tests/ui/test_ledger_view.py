@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QFont, QInputMethodEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from sqlalchemy import select, update
 
@@ -28,6 +28,7 @@ from desktop.ui.pdf_export import Progress, Report
 from desktop.ui.rows_model import ROW_ROLE
 from tests.core.test_ledger import describe, fill_year, visit
 from tests.factories import NOW, add_person, make_store
+from tests.ui.conftest import type_chinese
 
 
 @pytest.fixture
@@ -78,13 +79,6 @@ def type_date(qtbot: Any, editor: QWidget, digits: str) -> None:
     editor.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(editor, digits)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-
-
-def type_chinese(editor: QWidget, text: str) -> None:
-    """Chinese arrives from the input method as a committed string, not as key presses."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(editor, event)
 
 
 def shown(view: LedgerView, column: int) -> list[str]:

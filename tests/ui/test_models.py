@@ -38,6 +38,9 @@ def test_visit_lines_model_refuses_a_bad_quantity(qtmodeltester: Any) -> None:
     assert model.last_error.field == "quantity"
     assert model.setData(model.index(0, VisitLinesModel.QUANTITY), "3")
     assert edits == [(0, VisitLinesModel.QUANTITY, "3")]
+    model.set_line(0, Line(ENTRY, Decimal(3), ENTRY.price))  # as the entry hands the edited line back
+    assert model.index(0, VisitLinesModel.AMOUNT).data() == "37.50"
+    qtmodeltester.check(model)
     assert not model.flags(model.index(0, VisitLinesModel.NAME)) & Qt.ItemFlag.ItemIsEditable
 
 

@@ -64,6 +64,11 @@ def test_idle_lock_hides_the_counter_until_signed_in_again(qtbot: Any, store: St
     dialog = window.sign_in
     dialog.authenticator.hasher = FAST
     assert dialog.username.text() == "clerk"
+    # Escape, the counter's next-patient key, pressed by habit: the lock stays, the program stays.
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    assert window.isVisible()
+    assert window.stack.currentWidget() is window.locked_page
     qtbot.keyClicks(dialog.password, "clerk")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.tabs
