@@ -168,7 +168,7 @@ class VisitLinesModel(QAbstractTableModel):
 class SettlementsModel(RowsModel["SettlementRow"]):
     """The day's settlements; reversed ones stay in the list, struck through and marked."""
 
-    TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, STATE = range(8)
+    NUMBER, TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, STATE = range(9)
 
     def __init__(self, parent: QObject | None = None, *, full_id: bool = False) -> None:
         super().__init__(parent)
@@ -176,6 +176,8 @@ class SettlementsModel(RowsModel["SettlementRow"]):
         self._strike = QFont()
         self._strike.setStrikeOut(True)
         self._columns = [
+            # The number the banner, the receipt and the reversal dialog give: the clerk finds it here.
+            (self.tr("No."), lambda r: str(r.settlement_id), True),
             (self.tr("Time"), lambda r: r.settled_at.astimezone(CHINA).strftime("%H:%M"), False),
             (self.tr("Patient"), lambda r: r.patient_name, False),
             (self.tr("ID number"), self._id_number, False),
@@ -183,8 +185,11 @@ class SettlementsModel(RowsModel["SettlementRow"]):
             (self.tr("Fund"), lambda r: format_amount(r.fund), True),
             (self.tr("Account"), lambda r: format_amount(r.account), True),
             (self.tr("Cash"), lambda r: format_amount(r.cash), True),
-            (self.tr("State"), lambda r: self.tr("Reversed") if r.reversed else self.tr("Settled"), False),
+            (self.tr("State"), self._state, False),
         ]
+
+    def _state(self, row: SettlementRow) -> str:
+        return self.tr("Reversed: {0}").format(row.reversal_reason) if row.reversed else self.tr("Settled")
 
     def _id_number(self, row: SettlementRow) -> str:
         return row.id_number if self.full_id else mask_id_number(row.id_number)

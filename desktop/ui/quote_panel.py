@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
-from desktop.ui.widgets import label
+from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
     from desktop.policy.types import Quote
@@ -65,7 +65,13 @@ class QuotePanel(QFrame):
         layout.addWidget(self.reason)
         # Top left, from the style sheet (qproperty-alignment): in code it needs Qt's
         # enums, which the window's first frame does without.
-        layout.addWidget(self.explanation, 1)
+        # Scrolled, not cut off: a cap crossing explains itself in several lines, and a
+        # village clinic's screen may be small.
+        scroll = named(QScrollArea(), "explanationScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.explanation)
+        layout.addWidget(scroll, 1)
         self.clear()
 
     def clear(self) -> None:

@@ -506,97 +506,97 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="42"/>
+        <location filename="../../desktop/ui/receipt.py" line="48"/>
         <source>Outpatient settlement receipt</source>
         <translation>门诊结算收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="43"/>
+        <location filename="../../desktop/ui/receipt.py" line="49"/>
         <source>REVERSED</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="44"/>
+        <location filename="../../desktop/ui/receipt.py" line="50"/>
         <source>Receipt no.</source>
         <translation>收据号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="45"/>
+        <location filename="../../desktop/ui/receipt.py" line="51"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="46"/>
+        <location filename="../../desktop/ui/receipt.py" line="52"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="47"/>
+        <location filename="../../desktop/ui/receipt.py" line="53"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="48"/>
+        <location filename="../../desktop/ui/receipt.py" line="54"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="49"/>
+        <location filename="../../desktop/ui/receipt.py" line="55"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="50"/>
+        <location filename="../../desktop/ui/receipt.py" line="56"/>
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="51"/>
+        <location filename="../../desktop/ui/receipt.py" line="57"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="52"/>
+        <location filename="../../desktop/ui/receipt.py" line="58"/>
         <source>Policy</source>
         <translation>政策</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="53"/>
+        <location filename="../../desktop/ui/receipt.py" line="59"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="54"/>
+        <location filename="../../desktop/ui/receipt.py" line="60"/>
         <source>Patient&apos;s signature</source>
         <translation>患者（家属）签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="63"/>
+        <location filename="../../desktop/ui/receipt.py" line="69"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="64"/>
+        <location filename="../../desktop/ui/receipt.py" line="70"/>
         <source>Out of scope</source>
         <translation>政策范围外</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="65"/>
+        <location filename="../../desktop/ui/receipt.py" line="71"/>
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="66"/>
+        <location filename="../../desktop/ui/receipt.py" line="72"/>
         <source>Fund pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="67"/>
+        <location filename="../../desktop/ui/receipt.py" line="73"/>
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="68"/>
+        <location filename="../../desktop/ui/receipt.py" line="74"/>
         <source>Patient pays</source>
         <translation>个人现金</translation>
     </message>
@@ -680,57 +680,58 @@
 <context>
     <name>SettlementsModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="174"/>
+        <location filename="../../desktop/ui/models.py" line="180"/>
+        <source>No.</source>
+        <translation>结算号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models.py" line="181"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="175"/>
+        <location filename="../../desktop/ui/models.py" line="182"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="176"/>
+        <location filename="../../desktop/ui/models.py" line="183"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="177"/>
+        <location filename="../../desktop/ui/models.py" line="184"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="178"/>
+        <location filename="../../desktop/ui/models.py" line="185"/>
         <source>Fund</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="179"/>
+        <location filename="../../desktop/ui/models.py" line="186"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="180"/>
+        <location filename="../../desktop/ui/models.py" line="187"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="181"/>
+        <location filename="../../desktop/ui/models.py" line="188"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="195"/>
+        <location filename="../../desktop/ui/models.py" line="192"/>
+        <location filename="../../desktop/ui/models.py" line="205"/>
         <source>Reversed: {0}</source>
         <translation>已冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="181"/>
-        <source>Reversed</source>
-        <translation>已冲正</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/models.py" line="181"/>
+        <location filename="../../desktop/ui/models.py" line="192"/>
         <source>Settled</source>
         <translation>已结算</translation>
     </message>
@@ -1048,32 +1049,32 @@
         <translation>目录中没有与“{0}”匹配的项目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="294"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="295"/>
         <source>Quantity: {0} is not a number</source>
         <translation>数量：{0} 不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="295"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="296"/>
         <source>Quantity: {0} must be more than 0 and at most 999</source>
         <translation>数量：{0} 须大于 0 且不超过 999</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="296"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="297"/>
         <source>Quantity: {0} has more than 3 decimals</source>
         <translation>数量：{0} 超过 3 位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="297"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="298"/>
         <source>Price: {0} is not an amount</source>
         <translation>单价：{0} 不是金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="298"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="299"/>
         <source>Price: {0} cannot be less than zero</source>
         <translation>单价：{0} 不能小于零</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="299"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="300"/>
         <source>Price: {0} has more than two decimals (whole fen)</source>
         <translation>单价：{0} 超过两位小数（须精确到分）</translation>
     </message>
@@ -1111,17 +1112,17 @@
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="141"/>
+        <location filename="../../desktop/ui/models.py" line="146"/>
         <source>A</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="141"/>
+        <location filename="../../desktop/ui/models.py" line="146"/>
         <source>B</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="141"/>
+        <location filename="../../desktop/ui/models.py" line="146"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
     </message>

@@ -57,7 +57,8 @@ def test_settlements_model_marks_reversed_rows(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
     assert model.index(0, SettlementsModel.TIME).data() == "10:05"
     assert model.index(0, SettlementsModel.ID_NUMBER).data() == "3601**********9462"
-    assert model.index(1, SettlementsModel.STATE).data() == model.tr("Reversed")
+    assert model.index(1, SettlementsModel.NUMBER).data() == "2"
+    assert model.index(1, SettlementsModel.STATE).data() == "Reversed: wrong item"  # the reason, not only a tooltip
     assert model.index(1, SettlementsModel.CASH).data(Qt.ItemDataRole.FontRole).strikeOut()
     assert "wrong item" in model.index(1, SettlementsModel.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
 

@@ -57,7 +57,8 @@ def test_clerk_reverses_with_a_reason_and_the_original_stays_marked(qtbot: Any, 
         assert session.get(Settlement, settlement_id) is not None
     row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).settlement_id == settlement_id)
     state = page.model.index(row, SettlementsModel.STATE)
-    assert state.data() == page.model.tr("Reversed")
+    assert state.data() == page.model.tr("Reversed: {0}").format("wrong item")
+    assert page.model.index(row, SettlementsModel.NUMBER).data() == str(settlement_id)
     assert page.model.index(row, SettlementsModel.TOTAL).data(Qt.ItemDataRole.FontRole).strikeOut()
 
 
