@@ -31,6 +31,7 @@ from desktop.ui.workers import run_in_background
 if TYPE_CHECKING:
     from db.session import Store
     from desktop.auth import SignedIn
+    from desktop.identity.reads import CardRead, CardReader
     from desktop.settlement import DiagnosisLine, SettledVisit
     from desktop.ui.standing import CounterPatient
     from desktop.ui.visit import VisitInProgress
@@ -66,9 +67,15 @@ class CounterPage(QWidget):
         self.visit: VisitInProgress | None = None
         self.last: SettledVisit | None = None
         self.held_card = ""  # typed before the store was open
+        # The chip of the social security card, read by PC/SC (the ``smartcard`` extra) when
+        # the clerk asks: the swiped stripe and the scanned QR code arrive as typing instead.
+        self.chip_reader: CardReader | None = None
+        self._reading_chip = False
 
         self.card = named(QLineEdit(), "card")
-        self.card.setPlaceholderText(self.tr("Swipe or scan the card, or type the ID number, then Enter"))
+        self.card.setPlaceholderText(
+            self.tr("Swipe or scan the card, or type the ID number, then Enter; F3 reads a card in the reader")
+        )
         self.card.returnPressed.connect(self.check_card)
         self.banner = label("settledBanner", wrap=True)
         self.banner.hide()
@@ -130,13 +137,49 @@ class CounterPage(QWidget):
             self.patient.show_waiting()
             return
         from desktop.identity import IdNumberError, ReaderError
-        from desktop.ui.standing import card_read, check_at_counter
+        from desktop.ui.standing import card_read
 
         try:
             read = card_read(typed, self.today())
         except (IdNumberError, ReaderError) as exc:
             self._refuse_read(exc.chinese if _chinese() else exc.english)
             return
+        self._check_read(read)
+
+    def read_chip(self) -> None:
+        """Read the card in the reader, off the GUI thread: a chip answers in a second or so."""
+        if self.store is None or self.staff is None or self._reading_chip:
+            return
+        if self.chip_reader is None:
+            from desktop.identity.pcsc import SscReader
+
+            self.chip_reader = SscReader()
+        from desktop.ui.workers import run_in_background
+
+        self._reading_chip = True
+        self.patient.show_reading()
+        run_in_background(self.chip_reader.read, self._chip_read, self._chip_failed)
+
+    def _chip_read(self, read: CardRead) -> None:
+        self._reading_chip = False
+        self.card.clear()  # the box is for typing: what the chip said shows in the panel
+        self._check_read(read)
+
+    def _chip_failed(self, error: BaseException) -> None:
+        from desktop.identity import ReaderError
+
+        self._reading_chip = False
+        if not isinstance(error, ReaderError):
+            logger.error("the card reader failed: %r", error)
+            self._refuse_read(self.tr("The card could not be read: {0}").format(error))
+            return
+        self._refuse_read(error.chinese if _chinese() else error.english)
+
+    def _check_read(self, read: CardRead) -> None:
+        from desktop.ui.standing import check_at_counter
+
+        assert self.store is not None
+        assert self.staff is not None
         checked = check_at_counter(self.store, read, self.staff.facility_id, self.clock(), full_id=self.patient.full_id)
         if checked.person is None:
             self._no_patient()

@@ -255,6 +255,7 @@ class CounterWindow(QMainWindow):
     def _build_actions(self) -> None:
         self._action(self.tr("Settle"), ["F12", "Ctrl+Return", "Ctrl+Enter"], self._settle, "settleAction")
         self._action(self.tr("Print receipt"), ["Ctrl+P"], self.print_last_receipt, "printAction")
+        self._action(self.tr("Read the card in the reader"), ["F3"], self._read_chip, "readCardAction")
         self._action(self.tr("Next patient"), ["Escape"], self._next_patient, "nextPatientAction")
         self._action(self.tr("Lock"), ["Ctrl+L"], self.lock, "lockAction")
         for number in range(PAGES):
@@ -281,6 +282,10 @@ class CounterWindow(QMainWindow):
     def _settle(self) -> None:
         self.tabs.setCurrentWidget(self.counter)
         self.counter.settle_visit()
+
+    def _read_chip(self) -> None:
+        self.tabs.setCurrentWidget(self.counter)
+        self.counter.read_chip()
 
     def _next_patient(self) -> None:
         if self.tabs.currentWidget() is self.counter:

@@ -95,6 +95,11 @@ class PatientPanel(QFrame):
         self.warnings.setText(self.tr("The card will be checked as soon as the records are open."))
         self.warnings.show()
 
+    def show_reading(self) -> None:
+        """The chip of the card in the reader is being read."""
+        self.clear()
+        self.name.setText(self.tr("Reading the card…"))
+
     def show_problem(self, message: str) -> None:
         """What was typed or scanned cannot be a card: the reason, and nothing else."""
         self.clear()

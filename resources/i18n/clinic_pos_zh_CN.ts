@@ -4,37 +4,42 @@
 <context>
     <name>CounterPage</name>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="71"/>
-        <source>Swipe or scan the card, or type the ID number, then Enter</source>
-        <translation>刷卡、扫码或输入身份证号，按回车</translation>
+        <location filename="../../desktop/ui/counter_page.py" line="77"/>
+        <source>Swipe or scan the card, or type the ID number, then Enter; F3 reads a card in the reader</source>
+        <translation>刷卡、扫码或输入身份证号，按回车；读卡器中的卡按 F3 读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="80"/>
+        <location filename="../../desktop/ui/counter_page.py" line="87"/>
         <source>Settle (F12)</source>
         <translation>结算 (F12)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="86"/>
+        <location filename="../../desktop/ui/counter_page.py" line="93"/>
         <source>&amp;Card</source>
         <translation>卡号(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="225"/>
+        <location filename="../../desktop/ui/counter_page.py" line="174"/>
+        <source>The card could not be read: {0}</source>
+        <translation>读卡失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/counter_page.py" line="268"/>
         <source>Not settled: {0}</source>
         <translation>未结算：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="244"/>
+        <location filename="../../desktop/ui/counter_page.py" line="287"/>
         <source>The diagnosis needs its ICD-10 code: pick it from the list, or type code and name, e.g. {0}</source>
         <translation>诊断须有 ICD-10 编码：请从列表中选择，或输入“编码 名称”，如 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="248"/>
+        <location filename="../../desktop/ui/counter_page.py" line="291"/>
         <source>Enter a diagnosis: an insurance settlement needs one</source>
         <translation>请填写诊断：医保结算须有诊断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="274"/>
+        <location filename="../../desktop/ui/counter_page.py" line="317"/>
         <source>No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it.</source>
         <translation>第{0}号已结算（{1}）：合计{2}，统筹支付{3}，个人账户{4}，个人现金{5}。按 Ctrl+P 打印收据。</translation>
     </message>
@@ -47,7 +52,7 @@
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="388"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
@@ -118,46 +123,51 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <source>Read the card in the reader</source>
+        <translation>读取读卡器中的卡</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="259"/>
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="293"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="326"/>
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="360"/>
+        <location filename="../../desktop/ui/main_window.py" line="365"/>
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -336,81 +346,86 @@
     </message>
     <message>
         <location filename="../../desktop/ui/patient_panel.py" line="101"/>
+        <source>Reading the card…</source>
+        <translation>正在读卡…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="106"/>
         <source>Check what was typed</source>
         <translation>请核对输入的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="110"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="115"/>
         <source>Not on the roster: {0}</source>
         <translation>名册中查无此人：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="114"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="119"/>
         <source>{0}, age {1}</source>
         <translation>{0}，{1}岁</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="120"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="125"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="122"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="127"/>
         <source>no cap</source>
         <translation>不设限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="140"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="145"/>
         <source>{0} (see {1} {2})</source>
         <translation>{0}（依据：{1}{2}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="148"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="153"/>
         <source>Employee</source>
         <translation>职工医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="148"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="153"/>
         <source>Resident</source>
         <translation>居民医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="149"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="154"/>
         <source>policy not in force</source>
         <translation>政策在就诊日不适用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="154"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="159"/>
         <source>no signing for employees</source>
         <translation>职工医保无需签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="156"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="161"/>
         <source>not signed</source>
         <translation>未签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="159"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="164"/>
         <source>{0} (this clinic counts through it)</source>
         <translation>{0}（本村卫生室按其签约计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="160"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="165"/>
         <source>{0} (elsewhere)</source>
         <translation>{0}（非本机构）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="164"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="169"/>
         <source>no deductible</source>
         <translation>不设起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="170"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="175"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="175"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="180"/>
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
     </message>

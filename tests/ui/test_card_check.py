@@ -131,3 +131,28 @@ def test_a_card_typed_before_the_store_is_open_is_checked_once_it_is(qtbot: Any,
     assert window.counter.patient.name.text() == person.name
     assert QApplication.focusWidget() is window.counter.entry.diagnosis
     assert window.tabs.count() == 3  # counter, today's settlements, sync
+
+
+def test_f3_reads_the_chip_off_the_gui_thread_and_checks_the_holder(qtbot: Any, store: Store) -> None:
+    from desktop.identity import CardKind, CardRead, ReaderError, ReaderProblem
+    from desktop.identity.simulated import SimulatedReader
+
+    window = open_counter(qtbot, store)
+    person = covered_resident(store)
+    chip = CardRead(CardKind.SOCIAL_SECURITY_CARD, f"A{person.id:08d}", holder_id_number=person.id_number)
+    no_card = ReaderError(ReaderProblem.NO_CARD, "读卡器中没有卡，请插卡", "there is no card in the reader")
+    window.counter.chip_reader = SimulatedReader([no_card, chip])
+
+    qtbot.keyClick(window.counter.card, Qt.Key.Key_F3)
+    wait_for_workers(qtbot)
+    refusal = window.counter.patient.refusal
+    assert refusal.isVisible()
+    assert refusal.text() == "there is no card in the reader"  # the English interface under test
+    assert window.counter.visit is None
+
+    qtbot.keyClick(window.counter.card, Qt.Key.Key_F3)
+    wait_for_workers(qtbot)
+    assert window.counter.patient.name.text() == person.name
+    assert window.counter.visit is not None
+    assert window.counter.card.text() == ""  # nothing typed: the chip said who it is
+    assert QApplication.focusWidget() is window.counter.entry.diagnosis
