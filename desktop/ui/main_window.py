@@ -96,6 +96,7 @@ class CounterWindow(QMainWindow):
         self._sync_targets: Targets | None = None
         self._sync_problem: Unavailable | None = None
         self.extra_pages: dict[str, QWidget] = {}
+        self.facility_name: str | None = None  # read with the store: the status bar names the clinic
         self.setWindowTitle(self.tr("Clinic counter"))
         self.stack = QStackedWidget()
         self.locked_page: QLabel | None = None  # made on the first lock: nothing to show before
@@ -193,7 +194,17 @@ class CounterWindow(QMainWindow):
                 self.extra_pages[class_name] = page
                 self.tabs.addTab(page, titles[class_name])
         self._add_sync_page()
+        self.facility_name = self._read_facility_name()
         self.who.setText(self._who())
+
+    def _read_facility_name(self) -> str | None:
+        from db.models import Facility
+
+        assert self.store is not None
+        assert self.staff is not None
+        with self.store.reading() as session:
+            facility = session.get(Facility, self.staff.facility_id)
+            return None if facility is None else facility.name
 
     def _add_sync_page(self) -> None:
         from desktop.ui.sync_page import SyncPage
@@ -237,7 +248,7 @@ class CounterWindow(QMainWindow):
             return self.tr("Opening the clinic's records…")
         roles = {"clerk": self.tr("Clerk"), "village_doctor": self.tr("Village doctor"), "admin": self.tr("Admin")}
         return self.tr("{0} ({1}) · {2}").format(
-            self.staff.name, roles.get(self.staff.role, self.staff.role), self.staff.facility_id
+            self.staff.name, roles.get(self.staff.role, self.staff.role), self.facility_name or self.staff.facility_id
         )
 
     def _page_shown(self, index: int) -> None:

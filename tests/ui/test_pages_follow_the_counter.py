@@ -39,6 +39,7 @@ def test_the_ledger_and_the_day_close_show_the_visit_just_settled(qtbot: Any, st
     assert close.day() == TODAY
     assert close.close_ is not None
     settled_before = close.close_.settled_count
+    assert window.who.text().endswith("· 南昌县幽兰镇卫生院")  # the clinic by its name, not its id
 
     keys = Keyboard(qtbot)
     settlement_id = _settle_one(qtbot, keys, store, covered_resident(store).id_number)
