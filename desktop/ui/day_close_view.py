@@ -34,7 +34,7 @@ def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Ta
     columns = tuple(
         Column(
             str(model.headerData(column, Qt.Orientation.Horizontal)),
-            1.0,
+            1.0,  # unused: the columns share the line by what they hold
             numeric=model.data(model.index(0, column), Qt.ItemDataRole.TextAlignmentRole) == RIGHT,
         )
         for column in range(count)
@@ -42,7 +42,7 @@ def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Ta
     rows: list[tuple[Cell, ...]] = [
         tuple(str(model.data(model.index(row, column))) for column in range(count)) for row in range(model.rowCount())
     ]
-    return Table(title, columns, rows)
+    return Table(title, columns, rows, fit=True)  # the scheme's long title gets the room it needs
 
 
 class DayCloseView(QWidget):

@@ -24,6 +24,8 @@ def money(value: Decimal) -> str:
 class LedgerTableModel(RowsModel[LedgerRow]):
     """The register on screen; reversed visits greyed and struck through, never hidden."""
 
+    DIAGNOSIS = 6
+    FIGURES = (7, 8, 9, 12)  # total, fund pays, patient pays, settlement no.: never cut short
     SIGNATURE = 10
     STATUS = 13
 

@@ -1,4 +1,8 @@
-"""The village clinic ledger (门诊台账) on screen: browse by day or month, filter, sign, print."""
+"""The village clinic ledger (门诊台账) on screen: browse by day or month, filter, sign, print.
+
+The table's columns are as wide as what they hold, the figures always whole; the diagnosis
+takes whatever room is left. A column the clerk has dragged keeps the width they gave it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,10 +22,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from db.models import Staff
 from db.session import Store
@@ -45,6 +52,7 @@ from desktop.ui.signature_pad import SignatureDialog
 from desktop.ui.widgets import qdate
 
 FILTER_DELAY_MS = 250
+FIGURE_ROOM_PX = 4  # beyond the delegate's own margins, so a figure never touches the grid
 PRINT_ROW_MM = 11.0  # room for a signature, by pen or from the screen
 
 
@@ -72,7 +80,9 @@ class LedgerView(QWidget):
         self._names = clinic_names(store, staff.facility_id)
         self._rows: list[LedgerRow] = []
         self._signing: SignatureDialog | None = None
-        self._sized = False
+        self._natural: dict[int, int] = {}  # each column's width for what it has held
+        self._dragged: dict[int, int] = {}  # the widths the clerk gave, by dragging a header's edge
+        self._fitting = False
         start = qdate(today)
 
         self.mode = QComboBox(self)
@@ -94,19 +104,7 @@ class LedgerView(QWidget):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
 
         self.model = LedgerTableModel(self._names, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(40)  # sizing reads this many rows, not the whole month
-        header.setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setColumnHidden(1, not self.villages.isVisible())
+        self.table = self._make_table()
 
         self.totals_label = QLabel(self)
         self.message = QLabel(self)
@@ -123,6 +121,22 @@ class LedgerView(QWidget):
         self._lay_out()
         self._connect()
         self.reload()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(40)  # sizing reads this many rows, not the whole month
+        header.setStretchLastSection(False)  # the spare room goes to the diagnosis, not the status
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        table.setColumnHidden(1, not self.villages.isVisible())
+        return table
 
     def _lay_out(self) -> None:
         picks = QHBoxLayout()
@@ -160,6 +174,8 @@ class LedgerView(QWidget):
         self.filter.textChanged.connect(self._filter_timer.start)
         self.filter.returnPressed.connect(self.reload)
         self._filter_timer.timeout.connect(self.reload)
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._double_clicked)
         self.sign_button.clicked.connect(self.take_signature)
@@ -195,9 +211,7 @@ class LedgerView(QWidget):
         kept = self._current_row()
         self._rows = ledger_rows(self._store, self.query())
         self.model.set_rows(self._rows)
-        if self._rows and not self._sized:
-            self.table.resizeColumnsToContents()  # once: after that the clerk's widths stay
-            self._sized = True
+        self._fit_columns()
         self._show_totals(totals(self._rows))
         if kept is not None:
             self._select_settlement(kept.settlement_id)
@@ -231,6 +245,70 @@ class LedgerView(QWidget):
     def _villages_toggled(self, checked: bool) -> None:
         self.table.setColumnHidden(1, not checked)
         self.reload()
+
+    # --- the columns' widths ------------------------------------------------------------
+
+    def _fit_columns(self) -> None:
+        """Widen each column to what it now holds (never narrow it: the table stays still as
+        the clerk moves from day to day), every figure of the rows measured, then spread."""
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            wanted = header.sectionSizeHint(column)
+            if not self._rows:
+                pass
+            elif column in LedgerTableModel.FIGURES:
+                wanted = max(wanted, self._figure_width(column))
+            else:  # the rows in sight and a few more (the header's resize precision)
+                wanted = max(wanted, self.table.sizeHintForColumn(column))
+            self._natural[column] = max(self._natural.get(column, 0), wanted)
+        self._spread()
+
+    def _figure_width(self, column: int) -> int:
+        """Wide enough for the widest figure of all the rows, as the delegate lays it out."""
+        table = self.table
+        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+        metrics: dict[str, QFontMetrics] = {}
+        widest = 0
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, column)
+            font = index.data(Qt.ItemDataRole.FontRole)
+            font = font if isinstance(font, QFont) else table.font()
+            fm = metrics.setdefault(font.key(), QFontMetrics(font))
+            widest = max(widest, fm.horizontalAdvance(str(index.data())))
+        return widest + margin + int(table.showGrid()) + FIGURE_ROOM_PX
+
+    def _spread(self) -> None:
+        """Every column at its width, the clerk's where they dragged one; the diagnosis also
+        takes the room the others leave, so no gap and no status column stretched across it."""
+        if not self._natural:
+            return
+        header = self.table.horizontalHeader()
+        spare = LedgerTableModel.DIAGNOSIS
+        self._fitting = True
+        try:
+            for column, width in self._natural.items():
+                if column != spare or column in self._dragged:
+                    header.resizeSection(column, self._dragged.get(column, width))
+            if spare not in self._dragged:
+                others = sum(
+                    header.sectionSize(column)
+                    for column in range(header.count())
+                    if column != spare and not header.isSectionHidden(column)
+                )
+                header.resizeSection(spare, max(self._natural[spare], self.table.viewport().width() - others))
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, column: int, old: int, new: int) -> None:
+        if self._fitting or old == 0 or new == 0:  # ours, or a column hidden or shown again
+            return
+        self._dragged[column] = new  # the clerk's: it stays
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._spread()
+        return super().eventFilter(watched, event)
 
     # --- signing ------------------------------------------------------------------------
 

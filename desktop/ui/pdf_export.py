@@ -4,10 +4,16 @@ A ``Report`` is plain data (translated text, PNG bytes), built on the GUI thread
 worker; ``render`` paints it with ``QPainter`` on any paged device (``QPdfWriter`` or
 ``QPrinter``). Painting on those devices is allowed off the GUI thread, so the export
 runs on the thread pool and reports its pages through signals; no widget is touched.
+
+The type is set in points, never in the application font's screen pixels. A row is as tall
+as its most wrapped cell needs (``Table.row_mm`` is the least it takes), and a table may
+share the line among its columns by what they hold (``Table.fit``) rather than by the
+widths it was given.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +23,7 @@ from PySide6.QtCore import QLineF, QMarginsF, QObject, QRectF, QRunnable, Qt, QT
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QPagedPaintDevice,
     QPageLayout,
@@ -37,7 +44,16 @@ FOOTER_MM = 7.0
 HEADER_ROW_MM = 8.0
 TITLE_MM = 8.0
 CLOSING_LINE_MM = 6.0
+CELL_PAD_X_MM = 0.8  # between a cell's rule and its text
+CELL_PAD_Y_MM = 0.3
+WRAP_ROOM_MM = 0.8  # above and below a wrapped cell's lines, shared
+FIT_SLACK_MM = 0.5  # a line measured to fit a cell exactly may still wrap its last letter
+BODY_POINTS = 8.0
+HEADING_POINTS = 13.0
 PDF_DPI = 300
+# What a line is not broken inside: a run of Latin letters, digits and signs; any other
+# character (Chinese) may end a line
+_UNBROKEN = re.compile(r"[!-~\u00a0-\u024f]+|\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +71,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: Sequence[tuple[Cell, ...]]
     struck: frozenset[int] = frozenset()  # rows drawn struck through: reversed settlements
-    row_mm: float = 7.0
+    row_mm: float = 7.0  # the least a row takes; one whose text wraps further grows to hold it
+    fit: bool = False  # the columns share the line by what they hold; their widths are ignored
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,51 @@ class _Block:
     table: int = -1
     row: int = -1
     text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """One table laid out on the page, in millimetres."""
+
+    widths: tuple[float, ...]
+    header_mm: float
+    rows_mm: tuple[float, ...]
+
+
+def given_sizes(table: Table, line_mm: float) -> Sizes:
+    """The table as it was given: the columns by their widths, every row ``row_mm``."""
+    whole = sum(column.width for column in table.columns)
+    return Sizes(
+        tuple(line_mm * column.width / whole for column in table.columns),
+        HEADER_ROW_MM,
+        (table.row_mm,) * len(table.rows),
+    )
+
+
+def share_line(natural: Sequence[float], least: Sequence[float], line: float) -> list[float]:
+    """Column widths that fill ``line``: with room, each column its natural width and the
+    spare in proportion; without, the columns narrower than a fair share keep their width
+    and the wide ones wrap, sharing what is left in proportion, none below its least."""
+    whole = sum(natural)
+    if whole <= 0:
+        return [line / len(natural)] * len(natural)
+    if whole <= line:
+        return [width * line / whole for width in natural]
+    widths = list(natural)
+    wide = set(range(len(natural)))
+    left = line
+    while wide:
+        fair = left / len(wide)
+        narrow = {index for index in wide if natural[index] <= fair}
+        if not narrow:
+            break
+        wide -= narrow
+        left -= sum(natural[index] for index in narrow)
+    share = sum(natural[index] for index in wide)
+    for index in wide:
+        widths[index] = max(least[index], left * natural[index] / share)
+    used = sum(widths)
+    return widths if used <= line else [width * line / used for width in widths]
 
 
 @dataclass(slots=True)
@@ -98,21 +160,26 @@ class _Pager:
         self.used += height
 
 
-def paginate(report: Report, body_mm: float) -> list[list[_Block]]:
-    """Lay the report out on pages; a table that runs on repeats its headers on every page."""
+def paginate(report: Report, body_mm: float, sizes: Sequence[Sizes] | None = None) -> list[list[_Block]]:
+    """Lay the report out on pages; a table that runs on repeats its headers on every page.
+
+    ``sizes`` are the tables' measured heights; without them every row is its ``row_mm``.
+    """
     pager = _Pager(body_mm)
     for index, table in enumerate(report.tables):
+        size = sizes[index] if sizes is not None else given_sizes(table, 1.0)
         title_mm = TITLE_MM if table.title else 0.0
-        if not pager.fits(title_mm + HEADER_ROW_MM + table.row_mm):
+        first_mm = size.rows_mm[0] if size.rows_mm else 0.0
+        if not pager.fits(title_mm + size.header_mm + first_mm):
             pager.new_page()  # a table's title, headers and first row stay together
         if table.title:
             pager.place(_Block("title", index, text=table.title), TITLE_MM)
-        pager.place(_Block("header", index), HEADER_ROW_MM)
-        for row in range(len(table.rows)):
-            if not pager.fits(table.row_mm):
+        pager.place(_Block("header", index), size.header_mm)
+        for row, row_mm in enumerate(size.rows_mm):
+            if not pager.fits(row_mm):
                 pager.new_page()
-                pager.place(_Block("header", index), HEADER_ROW_MM)
-            pager.place(_Block("row", index, row), table.row_mm)
+                pager.place(_Block("header", index), size.header_mm)
+            pager.place(_Block("row", index, row), row_mm)
     if not pager.fits(CLOSING_LINE_MM * len(report.closing)):
         pager.new_page()  # the totals are read together
     for line in report.closing:
@@ -155,17 +222,65 @@ class _Painting:
         self.px = device.logicalDpiY() / 25.4  # device pixels per millimetre
         self.width = float(device.width())
         self.height = float(device.height())
+        # The application's faces (Chinese first), in points: its size is pixels of a screen.
         self.body_font = QFont()
-        self.body_font.setPointSizeF(8)
+        self.body_font.setPointSizeF(BODY_POINTS)
         self.bold_font = QFont(self.body_font)
         self.bold_font.setBold(True)
         self.heading_font = QFont()
-        self.heading_font.setPointSizeF(13)
+        self.heading_font.setPointSizeF(HEADING_POINTS)
         self.heading_font.setBold(True)
+        self.body_metrics = QFontMetricsF(self.body_font, device)
+        self.bold_metrics = QFontMetricsF(self.bold_font, device)
+        self.sizes = [self._measure(table) for table in report.tables]
+
+    # --- measuring, in millimetres ------------------------------------------------------
+
+    def _natural(self, table: Table) -> tuple[list[float], list[float]]:
+        """Each column's width on one line, and the least it can wrap to, both with padding."""
+        body, bold = self.body_metrics, self.bold_metrics
+        pad = 2 * CELL_PAD_X_MM + FIT_SLACK_MM
+        natural: list[float] = []
+        least: list[float] = []
+        for number, column in enumerate(table.columns):
+            texts = [cell for row in table.rows if isinstance(cell := row[number], str)]
+            widest = max((body.horizontalAdvance(text) for text in texts), default=0.0)
+            if column.numeric:  # a figure is never broken
+                shortest = widest
+            else:
+                shortest = max(
+                    (body.horizontalAdvance(p) for text in texts for p in _UNBROKEN.findall(text)), default=0.0
+                )
+            heading = max((bold.horizontalAdvance(p) for p in _UNBROKEN.findall(column.header)), default=0.0)
+            natural.append(max(widest, bold.horizontalAdvance(column.header)) / self.px + pad)
+            least.append(max(shortest, heading) / self.px + pad)
+        return natural, least
+
+    def _text_mm(self, metrics: QFontMetricsF, text: str, width_mm: float) -> float:
+        """How tall ``text`` stands wrapped in a cell ``width_mm`` wide, with the cell's padding."""
+        inner = max(width_mm - 2 * CELL_PAD_X_MM, 1.0) * self.px
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+        used = metrics.boundingRect(QRectF(0, 0, inner, 1e6), flags, text)
+        return used.height() / self.px + 2 * CELL_PAD_Y_MM + WRAP_ROOM_MM
+
+    def _measure(self, table: Table) -> Sizes:
+        line_mm = self.width / self.px
+        given = given_sizes(table, line_mm)
+        widths = tuple(share_line(*self._natural(table), line_mm)) if table.fit else given.widths
+
+        def tallest(cells: Sequence[Cell], metrics: QFontMetricsF, least: float) -> float:
+            texts = [(cell, width) for cell, width in zip(cells, widths, strict=True) if isinstance(cell, str) and cell]
+            return max([least, *(self._text_mm(metrics, text, width) for text, width in texts)])
+
+        header = tallest([column.header for column in table.columns], self.bold_metrics, HEADER_ROW_MM)
+        rows = tuple(tallest(row, self.body_metrics, table.row_mm) for row in table.rows)
+        return Sizes(widths, header, rows)
+
+    # --- painting -----------------------------------------------------------------------
 
     def run(self, progress: Progress | None) -> int:
         body_mm = self.height / self.px - HEADING_MM - FOOTER_MM
-        pages = paginate(self.report, body_mm)
+        pages = paginate(self.report, body_mm, self.sizes)
         for number, blocks in enumerate(pages, start=1):
             if number > 1:
                 self.device.newPage()
@@ -202,15 +317,18 @@ class _Painting:
             self.painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, block.text)
             return CLOSING_LINE_MM * self.px
         table = self.report.tables[block.table]
+        size = self.sizes[block.table]
         if block.kind == "header":
-            self._row(table, tuple(c.header for c in table.columns), top, HEADER_ROW_MM, header=True)
-            return HEADER_ROW_MM * self.px
-        self._row(table, table.rows[block.row], top, table.row_mm, struck=block.row in table.struck)
-        return table.row_mm * self.px
+            self._row(table, size, tuple(c.header for c in table.columns), top, size.header_mm, header=True)
+            return size.header_mm * self.px
+        row_mm = size.rows_mm[block.row]
+        self._row(table, size, table.rows[block.row], top, row_mm, struck=block.row in table.struck)
+        return row_mm * self.px
 
     def _row(
         self,
         table: Table,
+        size: Sizes,
         cells: tuple[Cell, ...],
         top: float,
         row_mm: float,
@@ -223,12 +341,12 @@ class _Painting:
         painter.setPen(QPen(QColor("black"), 0.2 * self.px))
         if header:
             painter.fillRect(QRectF(0, top, self.width, row_mm * self.px), QColor("#e8e8e8"))
-        scale = self.width / sum(c.width for c in table.columns)
         left = 0.0
-        for column, cell in zip(table.columns, cells, strict=True):
-            rect = QRectF(left, top, column.width * scale, row_mm * self.px)
+        pad_x, pad_y = CELL_PAD_X_MM * self.px, CELL_PAD_Y_MM * self.px
+        for column, cell, width in zip(table.columns, cells, size.widths, strict=True):
+            rect = QRectF(left, top, width * self.px, row_mm * self.px)
             painter.drawRect(rect)
-            inner = rect.adjusted(0.8 * self.px, 0.3 * self.px, -0.8 * self.px, -0.3 * self.px)
+            inner = rect.adjusted(pad_x, pad_y, -pad_x, -pad_y)
             if isinstance(cell, bytes):
                 self._image(cell, inner)
             elif cell:

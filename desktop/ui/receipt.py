@@ -1,7 +1,10 @@
 """The receipt: clinic, patient (masked ID), items, the split, the policy version, a signature line.
 
-Printed on the default printer; with no printer installed it is written as a PDF, which
+Printed on the default printer; with no printer installed it is written as an A5 PDF, which
 the clinic can print later or keep.
+
+The receipt has its own type, in points: the application's font is set in pixels for the
+screen (``desktop.ui.style``), and 15 pixels of a 1200 dpi printer are 0.3 mm.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ import html
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from db.models import Facility, Person, Settlement, Staff
@@ -19,6 +22,9 @@ from db.session import APP_NAME, Store
 from desktop.privacy import mask_id_number
 from desktop.settlement.records import settlement_json
 from desktop.settlement.service import CHINA
+from desktop.ui.style import FONT_FAMILIES
+
+BODY_POINTS = 10.5  # the heading (<h2>) is set half as large again
 
 
 def receipts_folder() -> Path:
@@ -78,7 +84,7 @@ def receipt_html(store: Store, settlement_id: int) -> str:
 <p>{w["number"]} {settlement_id} &nbsp; {e(settled_at)}<br>
 {w["patient"]}: {e(person.name)} &nbsp; {w["id"]}: {masked}<br>
 {w["diagnosis"]}: {diagnoses}</p>
-<table width=100% cellspacing=0 cellpadding=2 border=1>
+<table width=100% cellspacing=0 cellpadding=3 border=1 style="border-collapse: collapse">
 <tr><th>{w["item"]}</th><th>{w["qty"]}</th><th>{w["price"]}</th><th>{w["amount"]}</th></tr>
 {rows}</table>
 <table width=100% cellspacing=0 cellpadding=2>{split_rows}</table>
@@ -87,19 +93,54 @@ def receipt_html(store: Store, settlement_id: int) -> str:
 """
 
 
+def receipt_font() -> QFont:
+    """The receipt's type: the counter's faces, sized in points for paper rather than pixels."""
+    font = QFont()
+    font.setFamilies(list(FONT_FAMILIES))
+    font.setPointSizeF(BODY_POINTS)
+    return font
+
+
 def receipt_document(store: Store, settlement_id: int) -> QTextDocument:
     document = QTextDocument()
+    document.setDefaultFont(receipt_font())
     document.setHtml(receipt_html(store, settlement_id))
     return document
 
 
+def print_document(document: QTextDocument, printer: QPrinter) -> None:
+    """Lay the document out on the printer's page, inside its margins, and paint it page by page.
+
+    ``QTextDocument.print_`` would add 2 cm margins of its own and a page number; laid out
+    on the printer itself, the points of the document's font are the printer's points.
+    """
+    page = printer.pageRect(QPrinter.Unit.DevicePixel)
+    document.documentLayout().setPaintDevice(printer)
+    document.setDocumentMargin(0)  # the page layout's margins are the receipt's
+    document.setPageSize(QSizeF(page.width(), page.height()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer or PDF file could not be opened for writing")
+    try:
+        for number in range(document.pageCount()):
+            if number:
+                printer.newPage()
+            top = number * page.height()
+            painter.save()
+            painter.translate(0, -top)
+            document.drawContents(painter, QRectF(0, top, page.width(), page.height()))
+            painter.restore()
+    finally:
+        painter.end()
+
+
 def print_receipt(store: Store, settlement_id: int, folder: Path | None = None) -> Path | None:
-    """Print on the default printer; with none, write a PDF and return its path."""
+    """Print on the default printer, on its own paper; with none, write an A5 PDF and return its path."""
     document = receipt_document(store, settlement_id)
     default = QPrinterInfo.defaultPrinter()
     if not default.isNull():
         printer = QPrinter(default, QPrinter.PrinterMode.HighResolution)
-        document.print_(printer)
+        print_document(document, printer)
         return None
     target = (folder or receipts_folder()) / f"receipt-{settlement_id}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +148,12 @@ def print_receipt(store: Store, settlement_id: int, folder: Path | None = None) 
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
     printer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A5), QPageLayout.Orientation.Portrait, QMarginsF(10, 10, 10, 10))
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A5),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(12, 12, 12, 12),
+            QPageLayout.Unit.Millimeter,
+        )
     )
-    document.print_(printer)
+    print_document(document, printer)
     return target

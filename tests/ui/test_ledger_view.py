@@ -8,19 +8,20 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
 from sqlalchemy import select, update
 
 from db.models import Person, Staff, Visit
 from db.session import Store
 from desktop.ledger import LedgerQuery, Period, ledger_rows
-from desktop.settlement import DiagnosisLine, reverse
+from desktop.settlement import DiagnosisLine, DraftItem, reverse
 from desktop.ui import pdf_export
 from desktop.ui.ledger_models import LedgerTableModel
 from desktop.ui.ledger_view import LedgerView
@@ -29,6 +30,9 @@ from desktop.ui.rows_model import ROW_ROLE
 from tests.core.test_ledger import describe, fill_year, visit
 from tests.factories import NOW, add_person, make_store
 from tests.ui.conftest import type_chinese
+from tests.ui.test_receipt_print import counter_look
+
+__all__ = ["counter_look"]
 
 
 @pytest.fixture
@@ -339,3 +343,99 @@ def test_a_long_export_runs_off_the_gui_thread_with_progress(
         assert "household" in last  # headers on every page ("Head of household", wrapped)
         assert "Clinic" in last
         assert "Total" in last
+
+
+# --- the columns: figures whole, the spare room to the diagnosis, the clerk's widths kept --
+
+
+def elided(view: LedgerView, column: int) -> list[str]:
+    """The cells of ``column`` too wide for it: the delegate would cut them to "13…"."""
+    table, model = view.table, view.model
+    style = table.style()
+    # the item delegate's text margins either side, and the grid line the cell gives up
+    padding = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    padding += int(table.showGrid())
+    cut = []
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        font = index.data(Qt.ItemDataRole.FontRole) or table.font()
+        text = str(index.data())
+        if table.columnWidth(column) < QFontMetrics(font).horizontalAdvance(text) + padding:
+            cut.append(text)
+    return cut
+
+
+FIGURES = (7, 8, 9)  # Total, Fund pays, Patient pays
+DIAGNOSIS = 6
+
+
+@pytest.fixture
+def big_month(clinic: Store) -> Store:
+    """May with one visit late in the month dearer than any on the 2nd: its figures are wider."""
+    visit(clinic, 2, dt.date(2024, 5, 20), facility="V01", items=(DraftItem("X01", Decimal(100)),))
+    return clinic
+
+
+@pytest.mark.usefixtures("counter_look")
+def test_no_figure_is_cut_short_in_the_month(qtbot: Any, big_month: Store) -> None:
+    view = open_view(qtbot, big_month, DOCTOR)
+    type_date(qtbot, view.day_edit, "20240502")  # the columns are first sized on a cheap day
+    view.mode.setCurrentIndex(1)
+    assert view.model.rowCount() == 5
+    assert max(shown(view, 7), key=len) == "1250.00"
+    for column in FIGURES:
+        assert not elided(view, column), view.model.headerData(column, Qt.Orientation.Horizontal)
+
+
+@pytest.mark.usefixtures("counter_look")
+def test_the_diagnosis_takes_the_spare_room_not_the_status(qtbot: Any, big_month: Store) -> None:
+    view = open_view(qtbot, big_month, DOCTOR)
+    view.mode.setCurrentIndex(1)
+    type_date(qtbot, view.month_edit, "202405")
+    view.resize(1500, 600)  # room to spare, even for the English headers
+    table = view.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 1400, timeout=2000)
+    shown_columns = [c for c in range(view.model.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(table.columnWidth(c) for c in shown_columns) == table.viewport().width()  # no gap, no scroll
+    status = LedgerTableModel.STATUS
+    assert table.columnWidth(status) <= max(
+        table.sizeHintForColumn(status), table.horizontalHeader().sectionSizeHint(status)
+    )
+    assert not elided(view, DIAGNOSIS)
+    assert table.columnWidth(DIAGNOSIS) > table.sizeHintForColumn(DIAGNOSIS)  # the spare room went there
+    wider = table.columnWidth(DIAGNOSIS)
+    view.resize(view.width() + 100, view.height())
+    qtbot.waitUntil(lambda: table.columnWidth(DIAGNOSIS) == wider + 100, timeout=2000)
+
+
+def drag_edge(qtbot: Any, view: LedgerView, column: int, by: int) -> None:
+    """The clerk drags the right edge of a column's header, as with a mouse."""
+    header = view.table.horizontalHeader()
+    edge = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) - 1, header.height() // 2)
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=edge)
+    qtbot.mouseMove(header.viewport(), edge + QPoint(by // 2, 0))
+    qtbot.mouseMove(header.viewport(), edge + QPoint(by, 0))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=edge + QPoint(by, 0))
+
+
+@pytest.mark.usefixtures("counter_look")
+def test_a_width_the_clerk_dragged_stays(qtbot: Any, big_month: Store) -> None:
+    view = open_view(qtbot, big_month, DOCTOR)
+    type_date(qtbot, view.day_edit, "20240502")
+    table = view.table
+    address, diagnosis = 4, DIAGNOSIS
+    before = table.columnWidth(address)
+    drag_edge(qtbot, view, address, 60)
+    assert table.columnWidth(address) == before + 60
+    view.mode.setCurrentIndex(1)  # the month: wider figures, other rows
+    view.resize(view.width() - 80, view.height())
+    qtbot.waitUntil(lambda: table.viewport().width() < 1250, timeout=2000)
+    assert table.columnWidth(address) == before + 60
+    for column in FIGURES:
+        assert not elided(view, column)
+    drag_edge(qtbot, view, diagnosis, -30)
+    kept = table.columnWidth(diagnosis)
+    type_date(qtbot, view.month_edit, "202405")
+    view.resize(view.width() + 80, view.height())
+    QApplication.processEvents()
+    assert table.columnWidth(diagnosis) == kept
