@@ -109,11 +109,17 @@ def test_kill_minus_nine_after_every_write_but_before_commit_leaves_no_trace(tmp
 
 
 def test_two_counters_cannot_both_spend_the_same_cap(tmp_path: Path) -> None:
-    # Shaoguan's 300-yuan cap (第八条（一）): each visit is 60.00 × 70% = 42.00.
     store = make_store(tmp_path)
+    race_two_counters_for_one_cap(store, tmp_path / "clinic.sqlite3", tmp_path / "go")
+
+
+def race_two_counters_for_one_cap(store: Store, db: Path | str, go: Path) -> None:
+    """Two counter processes settle 30 visits each for one patient at once; the cap holds.
+
+    Shaoguan's 300-yuan cap (韶医保规〔2023〕2号 第八条（一）): each visit is 60.00 × 70% = 42.00.
+    ``db`` is the SQLite file (checked with its own integrity check too) or a database URL.
+    """
     add_person(store, person_id=1, policy="shaoguan-resident", signed_at="T10")
-    db = tmp_path / "clinic.sqlite3"
-    go = tmp_path / "go"
     workers = [_worker(db, "T10", 1, 30, go) for _ in range(2)]
     for process in workers:
         assert process.stdout is not None
@@ -137,4 +143,4 @@ def test_two_counters_cannot_both_spend_the_same_cap(tmp_path: Path) -> None:
     assert set(funds[8:]) == {0}
     assert accumulator is not None
     assert accumulator.fund_paid_fen == 30000
-    _assert_whole(store, db)
+    _assert_whole(store, db if isinstance(db, Path) else None)

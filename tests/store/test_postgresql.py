@@ -28,7 +28,7 @@ from desktop.demo import build_demo
 from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, reverse, settle
 from tests.factories import COLD, NOW, TODAY, add_person, make_store
 from tests.postgres import PostgresServer, running_server
-from tests.settlement.test_durability import _assert_whole, _worker
+from tests.settlement.test_durability import _assert_whole, _worker, race_two_counters_for_one_cap
 from tests.sync.helpers import FIRST_DAY, PEOPLE, agency_settlements, relay_for, start_agency
 from tests.sync.test_week_offline import FLAKY, _exactly_once, _figures_agree, _reconciles_to_the_fen, _week_at
 
@@ -86,32 +86,7 @@ def test_settlements_and_a_reversal_keep_the_year_to_date_figures(store: Store) 
 
 
 def test_two_counters_cannot_both_spend_the_same_cap(store: Store, url: str, tmp_path: Path) -> None:
-    # Shaoguan's 300-yuan cap (韶医保规〔2023〕2号 第八条（一）): each visit is 60.00 × 70% = 42.00.
-    add_person(store, person_id=1, policy="shaoguan-resident", signed_at="T10")
-    go = tmp_path / "go"
-    workers = [_worker(url, "T10", 1, 30, go) for _ in range(2)]
-    for process in workers:
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == "ready"
-    go.touch()
-    settled: list[list[int]] = []
-    for process in workers:
-        with process:
-            out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        settled.append([int(line.split()[0]) for line in out.splitlines()])
-    assert min(settled[0]) < max(settled[1])  # the two counters' settlements interleave
-    assert min(settled[1]) < max(settled[0])
-    with store.reading() as session:
-        funds = session.scalars(select(Settlement.fund_fen).order_by(Settlement.id)).all()
-        accumulator = session.get(Accumulator, (1, 2024))
-    assert len(funds) == 60
-    assert sum(funds) == 30000
-    assert funds[:8] == [4200] * 7 + [600]
-    assert set(funds[8:]) == {0}
-    assert accumulator is not None
-    assert accumulator.fund_paid_fen == 30000
-    _assert_whole(store, None)
+    race_two_counters_for_one_cap(store, url, tmp_path / "go")
 
 
 def test_a_counter_killed_inside_its_transaction_leaves_no_trace(store: Store, url: str) -> None:
