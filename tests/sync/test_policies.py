@@ -7,20 +7,10 @@ from pathlib import Path
 from db.session import Store
 from desktop.policy import load_book
 from desktop.sandbox.server import SandboxServer
+from tests.policy.test_policy_files import LIUYANG
 from tests.sync.helpers import relay_for, start_agency
 
-COUNTY = """\
-policy = "hunan-resident-liuyang"
-extends = "hunan-resident"
-version = "浏医保发〔2024〕1号"
-title = "浏阳市城乡居民普通门诊统筹实施细则"
-effective_from = { value = 2024-01-01, article = "第二十条" }
-
-[benefit]
-rates.value = { village_clinic = "0.75", township_health_center = "0.65", community_health_center = "0.65" }
-rates.article = "第五条"
-cap = { value = "200.00", article = "第六条" }
-"""
+COUNTY = LIUYANG  # a county's own file, as the agency publishes it
 BELOW_THE_FLOOR = COUNTY.replace('village_clinic = "0.75"', 'village_clinic = "0.10"').replace("liuyang", "liuyang2")
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
@@ -21,6 +22,7 @@ from desktop.demo import FACILITIES, build_demo
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync import FixedCredentials
+from desktop.ui.app import Launcher
 from desktop.ui.i18n import CHINESE, install_translation, remove_translation
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sync_setup import Target, Targets
@@ -162,6 +164,39 @@ def type_diagnosis(qtbot: Any, window: CounterWindow, text: str) -> None:
     keys = Keyboard(qtbot)
     keys.type(text)
     keys.press(Qt.Key.Key_Return)
+
+
+def settle_by_keys(qtbot: Any, window: CounterWindow, store: Store) -> int:
+    """Card, diagnosis, one item, F12: keys only; the new settlement's id."""
+    qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
+    qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
+    type_diagnosis(qtbot, window, "J06")
+    qtbot.keyClicks(window.counter.entry.item, "fa01")
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
+    assert window.counter.last is not None
+    return int(window.counter.last.settlement_id)
+
+
+class FirstStart(NamedTuple):
+    launcher: Launcher
+    window: CounterWindow
+    database: Path  # where the demo store is built
+
+
+def first_start(qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FirstStart:
+    """``clinic-pos`` with nothing configured: the default store (here under ``tmp_path``), a small demo."""
+    import db.session
+    import desktop.demo
+
+    target = tmp_path / "data" / "clinic-pos.sqlite3"
+    monkeypatch.setattr(db.session, "default_database_path", lambda: target)
+    small = functools.partial(desktop.demo.build_demo, today=TODAY, people=40, days=5)
+    monkeypatch.setattr(desktop.demo, "build_demo", small)
+    launcher = Launcher(qapp, None)
+    window = launcher.start()
+    qtbot.addWidget(window)
+    return FirstStart(launcher, window, target)
 
 
 def card_in(qtbot: Any, keys: Keyboard, card: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,16 +12,13 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtWidgets import QApplication
 
-import db.session
-import desktop.demo
-import desktop.ui.app as app_module
 from db.models import Setting
 from db.session import Store
 from desktop.sync.cli import AGENCY_URL_KEY
 from desktop.sync.demo_agency import DemoAgencyError, agency_database, start_demo_agency
 from desktop.ui.sync_setup import choose_target, is_demo_clinic, make_relay
 from tests.sync.keyring_backend import MemoryKeyring
-from tests.ui.conftest import TODAY, wait_for_workers
+from tests.ui.conftest import TODAY, first_start, wait_for_workers
 
 
 def leftover_secret_files() -> list[Path]:
@@ -98,13 +94,7 @@ def test_only_the_default_data_file_of_the_demo_clinic_gets_a_sandbox(
 def test_first_start_uploads_the_demo_to_its_own_agency_and_stops_it_on_close(
     qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "data" / "clinic-pos.sqlite3"
-    monkeypatch.setattr(db.session, "default_database_path", lambda: target)
-    small = functools.partial(desktop.demo.build_demo, today=TODAY, people=40, days=5)
-    monkeypatch.setattr(desktop.demo, "build_demo", small)
-    launcher = app_module.Launcher(qapp, None)
-    window = launcher.start()
-    qtbot.addWidget(window)
+    _launcher, window, target = first_start(qtbot, qapp, tmp_path, monkeypatch)  # the launcher kept alive
     status = window.sync
 
     def uploaded() -> bool:

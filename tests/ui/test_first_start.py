@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-import db.session
-import desktop.demo
 import desktop.ui.app as app_module
-from tests.ui.conftest import TODAY, wait_for_workers
+from tests.ui.conftest import first_start, wait_for_workers
 
 
 def test_first_start_builds_the_demo_and_signs_in_the_clerk(
     qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "data" / "clinic-pos.sqlite3"
-    monkeypatch.setattr(db.session, "default_database_path", lambda: target)
-    small = functools.partial(desktop.demo.build_demo, today=TODAY, people=40, days=5)
-    monkeypatch.setattr(desktop.demo, "build_demo", small)
-    launcher = app_module.Launcher(qapp, None)
-    window = launcher.start()
-    qtbot.addWidget(window)
+    launcher, window, target = first_start(qtbot, qapp, tmp_path, monkeypatch)
     assert window.isVisible()  # the window first, the records behind it
     qtbot.waitUntil(lambda: launcher.progress is not None and launcher.progress.isVisible(), timeout=5000)
     qtbot.waitUntil(lambda: window.store is not None, timeout=20_000)

@@ -6,27 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from sqlalchemy import func, select
 
-from db.models import Settlement
 from db.session import Store
 from desktop.settlement import reverse
 from desktop.ui.day_close_view import DayCloseView
 from desktop.ui.ledger_view import LedgerView
-from tests.ui.conftest import NOW, TODAY, Keyboard, card_in, covered_resident, open_window
-
-
-def _settle_one(qtbot: Any, keys: Keyboard, store: Store, id_number: str) -> int:
-    card_in(qtbot, keys, id_number)
-    qtbot.waitUntil(lambda: bool(keys.focused().property("text")), timeout=3000)  # 上次诊断 offered
-    keys.press(Qt.Key.Key_Return)
-    keys.type("yb")
-    keys.press(Qt.Key.Key_Return)
-    keys.press(Qt.Key.Key_F12)
-    with store.reading() as session:
-        newest: int | None = session.scalar(select(func.max(Settlement.id)))
-    assert newest is not None
-    return newest
+from tests.ui.conftest import NOW, TODAY, Keyboard, open_window, settle_by_keys
 
 
 def test_the_ledger_and_the_day_close_show_the_visit_just_settled(qtbot: Any, store: Store) -> None:
@@ -42,7 +27,7 @@ def test_the_ledger_and_the_day_close_show_the_visit_just_settled(qtbot: Any, st
     assert window.who.text().endswith("· 南昌县幽兰镇卫生院")  # the clinic by its name, not its id
 
     keys = Keyboard(qtbot)
-    settlement_id = _settle_one(qtbot, keys, store, covered_resident(store).id_number)
+    settlement_id = settle_by_keys(qtbot, window, store)
     keys.press(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is ledger
     shown = {ledger.model.row_at(row).settlement_id for row in range(ledger.model.rowCount())}

@@ -13,7 +13,7 @@ from desktop.ui.main_window import CounterWindow
 from desktop.ui.models import SettlementsModel
 from desktop.ui.reverse_dialog import ReverseDialog
 from desktop.ui.settlements_page import SettlementsPage
-from tests.ui.conftest import covered_resident, open_window, type_diagnosis, wait_for_workers
+from tests.ui.conftest import open_window, settle_by_keys, wait_for_workers
 
 
 def settlements_page(window: CounterWindow) -> SettlementsPage:
@@ -21,20 +21,9 @@ def settlements_page(window: CounterWindow) -> SettlementsPage:
     return window.settlements
 
 
-def settle_one(qtbot: Any, window: Any, store: Store) -> int:
-    qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
-    qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
-    type_diagnosis(qtbot, window, "J06")
-    qtbot.keyClicks(window.counter.entry.item, "fa01")
-    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
-    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
-    assert window.counter.last is not None
-    return int(window.counter.last.settlement_id)
-
-
 def test_clerk_reverses_with_a_reason_and_the_original_stays_marked(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store)
-    settlement_id = settle_one(qtbot, window, store)
+    settlement_id = settle_by_keys(qtbot, window, store)
     qtbot.keyClick(window.counter.card, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     page = window.settlements
     assert window.tabs.currentWidget() is page
@@ -64,7 +53,7 @@ def test_clerk_reverses_with_a_reason_and_the_original_stays_marked(qtbot: Any, 
 
 def test_an_empty_reason_is_refused_in_the_dialog(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store)
-    settle_one(qtbot, window, store)
+    settle_by_keys(qtbot, window, store)
     page = settlements_page(window)
     window.tabs.setCurrentWidget(page)
     wait_for_workers(qtbot)

@@ -30,9 +30,9 @@ from tests.ui.conftest import (
     TODAY,
     covered_resident,
     open_window,
+    settle_by_keys,
     signed_in,
     target_for,
-    type_diagnosis,
     wait_for_workers,
 )
 
@@ -251,18 +251,6 @@ def test_an_agency_that_does_not_answer_is_offline_and_the_window_closes_promptl
     assert not worker.alive()
 
 
-def settle_visit(qtbot: Any, window: CounterWindow, store: Store) -> int:
-    """Card, diagnosis, one item, F12: keys only."""
-    qtbot.keyClicks(window.counter.card, covered_resident(store).id_number)
-    qtbot.keyClick(window.counter.card, Qt.Key.Key_Return)
-    type_diagnosis(qtbot, window, "J06")
-    qtbot.keyClicks(window.counter.entry.item, "fa01")
-    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
-    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
-    assert window.counter.last is not None
-    return int(window.counter.last.settlement_id)
-
-
 def settle_without_a_diagnosis(store: Store) -> int:
     """A settlement kept from before a diagnosis was required (an older counter, an import)."""
     draft = VisitDraft(
@@ -285,7 +273,7 @@ def test_a_settlement_is_sent_soon_after_it_is_made(
     wait_for_a_run(qtbot, window)  # the backlog
     assert window.sync_worker is not None
     with qtbot.waitSignal(window.sync_worker.reported, timeout=SYNC_TIMEOUT_MS):
-        settlement_id = settle_visit(qtbot, window, store)  # the next cycle is 30 s away; this one comes sooner
+        settlement_id = settle_by_keys(qtbot, window, store)  # the next cycle is 30 s away; this one comes sooner
     with store.reading() as session:
         assert session.scalar(select(Settlement.msgid).where(Settlement.id == settlement_id)) in agency_msgids(agency)
         assert session.scalar(select(Settlement.status).where(Settlement.id == settlement_id)) == "confirmed"
@@ -301,7 +289,7 @@ def test_a_visit_settled_without_a_diagnosis_is_set_aside_and_holds_back_nobody_
     assert window.sync_worker is not None
     without = settle_without_a_diagnosis(store)
     with qtbot.waitSignal(window.sync_worker.reported, timeout=SYNC_TIMEOUT_MS):
-        with_one = settle_visit(qtbot, window, store)
+        with_one = settle_by_keys(qtbot, window, store)
     wait_for_workers(qtbot)
     page = go_to_sync_page(qtbot, window)
     (record,) = [page.set_aside.row_at(r) for r in range(page.set_aside.rowCount())]
