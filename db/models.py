@@ -41,6 +41,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Every state a settlement can be in, for the column comment and for anyone who lists them.
+SETTLEMENT_STATUSES = (
+    "pending (not yet booked by the agency), unknown (sent; whether the agency booked it is being found out: "
+    "2601 on its msgid), confirmed, differs (the agency's split is not ours), rejected (the agency refused it), "
+    "void (reversed before the agency booked it)"
+)
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -195,6 +203,53 @@ class CatalogueItem(Base):
     )
 
 
+class NationalItem(Base):
+    """One line of the national catalogue as downloaded (1301 drugs, 1305 services, 1306 materials)."""
+
+    __tablename__ = "national_item"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True, comment="med_list_codg")
+    catalogue: Mapped[str] = mapped_column(String(4), comment="1301, 1305 or 1306")
+    name: Mapped[str] = mapped_column(String(200))
+    pinyin: Mapped[str] = mapped_column(String(100), default="", comment="initials, for search")
+    spec: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), comment="the item kind its charge type stands for")
+    item_class: Mapped[str] = mapped_column(String(1), comment="A/B/C (chrgitm_lv 01/02/03)")
+    price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    version: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, comment="vali_flag 1")
+
+    __table_args__ = (Index("ix_national_item_pinyin", "pinyin"),)
+
+
+class CatalogueMapping(Base):
+    """医保目录对照: a local item's national code, proposed from the catalogue and reviewed by staff."""
+
+    __tablename__ = "catalogue_mapping"
+
+    code: Mapped[str] = mapped_column(ForeignKey("catalogue_item.code"), primary_key=True)
+    national_code: Mapped[str] = mapped_column(ForeignKey("national_item.code"))
+    state: Mapped[str] = mapped_column(
+        String(20), comment="proposed (found by name or pinyin, not yet checked), reviewed (staff confirmed)"
+    )
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class MappingUpload(Base):
+    """A reviewed mapping as the agency holds it for one facility (3301 up, 3302 withdrawn)."""
+
+    __tablename__ = "mapping_upload"
+
+    code: Mapped[str] = mapped_column(ForeignKey("catalogue_item.code"), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"), primary_key=True)
+    national_code: Mapped[str] = mapped_column(String(50))
+    msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 3301, stored before it is sent")
+    state: Mapped[str] = mapped_column(String(20), comment="pending, done, set_aside (the agency refused it)")
+    error: Mapped[str] = mapped_column(Text, default="")
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
 class Staff(Base):
     __tablename__ = "staff"
 
@@ -205,6 +260,9 @@ class Staff(Base):
     facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
     password_hash: Mapped[str] = mapped_column(String(200), comment="argon2id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    practitioner_code: Mapped[str | None] = mapped_column(
+        String(30), comment="医保医师代码 (D + division + serial): a doctor the agency knows, who may diagnose"
+    )
 
 
 # --- visits and money ----------------------------------------------------------------
@@ -224,6 +282,9 @@ class Visit(Base):
     inpatient: Mapped[bool] = mapped_column(Boolean, default=False)
     liability: Mapped[str | None] = mapped_column(String(20))
     disease: Mapped[str | None] = mapped_column(String(40), comment="certified chronic disease treated")
+    doctor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id"), comment="the diagnosing doctor (a practitioner); null before 0008"
+    )
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, comment="patient's signature (台账)")
 
     items: Mapped[list[VisitItem]] = relationship(back_populates="visit", order_by="VisitItem.line_no")
@@ -291,7 +352,9 @@ class Settlement(Base):
     cash_fen: Mapped[int] = mapped_column(BigInteger)
     explanation: Mapped[str] = mapped_column(Text, comment="JSON list of sentences")
     status: Mapped[str] = mapped_column(
-        String(20), default="pending", comment="pending, confirmed, differs (the agency's split is not ours), rejected"
+        String(20),
+        default="pending",
+        comment=SETTLEMENT_STATUSES,
     )
     msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
     agency_mdtrt_id: Mapped[str | None] = mapped_column(String(30), comment="the visit's id at the agency (2201)")
@@ -299,6 +362,9 @@ class Settlement(Base):
     agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger)
     agency_account_fen: Mapped[int | None] = mapped_column(BigInteger)
     agency_cash_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_setl_time: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime(), comment="the agency's settlement time (2207 setl_time): its books and 3201 go by it"
+    )
 
     visit: Mapped[Visit] = relationship()
     reversal: Mapped[Reversal | None] = relationship(back_populates="settlement")
@@ -376,6 +442,12 @@ class OutboxEntry(Base):
     first_sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     answer: Mapped[str] = mapped_column(Text, server_default="", comment="JSON: what the agency's answer told us")
+    resolve_msgid: Mapped[str | None] = mapped_column(
+        String(30), comment="the 2601 or 2205 that settles an unknown outcome, stored before it is sent"
+    )
+    previous_msgids: Mapped[str] = mapped_column(
+        Text, server_default="", comment="msgids the row went under before, each undone or refused as a repeat"
+    )
 
     __table_args__ = (Index("ix_outbox_state_id", "state", "id"),)
 
@@ -407,6 +479,10 @@ class Reconciliation(Base):
     local_account_fen: Mapped[int] = mapped_column(BigInteger)
     matches: Mapped[bool] = mapped_column(Boolean)
     agency_text: Mapped[str] = mapped_column(Text, default="", comment="stmt_rslt_dscr as the agency wrote it")
+    agency_count: Mapped[int | None] = mapped_column(Integer, comment="the agency's own figures, where it gives them")
+    agency_total_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_account_fen: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AuditEntry(Base):

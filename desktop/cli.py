@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from desktop.cli_args import JsonArgumentParser
 
@@ -56,11 +57,34 @@ def _parser() -> argparse.ArgumentParser:
     y.add_argument(
         "--give-up-after", type=int, default=10, help="failed calls in a row before the run ends offline (default 10)"
     )
-    k = sub.add_parser("credentials", help="the facility's agency secret in the OS keyring")
-    k.add_argument("action", choices=["set", "check"], help="set: read the secret from standard input")
+    y.add_argument("--workers", type=int, default=8, help="settlements sent at once (default 8)")
+    k = sub.add_parser("credentials", help="the facility's SM2 signing key in the OS keyring")
+    k.add_argument(
+        "action",
+        choices=["generate", "set", "check"],
+        help="generate: a new key pair; set: an SM2 private key (PEM) on standard input; check: print the public key",
+    )
     k.add_argument("--facility", required=True, help="agency facility code (or a facility id with --db)")
     k.add_argument("--db", help="store to look the facility id up in")
+    _mapping_commands(sub)
     return parser
+
+
+def _mapping_commands(sub: Any) -> None:
+    """``catalogue`` (医保目录对照) and ``staff`` (practitioner codes): ``desktop.mapping_cli``."""
+    g = sub.add_parser("catalogue", help="the catalogue mapping (医保目录对照): local items to national codes")
+    g.add_argument("action", choices=["list", "search", "propose", "map", "unmap"])
+    g.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    g.add_argument("--item", help="the clinic's item code (search: its candidates; map, unmap)")
+    g.add_argument("--text", help="search: name, pinyin initials or national code")
+    g.add_argument("--national", help="map: the national code (med_list_codg)")
+    g.add_argument("--staff", help="username of the staff member reviewing (map, unmap, propose)")
+    f = sub.add_parser("staff", help="staff records: the practitioner code (医保医师代码) of a doctor")
+    f.add_argument("action", choices=["list", "practitioner"])
+    f.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    f.add_argument("--user", help="practitioner: the doctor's username")
+    f.add_argument("--code", help="practitioner: the code (D + division + serial), or empty to clear")
+    f.add_argument("--staff", help="username of the administrator making the change")
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -102,11 +126,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sync":
         from desktop.sync.cli import sync_main
 
-        return sync_main(args.db, args.agency, args.staff, args.timeout, args.give_up_after)
+        return sync_main(args.db, args.agency, args.staff, args.timeout, args.give_up_after, args.workers)
     if args.command == "credentials":
         from desktop.sync.cli import credentials_main
 
         return credentials_main(args.action, args.facility, args.db)
+    if args.command == "catalogue":
+        from desktop.mapping_cli import catalogue_main
+
+        return catalogue_main(args.action, args.db, args.item, args.text, args.national, args.staff)
+    if args.command == "staff":
+        from desktop.mapping_cli import staff_main
+
+        return staff_main(args.action, args.db, args.user, args.code, args.staff)
     from desktop.ui.app import main as counter
 
     return counter(args.db)

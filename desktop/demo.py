@@ -16,7 +16,18 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from db.models import Card, CatalogueItem, ChronicCertificate, Facility, Person, Setting, Signing, Staff
+from db.models import (
+    Card,
+    CatalogueItem,
+    CatalogueMapping,
+    ChronicCertificate,
+    Facility,
+    NationalItem,
+    Person,
+    Setting,
+    Signing,
+    Staff,
+)
 from db.session import Store
 from desktop.policy import PolicyBook, default_book
 from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, VisitDraft
@@ -30,13 +41,14 @@ FACILITIES = [
     ("V02", "H36012100103", "幽兰镇南洲村卫生室", "village_clinic", "T01"),
     ("V03", "H36012100104", "幽兰镇前湖村卫生室", "village_clinic", "T01"),
 ]
-# (username, name, role, facility, password) — demo passwords, printed in the README.
+# (username, name, role, facility, password, practitioner code) — demo passwords, printed in
+# the README. The centre's director is its general practitioner; the clerk diagnoses nobody.
 STAFF = [
-    ("admin", "赵建国", "admin", "T01", "admin"),
-    ("clerk", "王丽华", "clerk", "T01", "clerk"),
-    ("doctor1", "李春生", "village_doctor", "V01", "doctor1"),
-    ("doctor2", "陈秋菊", "village_doctor", "V02", "doctor2"),
-    ("doctor3", "刘德明", "village_doctor", "V03", "doctor3"),
+    ("admin", "赵建国", "admin", "T01", "admin", "D360121000101"),
+    ("clerk", "王丽华", "clerk", "T01", "clerk", None),
+    ("doctor1", "李春生", "village_doctor", "V01", "doctor1", "D360121000102"),
+    ("doctor2", "陈秋菊", "village_doctor", "V02", "doctor2", "D360121000103"),
+    ("doctor3", "刘德明", "village_doctor", "V03", "doctor3", "D360121000104"),
 ]
 # (code, name, pinyin initials, kind, class, price in fen, unit)
 CATALOGUE = [
@@ -64,6 +76,41 @@ CATALOGUE = [
     ("CA01", "针灸", "zj", "tcm_treatment", "A", 3000, "次"),
     ("CB01", "推拿", "tn", "tcm_treatment", "B", 4000, "次"),
     ("FA01", "一般诊疗费", "ybzlf", "consultation_fee", "A", 1000, "次"),
+]
+# The national catalogue as the demo clinic downloaded it (1301 drugs, 1305 services, 1306
+# materials): each local item's line, reviewed by the administrator (医保目录对照), and a
+# few lines nobody mapped, so a search has something to choose among. The codes are
+# shaped like the national ones (drugs X…/Z…, services by the 2012 price norms, materials
+# C…) but made up for the demo. (local code or None, national code, name, catalogue)
+NATIONAL = [
+    ("XA01", "XJ01CAA040A001010100451", "阿莫西林胶囊", "1301"),
+    ("XA02", "XM01AEB051A010010101887", "布洛芬缓释胶囊", "1301"),
+    ("XA03", "XR05FAF030A001010100318", "复方甘草片", "1301"),
+    ("XA04", "XC08CAX080A010010201024", "硝苯地平缓释片", "1301"),
+    ("XA05", "XA10BAE072A001010103961", "盐酸二甲双胍片", "1301"),
+    ("XB01", "XJ01DDK111A001010100764", "头孢克肟胶囊", "1301"),
+    ("XB02", "XR05CBA099X002010201557", "盐酸氨溴索口服溶液", "1301"),
+    ("XB03", "XA02BCA211A012010100287", "奥美拉唑肠溶胶囊", "1301"),
+    ("XC01", "XA11AAF001A001010100012", "复合维生素片", "1301"),
+    ("XC02", "XC10AXY003E001010100006", "鱼油软胶囊", "1301"),
+    ("ZA01", "ZA01AAB0034010104526", "板蓝根颗粒", "1301"),
+    ("ZA02", "ZA04BAL0098010100432", "连花清瘟胶囊", "1301"),
+    ("ZB01", "ZA01BAG0019030200013", "感冒方中药饮片", "1301"),
+    ("EA01", "250101015000000", "血细胞分析（血常规）", "1305"),
+    ("EA02", "250102001000000", "尿常规检查", "1305"),
+    ("EA03", "310701001000000", "常规心电图检查", "1305"),
+    ("EB01", "250302001000000", "血清葡萄糖测定", "1305"),
+    ("TA01", "120400006000000", "静脉输液", "1305"),
+    ("TA02", "120400001000000", "肌肉注射", "1305"),
+    ("TA03", "311000012000000", "清创缝合术", "1305"),
+    ("MA01", "C14010501102000000000", "一次性使用输液器", "1306"),
+    ("CA01", "430000001000000", "普通针刺", "1305"),
+    ("CB01", "450000005000000", "推拿治疗", "1305"),
+    ("FA01", "111000000010000", "一般诊疗费", "1305"),
+    (None, "XJ01CRA040A001010100223", "阿莫西林克拉维酸钾片", "1301"),
+    (None, "XM01AEB051A001010100661", "布洛芬片", "1301"),
+    (None, "250101001000000", "血红蛋白测定", "1305"),
+    (None, "C14010501101000000000", "一次性使用静脉输液针", "1306"),
 ]
 DIAGNOSES = [
     ("J06.900", "急性上呼吸道感染"),
@@ -113,6 +160,7 @@ def build_demo(
             CatalogueItem(code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u)
             for c, n, p, k, cl, f, u in CATALOGUE
         )
+        _national_catalogue(session, today)
         session.add(Setting(key="facility_id", value=HOME))
         _roster(session, rng, people, today)
     book = default_book()
@@ -121,12 +169,45 @@ def build_demo(
             _one_day(session, rng, day, people, book)
 
 
+def _national_catalogue(session: Session, today: dt.date) -> None:
+    """The national lines, as downloaded, and each local item mapped to its own, reviewed."""
+    from desktop.pinyin import initials
+
+    local = {entry[0]: entry for entry in CATALOGUE}
+    unmapped_kind = {"1301": "drug", "1305": "treatment", "1306": "material"}
+    for code, national, name, catalogue in NATIONAL:
+        if code is None:
+            kind, item_class, price = unmapped_kind[catalogue], "A", 0
+        else:
+            kind, item_class, price = local[code][3], local[code][4], local[code][5]
+        session.add(
+            NationalItem(
+                code=national,
+                catalogue=catalogue,
+                name=name,
+                pinyin=initials(name),
+                kind=kind,
+                item_class=item_class,
+                price_fen=price,
+                version="1",
+                active=True,
+            )
+        )
+    session.flush()
+    reviewed_at = dt.datetime.combine(today - dt.timedelta(days=400), dt.time(9), CHINA)
+    session.add_all(
+        CatalogueMapping(code=code, national_code=national, state="reviewed", reviewed_by=1, reviewed_at=reviewed_at)
+        for code, national, _name, _catalogue in NATIONAL
+        if code is not None
+    )
+
+
 def _places_and_staff(session: Session) -> None:
     for fid, code, name, kind, parent in FACILITIES:
         session.add(Facility(id=fid, code=code, name=name, kind=kind, parent_id=parent, admdvs="360121"))
         session.flush()
     hasher = PasswordHasher()
-    for index, (username, name, role, facility, password) in enumerate(STAFF, start=1):
+    for index, (username, name, role, facility, password, practitioner) in enumerate(STAFF, start=1):
         session.add(
             Staff(
                 id=index,
@@ -135,6 +216,7 @@ def _places_and_staff(session: Session) -> None:
                 role=role,
                 facility_id=facility,
                 password_hash=hasher.hash(password),
+                practitioner_code=practitioner,
             )
         )
     session.flush()

@@ -6,6 +6,7 @@ confirm the card in hand); names show their first character.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 
@@ -33,8 +34,24 @@ def mask_phone(phone: str) -> str:
 # An ID number (18), a person number (20) or a card serial standing alone in free text;
 # a msgid, which begins with its facility code's letter, is not a person and stays whole.
 _LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{15,20}[0-9Xx]?(?![0-9A-Za-z])")
+# A timestamp as the interface writes them without separators (refmsg_time, respond_time:
+# yyyyMMddHHmmssSSS; the time inside a msgid or inf_refmsgid: yyyyMMddHHmmss) names nobody.
+_STAMP_LENGTHS = (14, 17)
+
+
+def _is_timestamp(number: str) -> bool:
+    if len(number) not in _STAMP_LENGTHS or not number.isdigit():
+        return False
+    try:
+        moment = dt.datetime.strptime(number[:14], "%Y%m%d%H%M%S")  # noqa: DTZ007 — only its shape matters
+    except ValueError:
+        return False
+    return 1990 <= moment.year <= 2199
 
 
 def mask_numbers_in(text: str) -> str:
-    """Free text (an agency's refusal naming the person, say) with every long number masked."""
-    return _LONG_NUMBER.sub(lambda found: mask_id_number(found.group()), text)
+    """Free text (an agency's refusal naming the person, say) with every long number masked;
+    timestamps (``20261120093012422``) keep their digits, as they name nobody."""
+    return _LONG_NUMBER.sub(
+        lambda found: found.group() if _is_timestamp(found.group()) else mask_id_number(found.group()), text
+    )

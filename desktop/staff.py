@@ -16,6 +16,7 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
+    MAP_CATALOGUE = "map_catalogue"  # review the catalogue mapping (医保目录对照)
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through

@@ -8,18 +8,19 @@ from desktop.agency.fields import field_tables, first_missing_field
 from desktop.agency.messages import Message, input_of
 from desktop.agency.msgid import make_msgid, parse_msgid
 from desktop.agency.replies import AgencyRefusedError, Reply, parse_reply
-from desktop.agency.signing import HmacSigner, SignatureError, Signer, sign_envelope, verify_envelope
+from desktop.agency.signing import SignatureError, Signer, Sm2Signer, Sm2Verifier, sign_envelope, verify_envelope
 from desktop.agency.wire import ProtocolError, decode, encode
 
 __all__ = [
     "AgencyRefusedError",
-    "HmacSigner",
     "Message",
     "ProtocolError",
     "Reply",
     "Sender",
     "SignatureError",
     "Signer",
+    "Sm2Signer",
+    "Sm2Verifier",
     "build_envelope",
     "decode",
     "encode",

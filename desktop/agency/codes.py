@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # insutype 险种类型
 EMPLOYEE_INSURANCE = "310"
 RESIDENT_INSURANCE = "390"
@@ -73,3 +75,17 @@ CHARGE_TYPE_OF_KIND = {
     "material": "08",
     "consultation_fee": "12",
 }
+
+# list_type 目录类别 (3301/3302): 101 西药中成药, 102 中药饮片, 201 医疗服务项目, 301 医用耗材.
+LIST_TYPE_OF_CATALOGUE = {"1301": "101", "1302": "102", "1305": "201", "1306": "301"}
+
+# maindiag_flag / vali_flag and the like: 1 yes, 0 no.
+YES, NO = "1", "0"
+
+# 医保医师代码: D + the six-digit division where the doctor practises + a six-digit serial,
+# the national rule for practitioner codes (atddr_no, dise_dor_no, bilg_dr_codg).
+PRACTITIONER_CODE = re.compile(r"D\d{12}")
+
+
+def is_practitioner_code(text: str) -> bool:
+    return PRACTITIONER_CODE.fullmatch(text) is not None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.agency import codes
+from desktop.agency.field_types import first_badly_typed
 from desktop.agency.fields import field_tables, first_missing_field, names_psn_no
 from desktop.agency.messages import Message, input_of
 from desktop.agency.msgid import check_facility_code, parse_msgid
@@ -42,7 +43,8 @@ def build_envelope(
     at: dt.datetime,
     insuplc_admdvs: str = "",
 ) -> dict[str, Any]:
-    """Every envelope field of the interface around ``payload``, unsigned (``cainfo`` empty).
+    """Every envelope field of the interface around ``payload``, unsigned (``cainfo`` empty),
+    checked for the fields the tables require and for each field's type and length.
 
     ``insuplc_admdvs`` (the patient's insurance division, from 1101) is required whenever
     the payload names a ``psn_no``.
@@ -76,6 +78,9 @@ def build_envelope(
     missing = first_missing_field(envelope)
     if missing is not None:
         raise ProtocolError(missing, f"is required by {infno} but empty")
+    badly_typed = first_badly_typed(envelope)
+    if badly_typed is not None:
+        raise badly_typed
     return envelope
 
 

@@ -26,6 +26,23 @@ _INPUT_LIST_NODES = frozenset({"diseinfo", "feedetail"})
 # a file reference out).
 _CATALOGUE_SHAPE = "1301"
 CATALOGUE_INFNOS = ("1301", "1302", "1303", "1304", "1305", "1306", "1307")
+# 目录对照上传 / 撤销 (3301 / 3302), as openhis's Input_3301.cs / Input_3302.cs give them.
+_MAPPING_UPLOAD = {
+    "input": ["fixmedins_hilist_id", "fixmedins_hilist_name", "list_type", "med_list_codg", "begndate", "enddate"],
+    "input_all": [
+        "fixmedins_hilist_id", "fixmedins_hilist_name", "list_type", "med_list_codg", "begndate", "enddate",
+        "aprvno", "dosform", "exct_cont", "item_cont", "prcunt", "spec", "pacspec", "memo",
+    ],
+    "output": [],
+}  # fmt: skip
+_MAPPING_WITHDRAWAL = {
+    "input": ["fixmedins_code", "fixmedins_hilist_id", "list_type", "med_list_codg"],
+    "input_all": ["fixmedins_code", "fixmedins_hilist_id", "list_type", "med_list_codg"],
+    "output": [],
+}
+# Required by the tables' notes rather than their lists: 2203's main-diagnosis flag (the
+# shared diseinfo class both HIS codebases send marks it 必填).
+_ALSO_REQUIRED = {"2203": ("diseinfo", "maindiag_flag")}
 _SIGN_OUT = {
     "input": ["sign_no", "opter_no"],
     "input_all": ["sign_no", "opter_no"],
@@ -73,6 +90,12 @@ def tables_from(raw: Mapping[str, Any]) -> FieldTables:
     envelope = raw["envelope"]
     transactions = {infno: _transaction(infno, entry) for infno, entry in raw.items() if infno != "envelope"}
     transactions["9002"] = _transaction("9002", _SIGN_OUT)
+    transactions["3301"] = _transaction("3301", _MAPPING_UPLOAD)
+    transactions["3302"] = _transaction("3302", _MAPPING_WITHDRAWAL)
+    for infno, (node, name) in _ALSO_REQUIRED.items():
+        found = transactions[infno]
+        nodes = {**found.nodes, node: (*found.nodes[node], name)}
+        transactions[infno] = Transaction(infno, nodes, found.required | {name}, found.outputs, found.output_nodes)
     for infno in CATALOGUE_INFNOS:
         transactions[infno] = _transaction(infno, raw[_CATALOGUE_SHAPE])
     return FieldTables(

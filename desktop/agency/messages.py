@@ -160,3 +160,51 @@ class Reconciliation:
             fixmedins_setl_cnt=self.fixmedins_setl_cnt,
             refd_setl_flag=self.refd_setl_flag,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class MappingUpload:
+    """3301 目录对照上传: the facility's item (``fixmedins_hilist_id``) is the national ``med_list_codg``."""
+
+    infno: ClassVar[str] = "3301"
+    fixmedins_hilist_id: str
+    fixmedins_hilist_name: str
+    list_type: str
+    med_list_codg: str
+    begndate: dt.date
+    enddate: dt.date = dt.date(2099, 12, 31)
+    spec: str = ""
+    prcunt: str = ""
+
+    def to_input(self) -> dict[str, Any]:
+        if self.enddate < self.begndate:
+            raise ProtocolError("input.data.enddate", "ends before begndate")
+        return _data(
+            fixmedins_hilist_id=self.fixmedins_hilist_id,
+            fixmedins_hilist_name=self.fixmedins_hilist_name,
+            list_type=self.list_type,
+            med_list_codg=self.med_list_codg,
+            begndate=date_text(self.begndate),
+            enddate=date_text(self.enddate),
+            spec=self.spec,
+            prcunt=self.prcunt,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MappingWithdrawal:
+    """3302 目录对照撤销: the agency forgets an item's earlier mapping (before a corrected one goes up)."""
+
+    infno: ClassVar[str] = "3302"
+    fixmedins_code: str
+    fixmedins_hilist_id: str
+    list_type: str
+    med_list_codg: str
+
+    def to_input(self) -> dict[str, Any]:
+        return _data(
+            fixmedins_code=self.fixmedins_code,
+            fixmedins_hilist_id=self.fixmedins_hilist_id,
+            list_type=self.list_type,
+            med_list_codg=self.med_list_codg,
+        )

@@ -1,4 +1,5 @@
-"""Typed inputs for one outpatient settlement: 2201 → 2203 → 2204 → 2206/2207, 2208 cancel, 2601 reversal."""
+"""Typed inputs for one outpatient settlement: 2201 → 2203 → 2204 → 2206/2207, 2208 cancel, 2601 reversal,
+and the cancels of a visit the agency never settled: 2205 (its fee details) and 2202 (its registration)."""
 
 from __future__ import annotations
 
@@ -68,10 +69,12 @@ class Diagnosis:
     diag_time: dt.datetime
     diag_type: str = "1"
     vali_flag: str = "1"
+    main: bool = False  # maindiag_flag: the visit's main diagnosis, exactly one
 
     def to_record(self, index: int) -> dict[str, Any]:
         return {
             "diag_type": self.diag_type,
+            "maindiag_flag": _flag(self.main),
             "diag_srt_no": self.diag_srt_no,
             "diag_code": self.diag_code,
             "diag_name": self.diag_name,
@@ -100,6 +103,8 @@ class VisitInfo:
     def to_input(self) -> dict[str, Any]:
         if self.med_type == codes.CHRONIC_OUTPATIENT and not self.dise_codg:
             raise ProtocolError("input.mdtrtinfo.dise_codg", "a chronic-disease visit (med_type 14) names its disease")
+        if sum(d.main for d in self.diagnoses) != 1:
+            raise ProtocolError("input.diseinfo", "exactly one diagnosis is the main one (maindiag_flag 1)")
         visit = {
             "mdtrt_id": self.mdtrt_id,
             "psn_no": self.psn_no,
@@ -132,6 +137,7 @@ class FeeDetail:
     rx_circ_flag: bool = False
     hosp_appr_flag: str = "1"
     rxno: str = ""
+    dise_codg: str = ""  # a chronic-disease visit's disease (门诊慢特病病种目录代码)
 
     def to_record(self, index: int) -> dict[str, Any]:
         where = f"input.feedetail[{index}]"
@@ -155,6 +161,8 @@ class FeeDetail:
         }
         if self.rxno:
             record["rxno"] = self.rxno
+        if self.dise_codg:
+            record["dise_codg"] = self.dise_codg
         return record
 
 
@@ -269,6 +277,32 @@ class CancelSettlement:
 
     def to_input(self) -> dict[str, Any]:
         return {"data": {"setl_id": self.setl_id, "mdtrt_id": self.mdtrt_id, "psn_no": self.psn_no}}
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRegistration:
+    """2202 门诊挂号撤销: the visit the agency registered (2201) and will never settle."""
+
+    infno: ClassVar[str] = "2202"
+    psn_no: str
+    mdtrt_id: str
+    ipt_otp_no: str
+
+    def to_input(self) -> dict[str, Any]:
+        return {"data": {"psn_no": self.psn_no, "mdtrt_id": self.mdtrt_id, "ipt_otp_no": self.ipt_otp_no}}
+
+
+@dataclass(frozen=True, slots=True)
+class CancelFees:
+    """2205 门诊费用明细信息撤销: the visit's uploaded, unsettled fee details of one charge batch."""
+
+    infno: ClassVar[str] = "2205"
+    mdtrt_id: str
+    chrg_bchno: str
+    psn_no: str
+
+    def to_input(self) -> dict[str, Any]:
+        return {"data": {"mdtrt_id": self.mdtrt_id, "chrg_bchno": self.chrg_bchno, "psn_no": self.psn_no}}
 
 
 @dataclass(frozen=True, slots=True)

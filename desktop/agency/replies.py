@@ -53,7 +53,9 @@ class Reply:
 
 def parse_reply(raw: Mapping[str, Any]) -> Reply:
     code = raw.get("infcode")
-    if isinstance(code, str) and code.lstrip("-").isdigit():
+    if isinstance(code, str) and code.strip().lstrip("-").isdigit():
+        code = int(code)  # some gateways write "0"
+    if isinstance(code, Decimal) and code.is_finite() and code == code.to_integral_value():
         code = int(code)
     if isinstance(code, bool) or not isinstance(code, int):
         raise ProtocolError("infcode", f"{code!r} is not a status code")
@@ -406,6 +408,8 @@ class CatalogueRecord:
     pric: Decimal
     ver: str
     vali_flag: str
+    pinyin: str = ""  # 拼音助记码, where the catalogue has it
+    spec: str = ""
 
     @property
     def item_class(self) -> str:
@@ -439,6 +443,8 @@ def read_catalogue(reply: Reply) -> CatalogueFile:
                 pric=read_decimal(record, "pric", at, places=6),
                 ver=read_text(record, "ver", at),
                 vali_flag=read_text(record, "vali_flag", at),
+                pinyin=read_text(record, "pinyin", at, required=False),
+                spec=read_text(record, "spec", at, required=False),
             )
         )
     data_cn = read_decimal(output, "data_cn", where, places=0)
@@ -454,12 +460,28 @@ def read_catalogue(reply: Reply) -> CatalogueFile:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementFigures:
+    """The agency's own count and sums for the period, where its answer gives them."""
+
+    fixmedins_setl_cnt: int
+    medfee_sumamt: Decimal
+    fund_pay_sumamt: Decimal
+    acct_pay: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
-    """3201's ``stmtinfo``: whether the clinic's figures match (``stmt_rslt`` 0) and why not."""
+    """3201's ``stmtinfo``: whether the clinic's figures match (``stmt_rslt`` 0) and why not.
+
+    The interface's answer has only the verdict and a text; an agency that also gives its
+    figures (``stmtdetail``, with the input's field names, as the sandbox does) has them
+    read into ``agency``, so a period that does not balance shows both sides.
+    """
 
     setl_optins: str
     stmt_rslt: str
     stmt_rslt_dscr: str
+    agency: StatementFigures | None = None
 
     @property
     def matches(self) -> bool:
@@ -469,8 +491,19 @@ class Statement:
 def read_statement(reply: Reply) -> Statement:
     node = _node(reply, "stmtinfo")
     where = "output.stmtinfo"
+    detail = reply.output.get("stmtdetail")
+    figures = None
+    if isinstance(detail, Mapping) and detail:
+        at = "output.stmtdetail"
+        figures = StatementFigures(
+            fixmedins_setl_cnt=int(read_decimal(detail, "fixmedins_setl_cnt", at, places=0)),
+            medfee_sumamt=read_decimal(detail, "medfee_sumamt", at),
+            fund_pay_sumamt=read_decimal(detail, "fund_pay_sumamt", at),
+            acct_pay=read_decimal(detail, "acct_pay", at),
+        )
     return Statement(
         setl_optins=read_text(node, "setl_optins", where, required=False),
         stmt_rslt=read_text(node, "stmt_rslt", where),
         stmt_rslt_dscr=read_text(node, "stmt_rslt_dscr", where, required=False),
+        agency=figures,
     )

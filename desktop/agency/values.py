@@ -6,6 +6,7 @@ Writing refuses what the field cannot hold; reading names the field it refuses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -56,19 +57,28 @@ def date_text(day: dt.date) -> str:
 
 
 def read_text(record: Any, name: str, path: str, *, required: bool = True) -> str:
+    """Text, or a code or id the agency wrote as a JSON number (``"mdtrt_id": 300179916``)."""
     value = record.get(name) if isinstance(record, dict) else None
+    if isinstance(value, str):
+        value = value.strip()
     if value is None or value == "":
         if required:
             raise ProtocolError(f"{path}.{name}", "is missing from the agency's answer")
         return ""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ProtocolError(f"{path}.{name}", f"{value!r} is not text")
     return str(value)
 
 
 def read_decimal(record: Any, name: str, path: str, *, required: bool = True, places: int = 2) -> Decimal:
-    """A number the agency sent as a JSON number or as text; missing optional ones read as zero."""
+    """A number the agency sent as a JSON number or as text (``12.5``, ``"12.50"``, ``" 12.50 "``);
+    missing optional ones (absent, null or empty) read as zero. More decimals than the
+    field holds are refused unless they are zeros (``4.520000``)."""
     value = record.get(name) if isinstance(record, dict) else None
+    if isinstance(value, str):
+        value = value.strip()
     if value is None or value == "":
         if required:
             raise ProtocolError(f"{path}.{name}", "is missing from the agency's answer")
@@ -87,19 +97,63 @@ def read_decimal(record: Any, name: str, path: str, *, required: bool = True, pl
     return scaled
 
 
+# The spellings of a time the interface's gateways are seen to use: its own
+# ``yyyy-MM-dd HH:mm:ss``, the same without separators (as msgids and refmsg_time are
+# written), an ISO ``T``, slashes, and any of these with milliseconds.
+_TIME = re.compile(
+    r"(?P<y>\d{4})[-/]?(?P<mo>\d{2})[-/]?(?P<d>\d{2})[ T]?(?P<h>\d{2}):?(?P<mi>\d{2}):?(?P<s>\d{2})"
+    r"(?:\.?(?P<ms>\d{1,6}))?"
+)
+_DAY = re.compile(r"(?P<y>\d{4})([-/]?)(?P<mo>\d{1,2})\2(?P<d>\d{1,2})")
+
+
+def parse_time(text: str) -> dt.datetime | None:
+    """A Beijing time in any spelling above, or None when it is none of them."""
+    found = _TIME.fullmatch(text.strip())
+    if found is None:
+        return None
+    try:
+        moment = dt.datetime(
+            int(found["y"]),
+            int(found["mo"]),
+            int(found["d"]),
+            int(found["h"]),
+            int(found["mi"]),
+            int(found["s"]),
+            int((found["ms"] or "").ljust(6, "0")),
+            tzinfo=CHINA,
+        )
+    except ValueError:
+        return None
+    return moment
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as ``2024-05-10``, ``20240510`` or ``2024/5/10``; a time's date part will do."""
+    text = text.strip()
+    found = _DAY.fullmatch(text)
+    if found is None:
+        moment = parse_time(text)
+        return None if moment is None else moment.date()
+    try:
+        return dt.date(int(found["y"]), int(found["mo"]), int(found["d"]))
+    except ValueError:
+        return None
+
+
 def read_time(record: Any, name: str, path: str, *, required: bool = True) -> dt.datetime | None:
     text = read_text(record, name, path, required=required)
     if not text:
         return None
-    try:
-        return dt.datetime.strptime(text, TIME_FORMAT).replace(tzinfo=CHINA)
-    except ValueError:
-        raise ProtocolError(f"{path}.{name}", f"{text!r} is not a time like 2024-05-10 10:00:00") from None
+    moment = parse_time(text)
+    if moment is None:
+        raise ProtocolError(f"{path}.{name}", f"{text!r} is not a time like 2024-05-10 10:00:00")
+    return moment
 
 
 def read_date(record: Any, name: str, path: str) -> dt.date:
     text = read_text(record, name, path)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ProtocolError(f"{path}.{name}", f"{text!r} is not a date like 2024-05-10") from None
+    day = parse_date(text)
+    if day is None:
+        raise ProtocolError(f"{path}.{name}", f"{text!r} is not a date like 2024-05-10")
+    return day

@@ -1,11 +1,12 @@
 """The sandbox agency: checks a request, answers a repeated msgid from memory, books the rest.
 
 Order of checks: the body is JSON; every required envelope and input field is present
-(the first missing one is named); the msgid is well formed and the facility's own; the
-signature is good; a msgid already answered gets its stored answer and changes nothing;
-the session (``sign_no``) is open; a record the operator told the sandbox to reject is
-refused; then the transaction runs
-in one database transaction together with storing its answer.
+(the first missing one is named) and every field keeps to its type and length; the msgid
+is well formed and the facility's own; the SM2 signature verifies under the facility's
+registered public key; a msgid already answered gets its stored answer and changes
+nothing (or, switched to, is refused as a duplicate: 报文ID重复); the session
+(``sign_no``) is open; a record the operator told the sandbox to reject is refused; then
+the transaction runs in one database transaction together with storing its answer.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.agency.field_types import first_badly_typed
 from desktop.agency.fields import CATALOGUE_INFNOS, field_tables, first_missing_field
 from desktop.agency.msgid import CHINA, parse_msgid
-from desktop.agency.signing import HmacSigner, SignatureError, verify_envelope
+from desktop.agency.signing import KeyFormatError, SignatureError, Sm2Verifier, verify_envelope
 from desktop.agency.wire import ProtocolError, decode, encode
 from desktop.policy import PolicyBook
 from desktop.privacy import mask_id_number
-from desktop.sandbox import settling, visits
+from desktop.sandbox import mapping, settling, visits
 from desktop.sandbox.calls import Call, Outcome, RefusedError
-from desktop.sandbox.store import remember_reply, secret_of, stored_reply, transaction
+from desktop.sandbox.misbehaviour import Misbehaviour
+from desktop.sandbox.spelling import compact
+from desktop.sandbox.store import public_key_of, remember_reply, stored_reply, transaction
 
 log = logging.getLogger("clinic.sandbox")
 
@@ -38,18 +42,25 @@ HANDLERS: dict[str, Handler] = {
     "9002": visits.sign_out,
     "1101": visits.person_info,
     "2201": visits.register,
+    "2202": visits.cancel_registration,
     "2203": visits.visit_info,
     "2204": visits.fee_details,
+    "2205": visits.cancel_fees,
     "2206": settling.presettle,
     "2207": settling.settle,
     "2208": settling.cancel,
     "2601": settling.reverse,
     "3201": settling.reconcile,
+    "3301": mapping.upload,
+    "3302": mapping.withdraw,
     "5206": visits.accumulators,
     **dict.fromkeys(CATALOGUE_INFNOS, visits.catalogue),
 }
 # Answers that only read are not worth remembering; their msgid may be asked again.
 _READ_ONLY = frozenset({"1101", "2206", "3201", "5206", *CATALOGUE_INFNOS})
+REPEATED = "报文ID重复"
+# What a garbled answer says where its settlement should be: infcode 0, nothing readable.
+_GARBLED_OUTPUT = {"setlinfo": "系统内部错误，结算信息暂不可用", "data": "系统内部错误"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +77,16 @@ class Agency:
         self,
         connection: sqlite3.Connection,
         book: PolicyBook,
-        rejects: Callable[[str, Mapping[str, Any]], str | None],
+        misbehaviour: Misbehaviour,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self._connection = connection
         self._book = book
-        self._rejects = rejects
+        self._misbehaviour = misbehaviour
         self._clock = clock
         self._lock = threading.Lock()
         self._serial = itertools.count(1)
+        self._verifiers: dict[str, tuple[str, Sm2Verifier]] = {}  # code → (key, its verifier)
 
     @property
     def lock(self) -> threading.Lock:
@@ -105,7 +117,7 @@ class Agency:
         except RefusedError as exc:
             self._log(envelope, -1, exc.err_msg)
             return self._failure(received, exc.err_msg)
-        rejected = self._rejects(envelope["msgid"], envelope["input"])
+        rejected = self._misbehaviour.rejection(envelope["msgid"], envelope["input"])
         if rejected is not None:
             self._log(envelope, -1, "rejected by the operator")
             return self._failure(received, rejected)
@@ -119,14 +131,20 @@ class Agency:
             return None
         if stored["infno"] != envelope["infno"]:
             return self._failure(received, f"msgid {msgid} was already used for a {stored['infno']}")
+        if self._misbehaviour.settings.refuse_repeats:
+            self._log(envelope, -1, "repeated msgid: refused")
+            return self._failure(received, f"{REPEATED}：{msgid} 已处理，请勿重复提交")
         self._log(envelope, 0, "repeated msgid: stored answer")
         reply: str = stored["reply"]
-        return Answer(reply.encode("utf-8"), committed=False, infcode=json.loads(reply)["infcode"])
+        return Answer(self._styled(reply.encode("utf-8")), committed=False, infcode=json.loads(reply)["infcode"])
 
     def _run(self, envelope: dict[str, Any], received: dt.datetime) -> Answer:
         """The transaction and its stored answer, in one database transaction."""
         msgid, infno, code = envelope["msgid"], envelope["infno"], envelope["fixmedins_code"]
-        call = Call(self._connection, self._book, code, msgid, infno, envelope["input"], received)
+        settings = self._misbehaviour.settings
+        call = Call(
+            self._connection, self._book, code, msgid, infno, envelope["input"], received, settings.reconcile_by
+        )
         try:
             with transaction(self._connection):
                 outcome = HANDLERS[infno](call)
@@ -141,7 +159,18 @@ class Agency:
             log.exception("infno=%s msgid=%s failed inside the agency", infno, msgid)
             return self._failure(received, "the agency failed to process this message; nothing was booked")
         self._log(envelope, 0, outcome.warn_msg)
-        return Answer(reply, committed=infno not in _READ_ONLY, infcode=0)
+        committed = infno not in _READ_ONLY
+        if committed and self._misbehaviour.garble():
+            # Booked, and answered so that nobody can read what was booked.
+            garbled = Outcome(_GARBLED_OUTPUT, outcome.warn_msg)
+            return Answer(self._styled(self._reply(received, 0, "", garbled)), committed=True, infcode=0)
+        return Answer(self._styled(reply), committed=committed, infcode=0)
+
+    def _styled(self, reply: bytes) -> bytes:
+        """The answer in the spelling the sandbox is switched to (the stored one is always standard)."""
+        if self._misbehaviour.settings.answer_style != "compact":
+            return reply
+        return encode(compact(decode(reply)))
 
     def _check(self, envelope: dict[str, Any]) -> None:
         if not isinstance(envelope.get("input"), dict):
@@ -157,16 +186,28 @@ class Agency:
         missing = first_missing_field(envelope, field_tables())
         if missing is not None:
             raise RefusedError(f"{missing} is required but missing")
+        badly_typed = first_badly_typed(envelope)
+        if badly_typed is not None:
+            raise RefusedError(str(badly_typed))
         code = str(envelope["fixmedins_code"])
         if parse_msgid(str(envelope["msgid"])).facility_code != code:
             raise RefusedError(f"msgid {envelope['msgid']} does not start with fixmedins_code {code}")
-        secret = secret_of(self._connection, code)
-        if secret is None:
-            raise RefusedError(f"facility {code} has no signing secret with the agency")
         try:
-            verify_envelope(envelope, HmacSigner(secret))
+            verify_envelope(envelope, self._verifier(code))
         except SignatureError as exc:
             raise RefusedError(f"bad signature: {exc}") from None
+
+    def _verifier(self, code: str) -> Sm2Verifier:
+        key = public_key_of(self._connection, code)
+        if key is None:
+            raise RefusedError(f"facility {code} has registered no SM2 public key with the agency")
+        known = self._verifiers.get(code)
+        if known is None or known[0] != key:
+            try:
+                known = self._verifiers[code] = (key, Sm2Verifier(key))
+            except KeyFormatError as exc:
+                raise RefusedError(f"facility {code}'s registered key cannot be used: {exc}") from None
+        return known[1]
 
     def _check_session(self, envelope: dict[str, Any]) -> None:
         """After the msgid lookup: a repeated 9002 is answered from the books, not refused."""
@@ -213,16 +254,6 @@ def _psn_no(value: Any) -> str:
     if isinstance(value, list):
         return next((found for found in map(_psn_no, value) if found), "")
     return ""
-
-
-def person_numbers(value: Any) -> set[str]:
-    """Every ``psn_no`` a message's input names (a rejection may name any of them)."""
-    if isinstance(value, Mapping):
-        found = {str(value["psn_no"])} if isinstance(value.get("psn_no"), str) else set()
-        return found.union(*(person_numbers(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(person_numbers(v) for v in value))
-    return set()
 
 
 def _stamp(moment: dt.datetime) -> str:

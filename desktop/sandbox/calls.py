@@ -29,6 +29,7 @@ class Call:
     infno: str
     payload: Mapping[str, Any]
     now: dt.datetime
+    reconcile_by: str = "setl_time"  # 3201 by the agency's booking time, or by visit date
 
     def node(self, name: str = "data") -> Mapping[str, Any]:
         value = self.payload.get(name)
@@ -69,3 +70,13 @@ def number(record: Mapping[str, Any], name: str, where: str, places: int = 2) ->
     if not found.is_finite() or found.quantize(step) != found:
         raise RefusedError(f"{where}.{name} {value} has more than {places} decimal places")
     return found.quantize(step)
+
+
+def person_numbers(value: Any) -> set[str]:
+    """Every ``psn_no`` a message's input names (a rejection may name any of them)."""
+    if isinstance(value, Mapping):
+        found = {str(value["psn_no"])} if isinstance(value.get("psn_no"), str) else set()
+        return found.union(*(person_numbers(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(person_numbers(v) for v in value))
+    return set()

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from db.models import CatalogueItem, Facility, Person, Settlement
+from db.models import Facility, NationalItem, Person, Settlement
 from db.session import Store
 from desktop.money import from_fen
 from desktop.roster import chronic_diseases_on, signed_on
@@ -97,6 +97,7 @@ def roster_from_store(store: Store, day: dt.date) -> dict[str, Any]:
                     ],
                 }
             )
+        # The national catalogue, as the clinic downloaded it: the agency's own.
         catalogue = [
             {
                 "med_list_codg": item.code,
@@ -105,7 +106,7 @@ def roster_from_store(store: Store, day: dt.date) -> dict[str, Any]:
                 "class": item.item_class,
                 "pric": f"{from_fen(item.price_fen)}",
             }
-            for item in session.scalars(select(CatalogueItem).order_by(CatalogueItem.code))
+            for item in session.scalars(select(NationalItem).order_by(NationalItem.code))
         ]
     return {"facilities": facilities, "persons": persons, "catalogue": catalogue}
 

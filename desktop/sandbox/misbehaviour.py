@@ -1,5 +1,18 @@
 """How the sandbox misbehaves, set at start and changed at run time through ``/_admin/config``.
 
+Besides failing, timing out, dropping answers and refusing records, it can behave as
+other agencies do, each within what the interface allows:
+
+* ``refuse_repeats``: a msgid it has seen is refused as a duplicate (报文ID重复) instead of
+  answered from its books;
+* ``answer_style`` ``compact``: times and dates without separators (``20261120093000``),
+  amounts as text (``"12.50"``), ``infcode`` as ``"0"``;
+* ``garble_rate``: a share of the calls it books are answered ``infcode`` 0 with an
+  output that cannot be read;
+* ``reconcile_by``: 3201 counts the settlements it booked in the period (``setl_time``,
+  the interface's rule) or, as an agency that keeps the clinic's dates, by visit date;
+* ``slow_ms``: a round trip's latency, as on a village line.
+
 Every random choice comes from one seeded generator, so a run with a given ``seed``
 and the same order of calls misbehaves the same way.
 """
@@ -15,10 +28,11 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.agency.wire import ProtocolError
-from desktop.sandbox.agency import person_numbers
+from desktop.sandbox.calls import person_numbers
 
-_RATES = ("fail_rate", "timeout_rate", "drop_after_commit_rate")
+_RATES = ("fail_rate", "timeout_rate", "drop_after_commit_rate", "garble_rate")
 _MILLISECONDS = ("slow_ms", "timeout_ms")
+_CHOICES = {"answer_style": ("standard", "compact"), "reconcile_by": ("setl_time", "visit_date")}
 
 
 class Mischief(StrEnum):
@@ -39,6 +53,10 @@ class Settings:
     timeout_ms: int = 5000
     reject: frozenset[str] = field(default_factory=frozenset)
     seed: int | None = None
+    refuse_repeats: bool = False
+    answer_style: str = "standard"
+    garble_rate: float = 0.0
+    reconcile_by: str = "setl_time"
 
     def as_json(self) -> dict[str, Any]:
         shown = asdict(self)
@@ -50,27 +68,36 @@ class Settings:
 
 def read_settings(raw: Mapping[str, Any], current: Settings) -> Settings:
     """Apply the given keys to ``current``; a bad value is refused naming the key."""
-    changes: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in _RATES:
-            if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or not 0 <= value <= 1:
-                raise ProtocolError(key, f"{value!r} is not a share between 0 and 1")
-            changes[key] = float(value)  # a probability, not money
-        elif key in _MILLISECONDS:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ProtocolError(key, f"{value!r} is not a whole number of milliseconds")
-            changes[key] = value
-        elif key == "reject":
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise ProtocolError(key, "must be a list of msgids and psn_nos")
-            changes[key] = frozenset(value)
-        elif key == "seed":
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ProtocolError(key, f"{value!r} is not a whole number")
-            changes[key] = value
-        else:
-            raise ProtocolError(key, f"unknown setting; expected one of {', '.join(Settings.__slots__)}")
-    return replace(current, **changes)
+    return replace(current, **{key: _setting(key, value) for key, value in raw.items()})
+
+
+def _setting(key: str, value: Any) -> Any:
+    """One setting's value, checked; ``ProtocolError`` naming the key."""
+    if key in _RATES:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or not 0 <= value <= 1:
+            raise ProtocolError(key, f"{value!r} is not a share between 0 and 1")
+        return float(value)  # a probability, not money
+    if key in _MILLISECONDS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ProtocolError(key, f"{value!r} is not a whole number of milliseconds")
+        return value
+    if key in _CHOICES:
+        if value not in _CHOICES[key]:
+            raise ProtocolError(key, f"{value!r} is not one of {', '.join(_CHOICES[key])}")
+        return value
+    if key == "refuse_repeats":
+        if not isinstance(value, bool):
+            raise ProtocolError(key, f"{value!r} is not true or false")
+        return value
+    if key == "reject":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ProtocolError(key, "must be a list of msgids and psn_nos")
+        return frozenset(value)
+    if key == "seed":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ProtocolError(key, f"{value!r} is not a whole number")
+        return value
+    raise ProtocolError(key, f"unknown setting; expected one of {', '.join(Settings.__slots__)}")
 
 
 class Misbehaviour:
@@ -106,6 +133,11 @@ class Misbehaviour:
     def drop_after_commit(self) -> bool:
         with self._lock:
             rate = self._settings.drop_after_commit_rate
+            return bool(rate) and self._dice.random() < rate
+
+    def garble(self) -> bool:
+        with self._lock:
+            rate = self._settings.garble_rate
             return bool(rate) and self._dice.random() < rate
 
     def rejection(self, msgid: str, payload: Mapping[str, Any]) -> str | None:

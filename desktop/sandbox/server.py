@@ -1,7 +1,8 @@
 """``clinic-agency-sandbox``: the sandbox agency on a real HTTP port.
 
-    clinic-agency-sandbox --port P --db PATH [--roster FILE] [--secret-file F] [--fail-rate X]
-        [--timeout-rate X] [--drop-after-commit-rate X] [--slow-ms N] [--timeout-ms N]
+    clinic-agency-sandbox --port P --db PATH [--roster FILE] [--key-file F] [--fail-rate X]
+        [--timeout-rate X] [--drop-after-commit-rate X] [--garble-rate X] [--slow-ms N] [--timeout-ms N]
+        [--refuse-repeats] [--answer-style standard|compact] [--reconcile-by setl_time|visit_date]
         [--reject MSGID_OR_PSN ...] [--seed N] [--policy-dir DIR] [--parent-pid PID]
 
 Interface calls are POSTed to any path outside ``/_admin/``. Administration (loopback,
@@ -9,9 +10,9 @@ unsigned; this is a sandbox):
 
     GET  /_admin/health                      {"ok": true}
     GET  /_admin/config                      the misbehaviour settings
-    POST /_admin/config                      change some: {"fail_rate": 0.3, "reject": ["…"], "seed": 7, …}
+    POST /_admin/config                      change some: {"fail_rate": 0.3, "refuse_repeats": true, …}
     POST /_admin/roster                      facilities, persons, catalogue (see desktop.sandbox.roster)
-    POST /_admin/secrets                     {"<fixmedins_code>": "<secret>", …}
+    POST /_admin/keys                        {"<fixmedins_code>": "<SM2 public key, PEM>", …}
     GET  /_admin/settlements[?fixmedins_code=C]  every settlement the agency holds, with its status
     GET  /_admin/accumulators?psn_no=P&year=Y    the agency's year-to-date figures for one person
     POST /_admin/shutdown                    stop cleanly
@@ -47,6 +48,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from desktop.agency.signing import KeyFormatError, check_public_key
 from desktop.agency.wire import ProtocolError, decode, encode
 from desktop.cli_args import JsonArgumentParser
 from desktop.money import from_fen
@@ -54,7 +56,7 @@ from desktop.policy import PolicyBook, default_book
 from desktop.sandbox.agency import Agency
 from desktop.sandbox.misbehaviour import Misbehaviour, Mischief, Settings
 from desktop.sandbox.roster import read_roster
-from desktop.sandbox.store import open_database, store_roster, store_secrets
+from desktop.sandbox.store import open_database, store_keys, store_roster
 
 log = logging.getLogger("clinic.sandbox")
 _BUSY = {"infcode": -1, "inf_refmsgid": "", "refmsg_time": "", "respond_time": "", "warn_msg": "", "output": {}}
@@ -77,7 +79,7 @@ class SandboxServer:
         self.policy_dir = policy_dir
         self.book = book or default_book()
         self.misbehaviour = Misbehaviour(settings or Settings())
-        self.agency = Agency(self.connection, self.book, self.misbehaviour.rejection)
+        self.agency = Agency(self.connection, self.book, self.misbehaviour)
         self.stopping = threading.Event()
         self._http = _HttpServer((host, port), _Handler, self)
         self._thread: threading.Thread | None = None
@@ -100,11 +102,17 @@ class SandboxServer:
         with self.agency.lock:
             return store_roster(self.connection, roster, lambda patient: json.dumps(patient, ensure_ascii=False))
 
-    def load_secrets(self, raw: Any) -> int:
-        if not isinstance(raw, dict) or not all(isinstance(v, str) and len(v) >= 16 for v in raw.values()):
-            raise ProtocolError("(secrets)", "must map each fixmedins_code to a secret of at least 16 characters")
+    def load_keys(self, raw: Any) -> int:
+        """Each facility's SM2 public key, as the facility registered it with the agency."""
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise ProtocolError("(keys)", "must map each fixmedins_code to its SM2 public key in PEM")
+        for code, key in raw.items():
+            try:
+                check_public_key(key)
+            except KeyFormatError as exc:
+                raise ProtocolError(code, str(exc)) from None
         with self.agency.lock:
-            return store_secrets(self.connection, raw)
+            return store_keys(self.connection, raw)
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self.serve_forever, name="agency-sandbox", daemon=True)
@@ -272,8 +280,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._admin(lambda: sandbox.misbehaviour.update(decode(body)).as_json())
         elif path == "/_admin/roster":
             self._admin(lambda: sandbox.load_roster(decode(body)))
-        elif path == "/_admin/secrets":
-            self._admin(lambda: {"secrets": sandbox.load_secrets(decode(body))})
+        elif path == "/_admin/keys":
+            self._admin(lambda: {"keys": sandbox.load_keys(decode(body))})
         elif path == "/_admin/shutdown":
             self._json(HTTPStatus.OK, {"stopping": True})
             threading.Thread(target=sandbox.stop, name="agency-sandbox-stop").start()
@@ -380,12 +388,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--db", required=True, type=Path, help="the agency's SQLite file (created if missing)")
     parser.add_argument("--roster", type=Path, help="JSON file of facilities, persons and catalogue to load")
-    parser.add_argument("--secret-file", type=Path, help='JSON file {"<fixmedins_code>": "<secret>", ...}')
+    parser.add_argument("--key-file", type=Path, help='JSON file {"<fixmedins_code>": "<SM2 public key PEM>", ...}')
     parser.add_argument("--fail-rate", type=_share, default=0.0, help="share of calls failed before anything")
     parser.add_argument("--timeout-rate", type=_share, default=0.0, help="share of calls answered after --timeout-ms")
     parser.add_argument("--timeout-ms", type=_milliseconds, default=5000, help="how long a timed-out call sleeps")
     parser.add_argument("--drop-after-commit-rate", type=_share, default=0.0, help="share of booked calls unanswered")
     parser.add_argument("--slow-ms", type=_milliseconds, default=0, help="delay before every answer")
+    parser.add_argument("--garble-rate", type=_share, default=0.0, help="share of booked calls answered unreadably")
+    parser.add_argument("--refuse-repeats", action="store_true", help="refuse a repeated msgid (报文ID重复)")
+    parser.add_argument("--answer-style", choices=["standard", "compact"], default="standard")
+    parser.add_argument("--reconcile-by", choices=["setl_time", "visit_date"], default="setl_time")
     parser.add_argument("--reject", nargs="*", default=[], metavar="MSGID_OR_PSN", help="records to refuse")
     parser.add_argument("--seed", type=int, help="seed for the misbehaviour dice")
     parser.add_argument("--policy-dir", type=Path, help="policy parameter files the agency publishes")
@@ -418,6 +430,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout_ms=args.timeout_ms,
         reject=frozenset(args.reject),
         seed=args.seed,
+        refuse_repeats=args.refuse_repeats,
+        answer_style=args.answer_style,
+        garble_rate=args.garble_rate,
+        reconcile_by=args.reconcile_by,
     )
     try:
         server = SandboxServer(args.db, host=args.host, port=args.port, settings=settings, policy_dir=args.policy_dir)
@@ -427,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     try:
-        for path, load in ((args.roster, server.load_roster), (args.secret_file, server.load_secrets)):
+        for path, load in ((args.roster, server.load_roster), (args.key_file, server.load_keys)):
             if path is not None:
                 load(decode(path.read_bytes()))
     except (OSError, ProtocolError) as exc:

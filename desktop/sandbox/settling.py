@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.agency import codes
+from desktop.agency.chronic import by_code
 from desktop.agency.msgid import CHINA
 from desktop.money import format_amount, from_fen, to_fen
 from desktop.policy import NotInForceError, UnknownPolicyError, quote
@@ -169,7 +170,7 @@ def _quote_request(
         },
         "visit": {
             "emergency": med_type == codes.EMERGENCY,
-            "disease": visit["dise_codg"] if med_type == codes.CHRONIC_OUTPATIENT else None,
+            "disease": _disease(visit["dise_codg"]) if med_type == codes.CHRONIC_OUTPATIENT else None,
             "items": [
                 {
                     "code": fee["med_list_codg"],
@@ -188,6 +189,12 @@ def _quote_request(
         },
         "pay_from_account": node.get("acct_used_flag") == "1",
     }
+
+
+def _disease(code: str | None) -> str | None:
+    """The policy engine's name for the national chronic-disease code the visit was uploaded with."""
+    found = by_code(code or "")
+    return None if found is None else found.key
 
 
 def _settlement_output(call: Call, adjudged: _Adjudged, *, setl_id: str, balance_after: Decimal) -> Outcome:
@@ -384,19 +391,23 @@ def _spent_reply(call: Call, omsgid: str, oinfno: str) -> str:
 def reconcile(call: Call) -> Outcome:
     """Counts and sums of the facility's standing settlements for one insurance and period.
 
-    A settlement is dated by its visit (2201 ``begntime``), as the clinic's ledger dates
-    it. ``refd_setl_flag`` 1 also counts cancelled settlements and their cancellations
-    (which net to zero); reversed ones never happened.
+    A settlement is dated by the agency's own booking (``setl_time``, Beijing date), the
+    interface's rule: a visit uploaded days later counts in the period it was booked. An
+    agency switched to ``reconcile_by`` ``visit_date`` dates it by its visit (2201
+    ``begntime``) instead. ``refd_setl_flag`` 1 also counts cancelled settlements and
+    their cancellations (which net to zero); reversed ones never happened.
     """
     node = call.node()
     where = "input.data"
     begin, end = _date(node, "stmt_begndate"), _date(node, "stmt_enddate")
     statuses = ("booked", "cancelled") if node.get("refd_setl_flag") == "1" else ("booked",)
     rows = call.connection.execute(
-        "SELECT status, total_fen, fund_fen, account_fen FROM settlement WHERE code = ? AND insutype = ?"
-        " AND clr_optins = ? AND setl_date BETWEEN ? AND ?",
-        (call.code, text(node, "insutype", where), text(node, "setl_optins", where), begin, end),
+        "SELECT status, total_fen, fund_fen, account_fen, setl_date, setl_time FROM settlement"
+        " WHERE code = ? AND insutype = ? AND clr_optins = ?",
+        (call.code, text(node, "insutype", where), text(node, "setl_optins", where)),
     ).fetchall()
+    by_visit = call.reconcile_by == "visit_date"
+    rows = [r for r in rows if begin <= (r["setl_date"] if by_visit else _booked_on(r["setl_time"])) <= end]
     counted = [r for r in rows if r["status"] in statuses]
     standing = [r for r in counted if r["status"] == "booked"]
     agency = {
@@ -426,6 +437,10 @@ def reconcile(call: Call) -> Outcome:
             "stmtdetail": agency,
         }
     )
+
+
+def _booked_on(setl_time: str) -> str:
+    return dt.datetime.fromisoformat(setl_time).astimezone(CHINA).date().isoformat()
 
 
 def _date(node: Mapping[str, Any], name: str) -> str:

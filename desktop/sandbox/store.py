@@ -21,7 +21,11 @@ CREATE TABLE IF NOT EXISTS facility (
     code TEXT PRIMARY KEY, name TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, level INTEGER NOT NULL,
     parent_id TEXT, in_city INTEGER NOT NULL, designated_resident INTEGER NOT NULL,
     designated_employee INTEGER NOT NULL, admdvs TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS secret (code TEXT PRIMARY KEY, secret TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS signing_key (code TEXT PRIMARY KEY, public_key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mapping (
+    code TEXT NOT NULL, fixmedins_hilist_id TEXT NOT NULL, med_list_codg TEXT NOT NULL, list_type TEXT NOT NULL,
+    name TEXT NOT NULL, begndate TEXT NOT NULL, enddate TEXT NOT NULL, msgid TEXT NOT NULL,
+    PRIMARY KEY (code, fixmedins_hilist_id));
 CREATE TABLE IF NOT EXISTS person (
     psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, psn_name TEXT NOT NULL, gend TEXT NOT NULL,
     brdy TEXT NOT NULL, policy TEXT NOT NULL, insutype TEXT NOT NULL, psn_type TEXT NOT NULL,
@@ -153,14 +157,15 @@ def store_roster(connection: sqlite3.Connection, roster: Roster, patient_json: A
     }
 
 
-def store_secrets(connection: sqlite3.Connection, secrets: dict[str, str]) -> int:
+def store_keys(connection: sqlite3.Connection, keys: dict[str, str]) -> int:
+    """Each facility's registered SM2 public key (PEM), replacing any before."""
     with transaction(connection):
-        connection.executemany("INSERT OR REPLACE INTO secret VALUES (?,?)", list(secrets.items()))
-    return len(secrets)
+        connection.executemany("INSERT OR REPLACE INTO signing_key VALUES (?,?)", list(keys.items()))
+    return len(keys)
 
 
-def secret_of(connection: sqlite3.Connection, code: str) -> str | None:
-    row = connection.execute("SELECT secret FROM secret WHERE code = ?", (code,)).fetchone()
+def public_key_of(connection: sqlite3.Connection, code: str) -> str | None:
+    row = connection.execute("SELECT public_key FROM signing_key WHERE code = ?", (code,)).fetchone()
     return None if row is None else str(row[0])
 
 

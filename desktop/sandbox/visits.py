@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.agency import codes
+from desktop.agency.chronic import by_code
 from desktop.agency.msgid import CHINA
 from desktop.agency.values import TIME_FORMAT
 from desktop.money import from_fen, round_fen, to_fen
 from desktop.sandbox.calls import Call, Outcome, RefusedError, number, text
+from desktop.sandbox.mapping import mapped
 
 
 def beijing(moment: dt.datetime) -> str:
@@ -126,9 +128,18 @@ def known_person(connection: sqlite3.Connection, psn_no: str) -> sqlite3.Row:
 # --- 2201 / 2203 / 2204 ---------------------------------------------------------------
 
 
+def practitioner(record: Any, name: str, where: str) -> str:
+    """A doctor field: the agency knows doctors by their 医保医师代码, not by a clinic's usernames."""
+    value = text(record, name, where)
+    if not codes.is_practitioner_code(value):
+        raise RefusedError(f"{where}.{name} {value!r} is not a practitioner code (医保医师代码, D + 12 digits)")
+    return value
+
+
 def register(call: Call) -> Outcome:
     node = call.node()
     where = "input.data"
+    practitioner(node, "atddr_no", where)
     person = known_person(call.connection, text(node, "psn_no", where))
     if not person["insured"]:
         raise RefusedError(f"psn_no {person['psn_no']} is not insured this year")
@@ -153,8 +164,52 @@ def registration(call: Call, mdtrt_id: str, psn_no: str) -> sqlite3.Row:
         raise RefusedError(f"mdtrt_id {mdtrt_id} is not a visit registered by this facility (2201)")
     if found["psn_no"] != psn_no:
         raise RefusedError(f"mdtrt_id {mdtrt_id} was registered for another person")
+    if found["ipt_otp_no"].startswith(CANCELLED):
+        raise RefusedError(f"mdtrt_id {mdtrt_id} was cancelled (2202)")
     row: sqlite3.Row = found
     return row
+
+
+# A registration cancelled by 2202 keeps its row, its outpatient number marked.
+CANCELLED = "撤销:"
+
+
+def cancel_registration(call: Call) -> Outcome:
+    """2202: a registration the facility will never settle."""
+    node = call.node()
+    where = "input.data"
+    mdtrt_id = text(node, "mdtrt_id", where)
+    seen = call.connection.execute("SELECT ipt_otp_no FROM registration WHERE mdtrt_id = ?", (mdtrt_id,)).fetchone()
+    if seen is not None and seen["ipt_otp_no"].startswith(CANCELLED):
+        return Outcome(warn_msg=f"mdtrt_id {mdtrt_id} was already cancelled")
+    found = registration(call, mdtrt_id, text(node, "psn_no", where))
+    if found["ipt_otp_no"] != text(node, "ipt_otp_no", where):
+        raise RefusedError(f"ipt_otp_no {node.get('ipt_otp_no')} is not mdtrt_id {mdtrt_id}'s")
+    if booked_settlement(call.connection, mdtrt_id) is not None:
+        raise RefusedError(f"mdtrt_id {mdtrt_id} is settled; cancel the settlement (2208) first")
+    if call.connection.execute("SELECT 1 FROM fee WHERE mdtrt_id = ?", (mdtrt_id,)).fetchone() is not None:
+        raise RefusedError(f"mdtrt_id {mdtrt_id} still has fee details; cancel them (2205) first")
+    call.connection.execute(
+        "UPDATE registration SET ipt_otp_no = ? WHERE mdtrt_id = ?", (CANCELLED + found["ipt_otp_no"], mdtrt_id)
+    )
+    return Outcome()
+
+
+def cancel_fees(call: Call) -> Outcome:
+    """2205: the visit's unsettled fee details of one charge batch (``0000``: all of them)."""
+    node = call.node()
+    where = "input.data"
+    mdtrt_id, batch = text(node, "mdtrt_id", where), text(node, "chrg_bchno", where)
+    registration(call, mdtrt_id, text(node, "psn_no", where))
+    if booked_settlement(call.connection, mdtrt_id) is not None:
+        raise RefusedError(f"mdtrt_id {mdtrt_id} is settled; cancel the settlement (2208) first")
+    if batch == "0000":
+        gone = call.connection.execute("DELETE FROM fee WHERE mdtrt_id = ?", (mdtrt_id,)).rowcount
+    else:
+        gone = call.connection.execute(
+            "DELETE FROM fee WHERE mdtrt_id = ? AND chrg_bchno = ?", (mdtrt_id, batch)
+        ).rowcount
+    return Outcome(warn_msg="" if gone else f"mdtrt_id {mdtrt_id} had no fee details under {batch}")
 
 
 def booked_settlement(connection: sqlite3.Connection, mdtrt_id: str) -> sqlite3.Row | None:
@@ -175,6 +230,13 @@ def visit_info(call: Call) -> Outcome:
     disease = visit.get("dise_codg") or None
     if med_type == codes.CHRONIC_OUTPATIENT and disease is None:
         raise RefusedError(f"{where}.dise_codg is required for a chronic-disease visit (med_type 14)")
+    if disease is not None and by_code(str(disease)) is None:
+        raise RefusedError(f"{where}.dise_codg {disease!r} is not a chronic disease in the agency's list (门诊慢特病)")
+    diagnoses = call.records("diseinfo")
+    if [d.get("maindiag_flag") for d in diagnoses].count(codes.YES) != 1:
+        raise RefusedError("input.diseinfo: exactly one diagnosis has maindiag_flag 1 (主诊断)")
+    for index, diagnosis in enumerate(diagnoses):
+        practitioner(diagnosis, "dise_dor_no", f"input.diseinfo[{index}]")
     call.connection.execute(
         "UPDATE registration SET med_type = ?, dise_codg = ? WHERE mdtrt_id = ?", (med_type, disease, mdtrt_id)
     )
@@ -202,13 +264,21 @@ def _fee_line(call: Call, index: int, line: Any) -> dict[str, Any]:
     where = f"input.feedetail[{index}]"
     sn = text(line, "feedetl_sn", where)
     mdtrt_id = text(line, "mdtrt_id", where)
-    registration(call, mdtrt_id, text(line, "psn_no", where))
     if booked_settlement(call.connection, mdtrt_id) is not None:
         raise RefusedError(f"mdtrt_id {mdtrt_id} is already settled; cancel (2208) before adding fees")
+    visit = registration(call, mdtrt_id, text(line, "psn_no", where))
+    practitioner(line, "bilg_dr_codg", where)
+    if visit["dise_codg"] and line.get("dise_codg") != visit["dise_codg"]:
+        raise RefusedError(
+            f"feedetl_sn {sn}: a chronic-disease visit's fee lines name its dise_codg {visit['dise_codg']}"
+        )
     code = text(line, "med_list_codg", where)
     item = call.connection.execute("SELECT * FROM catalogue WHERE med_list_codg = ?", (code,)).fetchone()
     if item is None:
         raise RefusedError(f"feedetl_sn {sn}: med_list_codg {code} is not in the agency's catalogue")
+    own = text(line, "medins_list_codg", where)
+    if mapped(call.connection, call.code, own) != code:
+        raise RefusedError(f"feedetl_sn {sn}: 目录未对照, the facility's item {own} is not mapped to {code} (3301)")
     cnt, pric = number(line, "cnt", where, 4), number(line, "pric", where, 6)
     total = number(line, "det_item_fee_sumamt", where)
     if round_fen(cnt * pric) != total:

@@ -42,6 +42,7 @@ _TOP = frozenset(
         "liability",
         "disease",
         "pay_from_account",
+        "doctor",
     }
 )
 _PERSON = frozenset({"id", "psn_no", "id_number", "card"})
@@ -136,7 +137,18 @@ def read_draft(session: Session, raw: Any, staff: str | None) -> VisitDraft:
         liability=top.optional_choice("liability", Liability),
         disease=top.optional_text("disease"),
         pay_from_account=top.flag("pay_from_account", True),
+        doctor_id=_doctor(session, top.optional_text("doctor")),
     )
+
+
+def _doctor(session: Session, username: str | None) -> int | None:
+    """The diagnosing doctor named by username; the settlement checks they may diagnose here."""
+    if username is None:
+        return None
+    found = session.scalar(select(Staff.id).where(Staff.username == username, Staff.active.is_(True)))
+    if found is None:
+        raise SettlementError("doctor", f"no active staff member {username!r}")
+    return int(found)
 
 
 def _person(session: Session, f: _Fields) -> int:

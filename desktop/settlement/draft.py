@@ -49,3 +49,6 @@ class VisitDraft:
     disease: str | None = None
     pay_from_account: bool = True
     signature_png: bytes | None = field(default=None, repr=False)
+    doctor_id: int | None = (
+        None  # the diagnosing doctor; None: whoever settles if a doctor, else the facility's only one
+    )

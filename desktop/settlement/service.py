@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
+from sqlalchemy import BigInteger, Connection, and_, bindparam, case, func, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from db.models import (
     Accumulator,
@@ -128,7 +129,8 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
         pay_from_account=draft.pay_from_account,
     )
     result = quote(request, book)
-    visit_id = _insert_visit(connection, draft, now, lines, result)
+    doctor_id = _doctor(connection, draft, person)
+    visit_id = _insert_visit(connection, draft, now, lines, result, doctor_id)
     try:
         msgids = settlement_msgids(facility.code, now, visit_id)
     except ProtocolError as exc:
@@ -186,12 +188,26 @@ class _FacilityRow(NamedTuple):
     suspended_on: dt.date | None
 
 
+# The facility's one doctor, where it has exactly one: a visit settled by a clerk names them.
+_colleague = aliased(Staff)
+_SOLE_DOCTOR = (
+    select(func.min(_colleague.id))
+    .where(
+        _colleague.facility_id == bindparam("facility"),
+        _colleague.active.is_(True),
+        _colleague.practitioner_code.is_not(None),
+    )
+    .having(func.count() == literal_column("1"))
+    .scalar_subquery()
+)
 # Person, staff and facility in one round trip; the slow path below says which is wrong.
 _PARTICIPANTS = Prepared(
     select(
         *Person.__table__.columns,
         Staff.active.label("staff_active"),
         Staff.role.label("staff_role"),
+        Staff.practitioner_code.label("staff_practitioner"),
+        _SOLE_DOCTOR.label("sole_doctor"),
         *(Facility.__table__.c[name].label(f"facility_{name}") for name in _FacilityRow._fields),
     )
     .select_from(Person.__table__.join(Staff.__table__, true()).join(Facility.__table__, true()))
@@ -203,9 +219,20 @@ _VISIT = Prepared(
     insert(Visit).returning(Visit.id),
     (
         "facility_id", "person_id", "staff_id", "visit_date", "created_at", "referral", "emergency", "inpatient",
-        "liability", "disease", "signature_png",
+        "liability", "disease", "signature_png", "doctor_id",
     ),
 )  # fmt: skip
+_DOCTOR = select(Staff.id).where(
+    Staff.id == bindparam("doctor"),
+    Staff.active.is_(True),
+    Staff.practitioner_code.is_not(None),
+    Staff.facility_id.in_(
+        select(Facility.id).where(
+            and_(Facility.id == bindparam("facility"))
+            | (Facility.id == select(Facility.parent_id).where(Facility.id == bindparam("facility")).scalar_subquery())
+        )
+    ),
+)
 _ITEMS = Prepared(
     insert(VisitItem),
     (
@@ -260,6 +287,22 @@ def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -
         ):
             return found, facility
     return _refuse(connection, draft, now)
+
+
+def _doctor(connection: Connection, draft: VisitDraft, participants: Any) -> int | None:
+    """The visit's diagnosing doctor: the one the counter named (a doctor of the facility or its
+    township centre), else whoever settles if a doctor, else the facility's only doctor."""
+    if draft.doctor_id is not None:
+        found = connection.execute(_DOCTOR, {"doctor": draft.doctor_id, "facility": draft.facility_id}).first()
+        if found is None:
+            raise SettlementError(
+                "doctor", f"staff {draft.doctor_id} is not a doctor with a practitioner code (医保医师代码) here"
+            )
+        return draft.doctor_id
+    if participants.staff_practitioner:
+        return draft.staff_id
+    sole: int | None = participants.sole_doctor
+    return sole
 
 
 def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
@@ -376,7 +419,12 @@ _UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.i
 
 
 def _insert_visit(
-    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
+    connection: Connection,
+    draft: VisitDraft,
+    now: dt.datetime,
+    lines: list[_Line],
+    result: Quote,
+    doctor_id: int | None,
 ) -> int:
     visit_id: int = _VISIT.one(
         connection,
@@ -392,6 +440,7 @@ def _insert_visit(
             "liability": None if draft.liability is None else draft.liability.value,
             "disease": draft.disease,
             "signature_png": draft.signature_png,
+            "doctor_id": doctor_id,
         },
     )[0]
     _ITEMS.run_many(

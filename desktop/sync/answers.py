@@ -44,6 +44,7 @@ class Answer:
     setl_id: str | None = None
     agency: Split | None = None
     local: Split | None = None
+    setl_time: dt.datetime | None = None  # the agency's booking time: 3201 goes by it
 
     @property
     def differs(self) -> bool:
@@ -65,6 +66,7 @@ class Answer:
                     agency_fund_fen=self.agency.fund,
                     agency_account_fen=self.agency.account,
                     agency_cash_fen=self.agency.cash,
+                    agency_setl_time=self.setl_time,
                     status="differs" if self.differs else "confirmed",
                 )
             )
@@ -97,11 +99,16 @@ def read_answer(entry_id: int, infno: str, msgid: str, facts: VisitFacts, reply:
             "acct_pay": info.acct_pay,
             "psn_cash_pay": info.psn_cash_pay,
             "balc": info.balc,
+            "setl_time": None if info.setl_time is None else info.setl_time.isoformat(),
         }
         local = Split(to_fen(facts.fund), to_fen(facts.account), to_fen(facts.cash))
-        return Answer(entry_id, infno, facts.settlement_id, answer, None, info.setl_id, agency, local)
+        return Answer(entry_id, infno, facts.settlement_id, answer, None, info.setl_id, agency, local, info.setl_time)
     if infno == "2208":
         cancelled = read_cancellation(reply)
-        answer = {"setl_id": cancelled.setl_id, "balc": cancelled.balc}
+        answer = {
+            "setl_id": cancelled.setl_id,
+            "balc": cancelled.balc,
+            "setl_time": None if cancelled.setl_time is None else cancelled.setl_time.isoformat(),
+        }
         return Answer(entry_id, infno, facts.settlement_id, answer)
     return Answer(entry_id, infno, facts.settlement_id, {"warn_msg": reply.warn_msg} if reply.warn_msg else {})

@@ -1,10 +1,12 @@
-"""Catalogue downloads (1301 drugs, 1305 services, 1306 materials): classes and prices as the agency lists them.
+"""Catalogue downloads (1301 drugs, 1305 services, 1306 materials): the national catalogue, kept as it is.
 
-The agency's class (甲/乙/丙) is the one that decides the split, so it replaces the local
-one; the price becomes the catalogue's default price; a line the agency withdraws
+Every line goes into ``national_item`` (its code, name, pinyin initials, class, price,
+whether it is in force): the catalogue mapping searches it (``desktop.catalogue_mapping``).
+For the local items mapped to a line (reviewed), the agency's class (甲/乙/丙) is the one
+that decides the split, so it replaces the local one, and a line the agency withdraws
 (``vali_flag`` 0) is no longer offered at the counter. Settled visits keep the class
-and price they were settled with. Each download asks only for lines newer than the last
-version seen, and runs at most once per ``every``.
+they were settled with; the clinic's own prices stay its own. Each download asks only
+for lines newer than the last version seen, and runs at most once per ``every``.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CatalogueItem, Setting
+from db.models import CatalogueItem, CatalogueMapping, NationalItem, Setting
 from db.session import Store
 from desktop.agency import Reply, codes
 from desktop.agency.messages import CatalogueDownload, Message
 from desktop.agency.replies import CatalogueRecord, read_catalogue
 from desktop.money import round_fen, to_fen
+from desktop.pinyin import initials
+from desktop.sync.mappings import REVIEWED
 from desktop.sync.outbox import audit
 from desktop.sync.sessions import Place
 
@@ -52,7 +56,7 @@ def download_catalogue(store: Store, call: Call, place: Place, now: dt.datetime,
         newest = max([int(version), *(int(r.ver) for r in found.records if r.ver.isdigit())])
         with store.writing() as session:
             for record in found.records:
-                stored += _store_line(session, record)
+                stored += _store_line(session, infno, record)
             session.merge(Setting(key=key, value=str(newest)))
             if found.records:
                 audit(
@@ -63,27 +67,32 @@ def download_catalogue(store: Store, call: Call, place: Place, now: dt.datetime,
     return stored
 
 
-def _store_line(session: Session, record: CatalogueRecord) -> int:
-    item = session.get(CatalogueItem, record.med_list_codg)
-    price_fen = to_fen(round_fen(record.pric))
+def _store_line(session: Session, infno: str, record: CatalogueRecord) -> int:
     active = record.vali_flag == "1"
-    if item is None:
-        kind = KIND_OF_CHARGE_TYPE.get(record.med_chrgitm_type)
-        if kind is None or not active:
-            return 0
-        session.add(
-            CatalogueItem(
-                code=record.med_list_codg,
-                name=record.med_list_name,
-                kind=kind,
-                item_class=record.item_class,
-                price_fen=price_fen,
-                active=True,
-            )
+    kind = KIND_OF_CHARGE_TYPE.get(record.med_chrgitm_type) or _FIRST_KIND[infno]
+    session.merge(
+        NationalItem(
+            code=record.med_list_codg,
+            catalogue=infno,
+            name=record.med_list_name,
+            pinyin=(record.pinyin or initials(record.med_list_name)).lower()[:100],
+            spec=record.spec[:200],
+            kind=kind,
+            item_class=record.item_class,
+            price_fen=to_fen(round_fen(record.pric)),
+            version=record.ver,
+            active=active,
         )
-        return 1
-    item.name = record.med_list_name
-    item.item_class = record.item_class
-    item.price_fen = price_fen
-    item.active = active
+    )
+    for item in session.scalars(
+        select(CatalogueItem)
+        .join(CatalogueMapping, CatalogueMapping.code == CatalogueItem.code)
+        .where(CatalogueMapping.national_code == record.med_list_codg, CatalogueMapping.state == REVIEWED)
+    ):
+        item.item_class = record.item_class
+        item.active = active
     return 1
+
+
+# A line whose charge type the program does not know counts as its catalogue's first kind.
+_FIRST_KIND = {infno: kind for kind, infno in reversed(list(codes.CATALOGUE_OF_KIND.items()))}

@@ -1,16 +1,19 @@
 """``clinic-pos sync`` and ``clinic-pos credentials``.
 
-    clinic-pos sync --db PATH [--agency URL] [--staff USERNAME] [--timeout S] [--give-up-after N]
-    clinic-pos credentials set --facility CODE      (the secret is read from standard input)
-    clinic-pos credentials check --facility CODE
+    clinic-pos sync --db PATH [--agency URL] [--staff USERNAME] [--timeout S] [--give-up-after N] [--workers N]
+    clinic-pos credentials generate --facility CODE  (a new SM2 key pair; prints the public key)
+    clinic-pos credentials set --facility CODE       (an SM2 private key in PEM on standard input)
+    clinic-pos credentials check --facility CODE     (prints the public key the agency must hold)
 
 ``sync`` runs one full sync and prints, as JSON, what it sent, what it received, what the
 agency set aside and where the agency's split differs from the counter's. The agency's
 address, once given, is kept in the store for the counter window and later syncs; the
-facility's secret comes from the OS keyring only.
+facility's signing key comes from the OS keyring only.
 
-Exit status: 0 when everything that could be sent was sent; 3 when the agency could not
-be reached (or stopped answering) and records are still waiting; 2 for bad input or
+Exit status (``desktop.sync.report``): 0 when everything is sent and every outcome is
+known; 3 when the agency could not be reached (or stopped answering) and records are
+still waiting; 4 when the agency answered but records are set aside (or wait behind a
+set-aside record, or behind a facility whose sign-in was refused); 2 for bad input or
 configuration (no address, no usable keyring, an unknown staff member), with one
 ``{"error", "field"}`` object on standard error.
 """
@@ -32,11 +35,10 @@ from desktop.sync.client import AgencyClient, make_http
 from desktop.sync.credentials import CredentialsError, KeyringCredentials
 from desktop.sync.lease import SyncBusyError
 from desktop.sync.policies import downloaded_policy_dir
-from desktop.sync.relay import Relay
+from desktop.sync.relay import WORKERS, Relay
 from desktop.sync.sessions import Operator
 
 EXIT_BAD_INPUT = 2
-EXIT_OFFLINE = 3
 AGENCY_URL_KEY = "sync.agency_url"
 
 
@@ -87,9 +89,11 @@ def sync_main(
     staff: str | None,
     timeout: float,
     give_up_after: int,
+    workers: int = WORKERS,
 ) -> int:
-    if timeout <= 0 or give_up_after < 1:
-        return _fail("timeout" if timeout <= 0 else "give_up_after", "must be more than zero")
+    if timeout <= 0 or give_up_after < 1 or not 1 <= workers <= 32:
+        field = "timeout" if timeout <= 0 else "give_up_after" if give_up_after < 1 else "workers"
+        return _fail(field, "must be more than zero" if field != "workers" else "must be 1 to 32")
     store = open_store(db)
     try:
         try:
@@ -100,7 +104,7 @@ def sync_main(
             return _fail(exc.field, str(exc))
         except CredentialsError as exc:
             return _fail("keyring", str(exc))
-        with AgencyClient(url, credentials, http=make_http(timeout)) as client:
+        with AgencyClient(url, credentials, http=make_http(timeout, connections=workers + 2)) as client:
             relay = Relay(
                 store,
                 client,
@@ -108,6 +112,7 @@ def sync_main(
                 backoff=Backoff(base=0.5, cap=30.0),
                 give_up_after=give_up_after,
                 policy_dir=downloaded_policy_dir(),
+                workers=workers,
             )
             try:
                 report = relay.run()
@@ -116,7 +121,7 @@ def sync_main(
             except CredentialsError as exc:
                 return _fail("keyring", str(exc))
         _print(report.as_json())
-        return 0 if report.complete else EXIT_OFFLINE
+        return report.exit_status
     finally:
         store.dispose()
 
@@ -169,12 +174,13 @@ def credentials_main(action: str, facility: str, db: str | None) -> int:
     try:
         keyring = KeyringCredentials()
         if action == "set":
-            secret = sys.stdin.readline().rstrip("\r\n")
-            keyring.store(code, secret)
-            _print({"stored": code, "keyring": keyring.backend_name})
+            keyring.store(code, sys.stdin.read())
+            _print({"stored": code, "keyring": keyring.backend_name, "public_key": keyring.public_key(code)})
+        elif action == "generate":
+            public = keyring.generate(code)
+            _print({"generated": code, "keyring": keyring.backend_name, "public_key": public})
         else:
-            keyring.secret_for(code)
-            _print({"found": code, "keyring": keyring.backend_name})
+            _print({"found": code, "keyring": keyring.backend_name, "public_key": keyring.public_key(code)})
     except CredentialsError as exc:
-        return _fail("facility" if "no agency secret" in str(exc) else "keyring", str(exc))
+        return _fail("facility" if "no agency signing key" in str(exc) else "keyring", str(exc))
     return 0

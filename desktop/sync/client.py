@@ -12,6 +12,10 @@ Every failure falls in one of four kinds, because each calls for something diffe
   timed out inside; nothing was booked and the same message will do later.
 * ``AgencyRefusedError`` (from ``desktop.agency``): the agency looked at the record and
   said no. Sending it again changes nothing until someone corrects something.
+
+A refusal of the msgid itself as a repeat (报文ID重复) is none of these refusals: the
+agency has seen that msgid, and whether it booked it is exactly what the answer does not
+say. It is ``RepeatedMsgid``, an ``OutcomeUnknown`` the relay settles with 2601.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from desktop.agency import AgencyRefusedError, HmacSigner, Reply, Sender, decode, encode, parse_reply, prepare_request
+from desktop.agency import AgencyRefusedError, Reply, Sender, Sm2Signer, decode, encode, parse_reply, prepare_request
 from desktop.agency.messages import Message
 from desktop.agency.wire import ProtocolError
 from desktop.sync.credentials import Credentials
@@ -34,8 +38,21 @@ from desktop.sync.policies import PolicyUpdate, download_policies
 TRANSIENT_MARKERS = ("繁忙", "稍后重试", "稍后再试", "超时", "busy", "timed out", "try again later")
 # The agency forgot the session (restarted, or signed it out): sign in again, once.
 SESSION_MARKERS = ("sign_no", "签到")
+# The agency refuses a msgid it has seen, instead of answering it from its books.
+REPEAT_MARKERS = (
+    "报文id重复",
+    "报文编号重复",
+    "msgid重复",
+    "msgid 重复",
+    "重复的报文",
+    "duplicate msgid",
+    "duplicate message",
+)
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
+# Connections kept open to the agency: the relay's workers share them, each settlement's
+# messages on one at a time (see desktop.sync.relay).
+CONNECTIONS = 10
 
 
 class AgencyUnreachable(Exception):  # noqa: N818 — a state of the line, named as staff say it
@@ -48,6 +65,15 @@ class OutcomeUnknown(Exception):  # noqa: N818
 
 class AgencyBusy(Exception):  # noqa: N818
     """The agency answered that it is busy; nothing was booked."""
+
+
+class RepeatedMsgid(OutcomeUnknown):
+    """The agency refused the msgid as one it has seen (报文ID重复): whether it booked it is unknown."""
+
+
+def is_repeat(err_msg: str) -> bool:
+    lowered = err_msg.lower()
+    return any(marker in lowered for marker in REPEAT_MARKERS)
 
 
 def is_transient(err_msg: str) -> bool:
@@ -63,9 +89,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def make_http(timeout: float = READ_TIMEOUT) -> httpx.Client:
-    """One keep-alive connection to the agency; the read timeout bounds a hung gateway."""
-    return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)))
+def make_http(timeout: float = READ_TIMEOUT, connections: int = CONNECTIONS) -> httpx.Client:
+    """A few keep-alive connections to the agency; the read timeout bounds a hung gateway."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)), limits=limits)
 
 
 class AgencyClient:
@@ -85,7 +112,7 @@ class AgencyClient:
         self._credentials = credentials
         self._http = http or make_http()  # the client's own from now on: ``close`` closes it
         self._clock = clock
-        self._signers: dict[str, HmacSigner] = {}
+        self._signers: dict[str, Sm2Signer] = {}
 
     def close(self) -> None:
         self._http.close()
@@ -96,10 +123,10 @@ class AgencyClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _signer(self, fixmedins_code: str) -> HmacSigner:
+    def _signer(self, fixmedins_code: str) -> Sm2Signer:
         signer = self._signers.get(fixmedins_code)
-        if signer is None:
-            signer = self._signers[fixmedins_code] = HmacSigner(self._credentials.secret_for(fixmedins_code))
+        if signer is None:  # two threads may both load it: the same key, harmless
+            signer = self._signers[fixmedins_code] = Sm2Signer(self._credentials.secret_for(fixmedins_code))
         return signer
 
     def envelope(self, sender: Sender, message: Message, msgid: str, insuplc_admdvs: str = "") -> dict[str, Any]:
@@ -134,6 +161,10 @@ class AgencyClient:
             raise OutcomeUnknown(f"the agency's answer could not be read: {exc}") from None
         if reply.ok:
             return reply
+        if is_repeat(reply.err_msg):
+            raise RepeatedMsgid(
+                f"the agency refused {envelope['infno']} {envelope['msgid']} as a repeat: {reply.err_msg}"
+            )
         if is_transient(reply.err_msg):
             raise AgencyBusy(reply.err_msg)
         raise AgencyRefusedError(reply.infcode, reply.err_msg)

@@ -1,6 +1,9 @@
-"""The facility's signing secret for the agency, kept in the OS keyring and nowhere else.
+"""The facility's SM2 private key for signing to the agency, kept in the OS keyring and nowhere else.
 
-Never in a file, the database or a log. A keyring backend that keeps secrets in plain
+The key pair is the facility's: ``clinic-pos credentials generate`` makes one in the
+keyring and prints the public key to register with the agency, or ``credentials set``
+takes one the agency (or its CA) issued, as PEM on standard input. The private key is
+never in a file, the database or a log. A keyring backend that keeps secrets in plain
 text, or one that stores nothing (the ``fail`` and ``null`` backends a machine without
 a keyring service gets), is refused with a message saying what to install: a counter
 that quietly wrote its secret to a text file would leak it to anyone who copies the
@@ -18,8 +21,9 @@ import keyring.backend
 from keyring.backends.chainer import ChainerBackend
 from keyring.errors import KeyringError
 
+from desktop.agency.signing import KeyFormatError, check_private_key, generate_private_key, public_key_pem
+
 SERVICE = "clinic-pos"
-MIN_SECRET_LENGTH = 16
 
 # Backends by module and class name: keyrings.alt need not be installed to be refused.
 REFUSED_BACKENDS = {
@@ -40,7 +44,7 @@ class CredentialsError(Exception):
 
 
 class Credentials(Protocol):
-    """Where the relay gets each facility's signing secret."""
+    """Where the relay gets each facility's signing key (SM2 private key, PKCS#8 PEM)."""
 
     def secret_for(self, fixmedins_code: str) -> str: ...
 
@@ -73,11 +77,11 @@ def safe_backend(backend: keyring.backend.KeyringBackend | None = None) -> keyri
 
 
 def _account(fixmedins_code: str) -> str:
-    return f"agency-secret:{fixmedins_code}"
+    return f"agency-sm2-key:{fixmedins_code}"
 
 
 class KeyringCredentials:
-    """Secrets in the OS keyring, under the service ``clinic-pos``, one per facility code."""
+    """Private keys in the OS keyring, under the service ``clinic-pos``, one per facility code."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
         self._backend = safe_backend(backend)
@@ -93,10 +97,30 @@ class KeyringCredentials:
             raise CredentialsError(f"the OS keyring did not answer: {exc}") from None
         if not secret:
             raise CredentialsError(
-                f"no agency secret for facility {fixmedins_code} in the OS keyring; "
-                f"store it with `clinic-pos credentials set --facility {fixmedins_code}`"
+                f"no agency signing key for facility {fixmedins_code} in the OS keyring; make one with "
+                f"`clinic-pos credentials generate --facility {fixmedins_code}` (and register its public key "
+                "with the agency) or give the agency's with `clinic-pos credentials set`"
             )
         return secret
+
+    def public_key(self, fixmedins_code: str) -> str:
+        """The public half of the facility's key, as PEM: what the agency registers."""
+        return public_key_pem(self.secret_for(fixmedins_code))
+
+    def generate(self, fixmedins_code: str) -> str:
+        """A new key pair in the keyring; its public key. An existing key is replaced only by ``store``."""
+        try:
+            existing = self._backend.get_password(SERVICE, _account(fixmedins_code))
+        except KeyringError as exc:
+            raise CredentialsError(f"the OS keyring did not answer: {exc}") from None
+        if existing:
+            raise CredentialsError(
+                f"facility {fixmedins_code} already has a signing key; the agency knows its public key. "
+                "Give a replacement with `clinic-pos credentials set` once the agency has the new one"
+            )
+        secret = generate_private_key()
+        self.store(fixmedins_code, secret)
+        return public_key_pem(secret)
 
     def store(self, fixmedins_code: str, secret: str) -> None:
         check_secret(secret)
@@ -113,12 +137,15 @@ class KeyringCredentials:
 
 
 def check_secret(secret: str) -> None:
-    if len(secret.encode("utf-8")) < MIN_SECRET_LENGTH:
-        raise CredentialsError(f"an agency secret has at least {MIN_SECRET_LENGTH} bytes")
+    """An SM2 private key as unencrypted PKCS#8 PEM, or ``CredentialsError`` saying what it is not."""
+    try:
+        check_private_key(secret)
+    except KeyFormatError as exc:
+        raise CredentialsError(f"the agency signing key must be an SM2 private key in PEM: {exc}") from None
 
 
 class FixedCredentials:
-    """Secrets held in memory only: the demo's own sandbox agency, and tests."""
+    """Keys held in memory only: the demo's own sandbox agency, and tests."""
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
         self._secrets = dict(secrets)
@@ -126,5 +153,5 @@ class FixedCredentials:
     def secret_for(self, fixmedins_code: str) -> str:
         secret = self._secrets.get(fixmedins_code)
         if secret is None:
-            raise CredentialsError(f"no agency secret for facility {fixmedins_code}")
+            raise CredentialsError(f"no agency signing key for facility {fixmedins_code}")
         return secret

@@ -5,10 +5,10 @@ sync work too. So the demo gets a sandbox agency of its own: a separate process 
 adjudication and JSON work would otherwise hold the window's GIL), on a free loopback
 port, with its own SQLite file beside the demo database, seeded with the demo's roster.
 
-Each start draws a fresh random secret per facility. It reaches the sandbox through a
-temporary file (``--secret-file``; never a command-line argument, which any local user
-can read) that is deleted as soon as the sandbox says it is listening, and the relay
-through ``FixedCredentials``: it is never written anywhere that outlives the run.
+Each start draws a fresh SM2 key pair per facility. The public keys reach the sandbox
+through a temporary file (``--key-file``, deleted as soon as the sandbox says it is
+listening), as a facility registers its key with the agency; the private keys reach the
+relay through ``FixedCredentials`` and are never written anywhere.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import queue
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from sqlalchemy import select
 from db.models import Facility
 from db.session import Store
 from desktop.agency.msgid import CHINA
+from desktop.agency.signing import generate_private_key, public_key_pem
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sync.credentials import FixedCredentials
 
@@ -124,13 +124,14 @@ def start_demo_agency(
     database = agency_database(clinic_database)
     log_file = database.with_suffix(".log")
     day = today or dt.datetime.now(CHINA).date()
-    drawn = {code: secrets.token_urlsafe(32) for code in facility_codes(store)}
+    drawn = {code: generate_private_key() for code in facility_codes(store)}
+    registered = {code: public_key_pem(key) for code, key in drawn.items()}
     roster = roster_from_store(store, day)
-    with _private_file(drawn) as secret_file, _private_file(roster) as roster_file:
+    with _private_file(registered) as key_file, _private_file(roster) as roster_file:
         arguments = [
             *(command or sandbox_command()),
             *("--host", "127.0.0.1", "--port", "0", "--db", str(database)),
-            *("--roster", str(roster_file), "--secret-file", str(secret_file), "--log-level", "WARNING"),
+            *("--roster", str(roster_file), "--key-file", str(key_file), "--log-level", "WARNING"),
             *("--parent-pid", str(os.getpid())),  # a counter killed outright takes its agency with it
         ]
         with log_file.open("a", encoding="utf-8") as errors:

@@ -17,19 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from db.models import Person
+from db.models import Card, Person
 from db.session import Store
 from desktop.agency import AgencyRefusedError, Reply, Sender, codes
 from desktop.agency.messages import Message, PersonQuery
-from desktop.agency.replies import Insurance, read_person
+from desktop.agency.replies import Insurance, PersonInfo, read_person
 from desktop.agency.wire import ProtocolError
 from desktop.identity.reads import CardKind, CardRead
 from desktop.money import to_fen
 from desktop.sync.client import AgencyBusy, AgencyClient, AgencyUnreachable, OutcomeUnknown, is_session_lost, utc_now
 from desktop.sync.outbox import waiting_for_person
-from desktop.sync.refresh import store_standing
+from desktop.sync.refresh import check_answer_is, store_standing
 from desktop.sync.sessions import Operator, Place, Sessions
 
 CERTIFICATE_OF_KIND = {
@@ -89,12 +89,13 @@ class OnlineCheck:
         )
         try:
             info = read_person(self._call(query))
+            with self.store.reading() as session:
+                person = session.execute(select(Person.id, Person.insutype).where(Person.psn_no == info.psn_no)).first()
+                self._check_is_asked(session.connection(), read, info)
         except AgencyRefusedError:
             return None
         except ProtocolError as exc:
-            raise AgencySilent(f"the agency's answer could not be read: {exc}") from None
-        with self.store.reading() as session:
-            person = session.execute(select(Person.id, Person.insutype).where(Person.psn_no == info.psn_no)).first()
+            raise AgencySilent(f"the agency's answer could not be used: {exc}") from None
         insurance = None if person is None else info.insurance(person.insutype)
         if person is not None:
             self._refresh(person.id, insurance)
@@ -107,6 +108,19 @@ class OnlineCheck:
             balance=None if insurance is None else insurance.balc,
             on_roster=person is not None,
         )
+
+    @staticmethod
+    def _check_is_asked(connection: Connection, read: CardRead, info: PersonInfo) -> None:
+        """The answer is about whom the read names: the ID number asked, or the card's holder on the roster."""
+        if read.kind is CardKind.ID_NUMBER:
+            check_answer_is(info, None, read.number.strip())
+        elif read.kind is CardKind.SOCIAL_SECURITY_CARD:
+            holder = connection.execute(
+                select(Person.psn_no)
+                .join(Card, Card.person_id == Person.id)
+                .where(Card.kind == "ssc", Card.number == read.number.strip())
+            ).scalar()
+            check_answer_is(info, holder, None)
 
     def _call(self, query: PersonQuery) -> Reply:
         """1101 in the session; a session the agency forgot is signed in again, once."""

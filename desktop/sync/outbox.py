@@ -5,6 +5,13 @@ A row is ``pending`` until the agency has answered it (``done``), refused it
 the clinic reversed the settlement before the agency booked it (``void``). Rows are sent
 in id order; a settlement's later rows wait behind its set-aside one, and nothing else
 does.
+
+A row whose send got no readable answer has ``outcome_unknown`` set (its settlement,
+for a 2207, is ``unknown``): it is asked again under the same msgid, and where that does
+not settle it (the agency refuses the repeat, or cannot be read twice) the relay undoes
+whatever the msgid may have booked (2601, or 2205 for fee details) under
+``resolve_msgid``, and only then gives the row a new msgid, keeping the old ones in
+``previous_msgids``.
 """
 
 from __future__ import annotations
@@ -30,48 +37,92 @@ class Entry:
     msgid: str
     settlement_id: int
     outcome_unknown: bool
+    resolve_msgid: str | None = None
+    previous_msgids: str = ""
+    last_error: str = ""
+
+    @property
+    def resolutions(self) -> int:
+        """How many msgids this row went under before its current one."""
+        return len(self.previous_msgids.split())
 
 
 _blocking = aliased(OutboxEntry)
+_ENTRY = (
+    OutboxEntry.id,
+    OutboxEntry.infno,
+    OutboxEntry.msgid,
+    OutboxEntry.settlement_id,
+    OutboxEntry.outcome_unknown,
+    OutboxEntry.resolve_msgid,
+    OutboxEntry.previous_msgids,
+    OutboxEntry.last_error,
+)
 _NEXT = (
-    select(OutboxEntry.id, OutboxEntry.infno, OutboxEntry.msgid, OutboxEntry.settlement_id, OutboxEntry.outcome_unknown)
+    select(*_ENTRY)
     .where(OutboxEntry.state == PENDING)
     .where(~exists().where(and_(_blocking.settlement_id == OutboxEntry.settlement_id, _blocking.state == SET_ASIDE)))
     .order_by(OutboxEntry.id)
 )
 
 
+def _entry(row: Any) -> Entry:
+    return Entry(*row)
+
+
 def next_entries(connection: Connection, after_id: int, limit: int) -> list[Entry]:
     rows = connection.execute(_NEXT.where(OutboxEntry.id > after_id).limit(limit))
-    return [Entry(r.id, r.infno, r.msgid, r.settlement_id, r.outcome_unknown) for r in rows]
+    return [_entry(r) for r in rows]
+
+
+def entry(connection: Connection, entry_id: int) -> Entry:
+    return _entry(connection.execute(select(*_ENTRY).where(OutboxEntry.id == entry_id)).one())
 
 
 @dataclass(frozen=True, slots=True)
 class Unbooked:
-    """A settlement reversed at the counter before the agency booked it, and its reversal's row."""
+    """A settlement reversed at the counter before the agency booked it, and what of it went out."""
 
     settlement_id: int
-    entry_id: int
-    msgid: str
+    reversal_entry: Entry  # the reversal's own row: sent as 2601 naming the 2207's msgid
+    states: dict[str, str]  # infno → state of the settlement's rows (2201, 2204, 2601, 2205, 2202, …)
+    cancels: dict[str, Entry]  # the 2205/2202 rows made for it so far, by infno
+
+    def done(self, infno: str) -> bool:
+        return self.states.get(infno) == DONE
 
 
 def reversed_unbooked(connection: Connection) -> list[Unbooked]:
-    """Reversed settlements whose 2207 is not done, with their reversal's row still to send.
+    """Reversed settlements whose 2207 was never answered as booked, not yet void.
 
     Whether the 2207 was booked cannot be told from here (its answer may have been lost,
     or held in memory by a sync that crashed), so the reversal goes as a 2601 naming the
     2207's msgid: it undoes the 2207 if it was booked and bars it from booking if not.
+    Then what the agency holds of the visit is cancelled: its fee details (2205) and its
+    registration (2202).
     """
-    cancel = aliased(OutboxEntry)
-    rows = connection.execute(
-        select(Settlement.id, cancel.id, cancel.msgid)
+    reversal_row = aliased(OutboxEntry)
+    found = connection.execute(
+        select(Settlement.id, reversal_row.id)
         .join(OutboxEntry, OutboxEntry.settlement_id == Settlement.id)
-        .join(cancel, and_(cancel.settlement_id == Settlement.id, cancel.reversal_id.is_not(None)))
+        .join(reversal_row, and_(reversal_row.settlement_id == Settlement.id, reversal_row.reversal_id.is_not(None)))
         .where(OutboxEntry.infno == "2207", OutboxEntry.state.in_((PENDING, SET_ASIDE)))
-        .where(cancel.state == PENDING)
+        .where(reversal_row.infno.in_(("2208", "2601")), Settlement.status != "void")
         .order_by(Settlement.id)
-    )
-    return [Unbooked(*row) for row in rows]
+    ).all()
+    result = []
+    for settlement_id, reversal_id in found:
+        rows = connection.execute(select(*_ENTRY, OutboxEntry.state).where(OutboxEntry.settlement_id == settlement_id))
+        by_infno = {row.infno: (_entry(tuple(row)[:-1]), str(row.state)) for row in rows}
+        result.append(
+            Unbooked(
+                settlement_id=settlement_id,
+                reversal_entry=entry(connection, reversal_id),
+                states={infno: state for infno, (_, state) in by_infno.items()},
+                cancels={k: e for k, (e, _) in by_infno.items() if k in ("2202", "2205")},
+            )
+        )
+    return result
 
 
 def send_as_2601(connection: Connection, entry_id: int) -> None:
@@ -82,6 +133,31 @@ def send_as_2601(connection: Connection, entry_id: int) -> None:
         .where(OutboxEntry.attempts == 0)
         .values(infno="2601")
     )
+
+
+def add_cancel(
+    connection: Connection, settlement_id: int, reversal_entry_id: int, infno: str, msgid: str, now: dt.datetime
+) -> int:
+    """A 2205 or 2202 row for a settlement reversed before booking, its msgid fixed before any send."""
+    reversal_id = connection.execute(
+        select(OutboxEntry.reversal_id).where(OutboxEntry.id == reversal_entry_id)
+    ).scalar_one()
+    created = connection.execute(
+        insert(OutboxEntry)
+        .returning(OutboxEntry.id)
+        .values(
+            infno=infno,
+            msgid=msgid,
+            settlement_id=settlement_id,
+            reversal_id=reversal_id,
+            payload=json.dumps({"settlement_id": settlement_id, "reversal_id": reversal_id}),
+            created_at=now,
+            state=PENDING,
+            attempts=0,
+            last_error="",
+        )
+    )
+    return int(created.scalar_one())
 
 
 def waiting_for_person(connection: Connection, person_id: int) -> bool:
@@ -104,13 +180,21 @@ def people_waiting() -> Any:
     )
 
 
+UNKNOWN = "unknown"  # in counts(): rows still pending whose last send got no readable answer
+
+
 def counts(connection: Connection) -> dict[str, int]:
     rows = connection.execute(
         select(OutboxEntry.state, func.count())
         .where(OutboxEntry.state.in_((PENDING, SET_ASIDE)))
         .group_by(OutboxEntry.state)
     )
-    return {str(state): int(number) for state, number in rows}
+    found = {str(state): int(number) for state, number in rows}
+    unknown = connection.execute(
+        select(func.count()).where(OutboxEntry.state.in_((PENDING, SET_ASIDE)), OutboxEntry.outcome_unknown.is_(True))
+    ).scalar_one()
+    found[UNKNOWN] = int(unknown)
+    return found
 
 
 # --- marking rows ---------------------------------------------------------------------
@@ -123,7 +207,8 @@ def _pending(entry_id: int) -> Any:
 
 def mark_sent(connection: Connection, entry_id: int, now: dt.datetime, *, unknown: bool | None, error: str) -> None:
     """One send that got no answer (``unknown`` True), or an answer that it was not booked
-    (False), or nothing delivered (None: what was unknown stays unknown)."""
+    (False), or nothing delivered (None: what was unknown stays unknown). A 2207 whose
+    outcome is unknown makes its settlement ``unknown`` until it is settled either way."""
     values: dict[str, Any] = {
         "attempts": OutboxEntry.attempts + 1,
         "first_sent_at": func.coalesce(OutboxEntry.first_sent_at, now),
@@ -132,6 +217,54 @@ def mark_sent(connection: Connection, entry_id: int, now: dt.datetime, *, unknow
     if unknown is not None:
         values["outcome_unknown"] = unknown
     connection.execute(_pending(entry_id).values(**values))
+    if unknown:
+        _settlement_unknown(connection, entry_id)
+
+
+def _settlement_unknown(connection: Connection, entry_id: int) -> None:
+    connection.execute(
+        update(Settlement)
+        .where(Settlement.id == select(OutboxEntry.settlement_id).where(OutboxEntry.id == entry_id).scalar_subquery())
+        .where(Settlement.agency_setl_id.is_(None), Settlement.status.in_(("pending", "rejected")))
+        .where(exists().where(OutboxEntry.id == entry_id, OutboxEntry.infno == "2207"))
+        .values(status="unknown")
+    )
+
+
+def begin_resolution(connection: Connection, entry_id: int, resolve_msgid: str) -> None:
+    """The 2601 (or 2205) that settles this row's unknown outcome, its msgid stored before it goes."""
+    connection.execute(_pending(entry_id).values(resolve_msgid=resolve_msgid, outcome_unknown=True))
+    _settlement_unknown(connection, entry_id)
+
+
+def finish_resolution(connection: Connection, entry: Entry, new_msgid: str, now: dt.datetime, why: str) -> None:
+    """What the old msgid did is undone (or it never did anything): the row goes again under
+    ``new_msgid``, the old one kept. A 2207's settlement takes the new msgid as its own."""
+    previous = f"{entry.previous_msgids} {entry.msgid}".strip()
+    connection.execute(
+        _pending(entry.id).values(
+            msgid=new_msgid,
+            previous_msgids=previous,
+            resolve_msgid=None,
+            outcome_unknown=False,
+            last_error=why[:2000],
+        )
+    )
+    if entry.infno == "2207":
+        connection.execute(
+            update(Settlement)
+            .where(Settlement.id == entry.settlement_id, Settlement.msgid == entry.msgid)
+            .values(msgid=new_msgid, status="pending")
+        )
+    audit(
+        connection,
+        now,
+        None,
+        "sync_outcome_resolved",
+        "outbox",
+        entry.id,
+        {"infno": entry.infno, "msgid_was": entry.msgid, "msgid": new_msgid, "why": why},
+    )
 
 
 def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: dict[str, Any]) -> bool:
@@ -150,8 +283,12 @@ def mark_done(connection: Connection, entry_id: int, now: dt.datetime, answer: d
     return done.rowcount == 1
 
 
-def mark_set_aside(connection: Connection, entry_id: int, settlement_id: int, now: dt.datetime, error: str) -> None:
-    """The agency refused the row (or it cannot be built): set aside with its error.
+def mark_set_aside(
+    connection: Connection, entry_id: int, settlement_id: int, now: dt.datetime, error: str, *, refused: bool = True
+) -> None:
+    """The agency refused the row (``refused``), or it cannot be built or sent as it stands:
+    set aside with its error. Only a refusal makes the settlement ``rejected``; a record the
+    clinic must complete stays ``pending``, one whose outcome is unknown stays ``unknown``.
 
     Whether an earlier send of it is still unaccounted for (``outcome_unknown``) stays as it was.
     """
@@ -165,11 +302,12 @@ def mark_set_aside(connection: Connection, entry_id: int, settlement_id: int, no
     )
     if marked.rowcount != 1:
         return
-    connection.execute(
-        update(Settlement)
-        .where(Settlement.id == settlement_id, Settlement.agency_setl_id.is_(None))
-        .values(status="rejected")
-    )
+    if refused:
+        connection.execute(
+            update(Settlement)
+            .where(Settlement.id == settlement_id, Settlement.agency_setl_id.is_(None), Settlement.status == "pending")
+            .values(status="rejected")
+        )
     audit(connection, now, None, "sync_set_aside", "outbox", entry_id, {"settlement_id": settlement_id, "error": error})
 
 

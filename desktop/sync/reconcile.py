@@ -1,10 +1,17 @@
 """3201 对总账: the clinic's counts and sums beside the agency's, per facility, insurance,
 clearing division and period.
 
+The agency's books go by its own settlement time, not the visit's date: a visit settled
+offline and uploaded three days later is in the agency's books on the day it booked it.
+So the periods reconciled are the days of the agency's ``setl_time`` (from each 2207's
+answer) touched since the last reconciliation, and a settlement counts in the period the
+agency booked it, whatever its visit date.
+
 The clinic sends what the agency booked for it as the agency answered it (the official
 split) and keeps beside it what the counter settled, so a difference found in sync is
 carried here rather than lost. Settlements not yet booked are counted apart: they are
-why a period cannot balance yet.
+why a period cannot balance yet. Where the agency's answer gives its own figures, they
+are kept beside the clinic's, so a period that does not balance shows both.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from db.session import Store
 from desktop.agency import Reply
 from desktop.agency.messages import Message
 from desktop.agency.messages import Reconciliation as Statement
-from desktop.agency.replies import read_statement
-from desktop.money import from_fen
+from desktop.agency.msgid import CHINA
+from desktop.agency.replies import StatementFigures, read_statement
+from desktop.money import from_fen, to_fen
 from desktop.sync.sessions import Place
 
 Call = Callable[[Place, Message], tuple[Reply, str]]  # the answer and the msgid it went under
@@ -53,6 +61,7 @@ class Reconciled:
     figures: ClinicFigures
     matches: bool
     agency_text: str
+    agency: StatementFigures | None = None
 
     @property
     def local_difference_fen(self) -> int:
@@ -76,6 +85,14 @@ class Reconciled:
             "counter_account": f"{from_fen(f.local_account_fen)}",
             "not_yet_booked": f.not_booked,
             "agency_says": self.agency_text,
+            "agency": None
+            if self.agency is None
+            else {
+                "count": self.agency.fixmedins_setl_cnt,
+                "medfee_sumamt": f"{self.agency.medfee_sumamt}",
+                "fund_pay_sumamt": f"{self.agency.fund_pay_sumamt}",
+                "acct_pay": f"{self.agency.acct_pay}",
+            },
         }
 
 
@@ -84,8 +101,18 @@ _CANCELLED = exists().where(
 )
 
 
+def _utc_bounds(begin: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Beijing days ``begin``–``end`` as the UTC instants the store keeps times in."""
+    start = dt.datetime.combine(begin, dt.time(0), CHINA)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA)
+    return start, stop
+
+
 def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt.date) -> ClinicFigures:
-    in_group = (
+    """What the agency booked for the group between Beijing days ``begin`` and ``end`` (by its
+    ``setl_time``), as it split it; and, apart, the group's visits of those days not booked yet."""
+    start, stop = _utc_bounds(begin, end)
+    group_of = (
         select(Settlement.id)
         .join(Visit, Visit.id == Settlement.visit_id)
         .join(Person, Person.id == Settlement.person_id)
@@ -93,9 +120,9 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
             Visit.facility_id == group.facility_id,
             Person.insutype == group.insutype,
             Person.insuplc_admdvs == group.clr_optins,
-            Visit.visit_date.between(begin, end),
         )
     )
+    in_group = group_of.where(Settlement.agency_setl_time >= start, Settlement.agency_setl_time < stop)
     booked = connection.execute(
         select(
             func.count(),
@@ -108,7 +135,9 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
     ).one()
     waiting = connection.execute(
         select(func.count()).where(
-            Settlement.id.in_(in_group), Settlement.agency_setl_id.is_(None), Settlement.status != "void"
+            Settlement.id.in_(group_of.where(Visit.visit_date <= end)),
+            Settlement.agency_setl_id.is_(None),
+            Settlement.status != "void",
         )
     ).scalar_one()
     count, total, fund, account, local_fund, local_account = (int(value) for value in booked)
@@ -117,7 +146,8 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
 
 def periods_to_reconcile(connection: Connection) -> list[tuple[Group, tuple[dt.date, dt.date]]]:
     """Each group with bookings or cancellations answered since it was last reconciled, and
-    the visit dates they span; a sync that stopped before reconciling is caught up here."""
+    the days of the agency's booking they span (a cancellation touches the day its
+    settlement was booked); a sync that stopped before reconciling is caught up here."""
     key = (Reconciliation.facility_id, Reconciliation.insutype, Reconciliation.clr_optins)
     last = {
         Group(facility, insutype, clr_optins): at
@@ -126,11 +156,13 @@ def periods_to_reconcile(connection: Connection) -> list[tuple[Group, tuple[dt.d
         )
     }
     answered = (
-        select(Visit.facility_id, Person.insutype, Person.insuplc_admdvs, Visit.visit_date, OutboxEntry.done_at)
+        select(Visit.facility_id, Person.insutype, Person.insuplc_admdvs, Settlement.agency_setl_time)
+        .add_columns(OutboxEntry.done_at)
         .join(Settlement, Settlement.id == OutboxEntry.settlement_id)
         .join(Visit, Visit.id == Settlement.visit_id)
         .join(Person, Person.id == Settlement.person_id)
         .where(OutboxEntry.infno.in_(("2207", "2208")), OutboxEntry.state == "done")
+        .where(Settlement.agency_setl_time.is_not(None))
     )
     if last:
         answered = answered.where(OutboxEntry.done_at > min(last.values()))
@@ -140,8 +172,9 @@ def periods_to_reconcile(connection: Connection) -> list[tuple[Group, tuple[dt.d
         reconciled = last.get(group)
         if reconciled is not None and row.done_at <= reconciled:
             continue
-        begin, end = periods.get(group, (row.visit_date, row.visit_date))
-        periods[group] = (min(begin, row.visit_date), max(end, row.visit_date))
+        day = row.agency_setl_time.astimezone(CHINA).date()
+        begin, end = periods.get(group, (day, day))
+        periods[group] = (min(begin, day), max(end, day))
     return sorted(periods.items(), key=lambda item: (item[0].facility_id, item[0].insutype, item[0].clr_optins))
 
 
@@ -164,7 +197,8 @@ def reconcile(store: Store, call: Call, group: Group, begin: dt.date, end: dt.da
     )
     reply, msgid = call(Place(facility.code, facility.name, facility.admdvs), statement)
     answer = read_statement(reply)
-    result = Reconciled(group, begin, end, figures, answer.matches, answer.stmt_rslt_dscr)
+    theirs = answer.agency
+    result = Reconciled(group, begin, end, figures, answer.matches, answer.stmt_rslt_dscr, theirs)
     with store.writing() as session:
         session.execute(
             insert(Reconciliation).values(
@@ -183,6 +217,10 @@ def reconcile(store: Store, call: Call, group: Group, begin: dt.date, end: dt.da
                 local_account_fen=figures.local_account_fen,
                 matches=answer.matches,
                 agency_text=answer.stmt_rslt_dscr[:2000],
+                agency_count=None if theirs is None else theirs.fixmedins_setl_cnt,
+                agency_total_fen=None if theirs is None else to_fen(theirs.medfee_sumamt),
+                agency_fund_fen=None if theirs is None else to_fen(theirs.fund_pay_sumamt),
+                agency_account_fen=None if theirs is None else to_fen(theirs.acct_pay),
             )
         )
     return result

@@ -21,7 +21,8 @@ from db.session import Store
 from desktop.agency import Reply, codes
 from desktop.agency.messages import AccumulatorQuery, Message, PersonQuery
 from desktop.agency.msgid import CHINA
-from desktop.agency.replies import read_accumulators, read_person
+from desktop.agency.replies import PersonInfo, read_accumulators, read_person
+from desktop.agency.wire import ProtocolError
 from desktop.money import to_fen
 from desktop.sync.outbox import audit, waiting_for_person
 from desktop.sync.sessions import Place
@@ -70,6 +71,7 @@ def refresh_person(
             to_fen(found.fund_paid_out_of_city(person.insutype, year)),
         )
     info = read_person(call(place, PersonQuery(mdtrt_cert_type=codes.ID_CARD, mdtrt_cert_no=person.id_number), ""))
+    check_answer_is(info, person.psn_no, person.id_number)
     insurance = info.insurance(person.insutype)
     with store.writing() as session:
         connection = session.connection()
@@ -79,6 +81,14 @@ def refresh_person(
         if insurance is not None:
             changed |= store_standing(connection, person_id, to_fen(insurance.balc), insurance.psn_insu_stas, now)
     return Refreshed(person_id, changed)
+
+
+def check_answer_is(info: PersonInfo, psn_no: str | None, id_number: str | None) -> None:
+    """A 1101 answer is about the person asked about, or ``ProtocolError``: nothing of it is stored."""
+    if psn_no is not None and info.psn_no != psn_no:
+        raise ProtocolError("output.baseinfo.psn_no", "the agency answered about another person than the one asked")
+    if id_number is not None and info.certno and info.certno.upper() != id_number.upper():
+        raise ProtocolError("output.baseinfo.certno", "the agency answered about another ID number than the one asked")
 
 
 def _store_figures(connection: Connection, person_id: int, year: int, figures: Figures, now: dt.datetime) -> bool:

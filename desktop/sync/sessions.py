@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,7 +67,11 @@ def _machine() -> tuple[str, str]:
 
 @dataclass
 class Sessions:
-    """One sign-in per facility while a sync runs; ``sign_no`` goes in every later envelope."""
+    """One sign-in per facility while a sync runs; ``sign_no`` goes in every later envelope.
+
+    The relay's workers share it: msgids are handed out under a lock, and one worker signs
+    a facility in while the others wait for its ``sign_no``.
+    """
 
     store: Store
     operator: Operator
@@ -74,12 +79,15 @@ class Sessions:
     clock: Callable[[], dt.datetime]
     _sign_nos: dict[str, str] = field(default_factory=dict)
     _msgids: dict[str, list[str]] = field(default_factory=dict)
+    _numbering: threading.Lock = field(default_factory=threading.Lock)
+    _signing_in: threading.RLock = field(default_factory=threading.RLock)
 
     def msgid(self, fixmedins_code: str) -> str:
-        spare = self._msgids.setdefault(fixmedins_code, [])
-        if not spare:
-            spare.extend(reserve_msgids(self.store, fixmedins_code, self.clock(), BLOCK))
-        return spare.pop(0)
+        with self._numbering:
+            spare = self._msgids.setdefault(fixmedins_code, [])
+            if not spare:
+                spare.extend(reserve_msgids(self.store, fixmedins_code, self.clock(), BLOCK))
+            return spare.pop(0)
 
     def sender(self, place: Place, sign_no: str = "") -> Sender:
         return Sender(
@@ -93,16 +101,23 @@ class Sessions:
 
     def sign_no(self, place: Place) -> str:
         found = self._sign_nos.get(place.fixmedins_code)
-        if found is None:
-            address, mac = _machine()
-            message = SignIn(opter_no=self.operator.username, ip=address, mac=mac)
-            reply = self.send(self.sender(place), message, self.msgid(place.fixmedins_code), "")
-            found = self._sign_nos[place.fixmedins_code] = read_sign_in(reply).sign_no
-        return found
+        if found is not None:
+            return found
+        with self._signing_in:
+            found = self._sign_nos.get(place.fixmedins_code)
+            if found is None:
+                address, mac = _machine()
+                message = SignIn(opter_no=self.operator.username, ip=address, mac=mac)
+                reply = self.send(self.sender(place), message, self.msgid(place.fixmedins_code), "")
+                found = self._sign_nos[place.fixmedins_code] = read_sign_in(reply).sign_no
+            return found
 
-    def forget(self, fixmedins_code: str) -> None:
-        """The agency no longer knows this session: the next call signs in again."""
-        self._sign_nos.pop(fixmedins_code, None)
+    def forget(self, fixmedins_code: str, sign_no: str | None = None) -> None:
+        """The agency no longer knows this session: the next call signs in again (once, however
+        many workers found out: only the session that was lost is forgotten)."""
+        with self._signing_in:
+            if sign_no is None or self._sign_nos.get(fixmedins_code) == sign_no:
+                self._sign_nos.pop(fixmedins_code, None)
 
     def call(self, place: Place, message: Message, insuplc_admdvs: str = "") -> Reply:
         """A signed-in call that is not in the outbox."""

@@ -3,6 +3,12 @@
 The relay sends a settlement as 2201 registration → 2203 visit → 2204 fees → 2207
 settlement, and a reversal (冲正) as 2208; each is built here from the stored visit, so
 a message sent again after a crash or a timeout says exactly what the first one said.
+
+The agency knows things by its own names: the diagnosing doctor by the practitioner code
+(医保医师代码) on the staff record, each item by the national code it is mapped to
+(医保目录对照, reviewed by staff), a chronic disease by its national code and name
+(``resources/agency/chronic_diseases.toml``). Whatever lacks one cannot be sent, and the
+message says which: the record is set aside until staff supply it.
 """
 
 from __future__ import annotations
@@ -12,14 +18,35 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
+from sqlalchemy.orm import aliased
 
-from db.models import Diagnosis, Facility, Person, Reversal, Settlement, Staff, Visit, VisitItem
+from db.models import (
+    CatalogueMapping,
+    Diagnosis,
+    Facility,
+    Person,
+    Reversal,
+    Settlement,
+    Staff,
+    Visit,
+    VisitItem,
+)
 from desktop.agency import Sender, codes
+from desktop.agency.chronic import disease as chronic_disease
 from desktop.agency.messages import Message
 from desktop.agency.msgid import CHINA
-from desktop.agency.outpatient import CancelSettlement, FeeDetail, FeeUpload, Registration, VisitInfo
+from desktop.agency.outpatient import (
+    CancelFees,
+    CancelRegistration,
+    CancelSettlement,
+    FeeDetail,
+    FeeUpload,
+    Registration,
+    VisitInfo,
+)
 from desktop.agency.outpatient import Diagnosis as AgencyDiagnosis
 from desktop.agency.outpatient import Reversal as AgencyReversal
 from desktop.agency.outpatient import Settlement as AgencySettlement
@@ -42,6 +69,17 @@ class Line:
     quantity: Decimal
     price: Decimal
     amount: Decimal
+    name: str = ""
+    national_code: str | None = None  # reviewed 医保目录对照, or None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A member of staff: username and name, and their practitioner code if they are a doctor."""
+
+    username: str
+    name: str
+    practitioner_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +100,8 @@ class VisitFacts:
     admdvs: str
     staff_username: str
     staff_name: str
+    doctor: StaffMember | None  # the diagnosing doctor, with a practitioner code
+    reverser: StaffMember | None  # who reversed the settlement at the counter
     emergency: bool
     disease: str | None
     lines: tuple[Line, ...]
@@ -87,13 +127,20 @@ class VisitFacts:
         """The visit's charge batch: one per visit, as the clinic bills it once."""
         return f"B{self.visit_id}"
 
-    def sender(self, sign_no: str) -> Sender:
+    @property
+    def ipt_otp_no(self) -> str:
+        """The visit's outpatient number (门诊号), unique in the clinic."""
+        return f"MZ{self.visit_id}"
+
+    def sender(self, sign_no: str, infno: str = "") -> Sender:
+        """The envelope's operator: who settled, or for a reversal's 2208/2601 who reversed."""
+        operator = self.reverser if infno in REVERSAL_INFNOS and self.reverser is not None else None
         return Sender(
             fixmedins_code=self.fixmedins_code,
             fixmedins_name=self.fixmedins_name,
             mdtrtarea_admvs=self.admdvs,
-            opter=self.staff_username,
-            opter_name=self.staff_name,
+            opter=operator.username if operator else self.staff_username,
+            opter_name=operator.name if operator else self.staff_name,
             sign_no=sign_no,
         )
 
@@ -116,6 +163,10 @@ def began_at(visit_date: dt.date, created_at: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(visit_date, local.time().replace(microsecond=0), tzinfo=CHINA)
 
 
+# A reversal's own messages: the cancel of a booked settlement, or 2601 for one not booked.
+REVERSAL_INFNOS = frozenset({"2208", "2601", "2202", "2205"})
+_doctor = aliased(Staff)
+_reverser = aliased(Staff)
 _FACTS = (
     select(
         Settlement.id,
@@ -144,13 +195,21 @@ _FACTS = (
         Facility.admdvs,
         Staff.username,
         Staff.name.label("staff_name"),
+        Staff.practitioner_code.label("staff_code"),
+        _doctor.username.label("doctor_username"),
+        _doctor.name.label("doctor_name"),
+        _doctor.practitioner_code.label("doctor_code"),
         Reversal.id.label("reversal_id"),
+        _reverser.username.label("reverser_username"),
+        _reverser.name.label("reverser_name"),
     )
     .join(Visit, Visit.id == Settlement.visit_id)
     .join(Person, Person.id == Settlement.person_id)
     .join(Facility, Facility.id == Visit.facility_id)
     .join(Staff, Staff.id == Visit.staff_id)
+    .outerjoin(_doctor, _doctor.id == Visit.doctor_id)
     .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+    .outerjoin(_reverser, _reverser.id == Reversal.staff_id)
 )
 
 
@@ -170,14 +229,24 @@ def _load(connection: Connection, wanted: list[int]) -> dict[int, VisitFacts]:
     rows = connection.execute(_FACTS.where(Settlement.id.in_(wanted))).all()
     visit_ids = [row.visit_id for row in rows]
     lines: dict[int, list[Line]] = defaultdict(list)
+    reviewed = and_(CatalogueMapping.code == VisitItem.code, CatalogueMapping.state == REVIEWED)
     for item in connection.execute(
         select(VisitItem.visit_id, VisitItem.line_no, VisitItem.code, VisitItem.quantity, VisitItem.price_fen)
-        .add_columns(VisitItem.amount_fen)
+        .add_columns(VisitItem.amount_fen, VisitItem.name, CatalogueMapping.national_code)
+        .outerjoin(CatalogueMapping, reviewed)
         .where(VisitItem.visit_id.in_(visit_ids))
         .order_by(VisitItem.visit_id, VisitItem.line_no)
     ):
         lines[item.visit_id].append(
-            Line(item.line_no, item.code, Decimal(item.quantity), from_fen(item.price_fen), from_fen(item.amount_fen))
+            Line(
+                item.line_no,
+                item.code,
+                Decimal(item.quantity),
+                from_fen(item.price_fen),
+                from_fen(item.amount_fen),
+                item.name,
+                item.national_code,
+            )
         )
     diagnoses: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for diagnosis in connection.execute(
@@ -186,6 +255,7 @@ def _load(connection: Connection, wanted: list[int]) -> dict[int, VisitFacts]:
         .order_by(Diagnosis.visit_id, Diagnosis.line_no)
     ):
         diagnoses[diagnosis.visit_id].append((diagnosis.code, diagnosis.name))
+    practitioners = _practitioners(connection, {row.facility_id for row in rows})
     return {
         row.id: VisitFacts(
             settlement_id=row.id,
@@ -204,6 +274,8 @@ def _load(connection: Connection, wanted: list[int]) -> dict[int, VisitFacts]:
             admdvs=row.admdvs,
             staff_username=row.username,
             staff_name=row.staff_name,
+            doctor=_doctor_of(row, practitioners),
+            reverser=None if row.reverser_username is None else StaffMember(row.reverser_username, row.reverser_name),
             emergency=row.emergency,
             disease=row.disease,
             lines=tuple(lines[row.visit_id]),
@@ -222,6 +294,32 @@ def _load(connection: Connection, wanted: list[int]) -> dict[int, VisitFacts]:
     }
 
 
+REVIEWED = "reviewed"
+
+
+def _practitioners(connection: Connection, facilities: set[str]) -> dict[str, list[StaffMember]]:
+    """Each facility's active doctors with a practitioner code."""
+    found: dict[str, list[StaffMember]] = defaultdict(list)
+    for staff in connection.execute(
+        select(Staff.facility_id, Staff.username, Staff.name, Staff.practitioner_code)
+        .where(Staff.facility_id.in_(facilities), Staff.active.is_(True), Staff.practitioner_code.is_not(None))
+        .order_by(Staff.id)
+    ):
+        found[staff.facility_id].append(StaffMember(staff.username, staff.name, staff.practitioner_code))
+    return found
+
+
+def _doctor_of(row: Any, practitioners: dict[str, list[StaffMember]]) -> StaffMember | None:
+    """The visit's diagnosing doctor: the one recorded with it; for a visit settled before the
+    counter recorded one, whoever settled it if a doctor, else the facility's only doctor."""
+    if row.doctor_username is not None:
+        return StaffMember(row.doctor_username, row.doctor_name, row.doctor_code)
+    if row.staff_code:
+        return StaffMember(row.username, row.staff_name, row.staff_code)
+    here = practitioners.get(row.facility_id, [])
+    return here[0] if len(here) == 1 else None
+
+
 # --- the messages ---------------------------------------------------------------------
 
 
@@ -231,16 +329,35 @@ def _mdtrt_id(facts: VisitFacts) -> str:
     return facts.agency_mdtrt_id
 
 
+def doctor(facts: VisitFacts, field: str) -> StaffMember:
+    """The visit's diagnosing doctor, with a practitioner code, or ``ProtocolError`` saying who lacks one."""
+    found = facts.doctor
+    if found is None:
+        raise ProtocolError(
+            field,
+            f"visit {facts.visit_id} names no diagnosing doctor, and {facts.staff_username} who settled it has no "
+            "practitioner code (医保医师代码): give the doctor's code with clinic-pos staff practitioner",
+        )
+    if not found.practitioner_code:
+        raise ProtocolError(
+            field,
+            f"doctor {found.username} ({found.name}) has no practitioner code (医保医师代码): "
+            "give it with clinic-pos staff practitioner",
+        )
+    return found
+
+
 def registration(facts: VisitFacts) -> Registration:
+    attending = doctor(facts, "input.data.atddr_no")
     return Registration(
         psn_no=facts.psn_no,
         insutype=facts.insutype,
         begntime=facts.began_at,
         mdtrt_cert_type=CERTIFICATE_TYPE,
         mdtrt_cert_no=facts.id_number,
-        ipt_otp_no=f"MZ{facts.visit_id}",
-        atddr_no=facts.staff_username,
-        dr_name=facts.staff_name,
+        ipt_otp_no=facts.ipt_otp_no,
+        atddr_no=attending.practitioner_code or "",
+        dr_name=attending.name,
         dept_code=DEPARTMENT_CODE,
         dept_name=DEPARTMENT_NAME,
         caty=DEPARTMENT_CODE,
@@ -248,32 +365,46 @@ def registration(facts: VisitFacts) -> Registration:
 
 
 def visit_info(facts: VisitFacts) -> VisitInfo:
+    diagnosing = doctor(facts, "input.diseinfo.dise_dor_no")
     diagnoses = tuple(
         AgencyDiagnosis(
             diag_srt_no=number,
             diag_code=code,
             diag_name=name,
             diag_dept=DEPARTMENT_NAME,
-            dise_dor_no=facts.staff_username,
-            dise_dor_name=facts.staff_name,
+            dise_dor_no=diagnosing.practitioner_code or "",
+            dise_dor_name=diagnosing.name,
             diag_time=facts.began_at,
+            main=number == 1,  # the first diagnosis entered is the main one (主诊断)
         )
         for number, (code, name) in enumerate(facts.diagnoses, start=1)
     )
-    disease = facts.disease or ""
+    chronic = None if not facts.disease else chronic_disease(facts.disease)
     return VisitInfo(
         mdtrt_id=_mdtrt_id(facts),
         psn_no=facts.psn_no,
         begntime=facts.began_at,
         diagnoses=diagnoses,
         med_type=facts.med_type,
-        dise_codg=disease,
-        dise_name=disease,
+        dise_codg="" if chronic is None else chronic.code,
+        dise_name="" if chronic is None else chronic.name,
     )
+
+
+def _national_code(line: Line, index: int) -> str:
+    if not line.national_code:
+        raise ProtocolError(
+            f"input.feedetail[{index}].med_list_codg",
+            f"item {line.code} {line.name} has no reviewed national code (医保目录对照): map it on the "
+            "目录对照 page or with clinic-pos catalogue map, then send the record again",
+        )
+    return line.national_code
 
 
 def fee_upload(facts: VisitFacts) -> FeeUpload:
     mdtrt_id = _mdtrt_id(facts)
+    billing = doctor(facts, "input.feedetail.bilg_dr_codg")
+    chronic = None if not facts.disease else chronic_disease(facts.disease)
     return FeeUpload(
         tuple(
             FeeDetail(
@@ -282,17 +413,18 @@ def fee_upload(facts: VisitFacts) -> FeeUpload:
                 psn_no=facts.psn_no,
                 chrg_bchno=facts.chrg_bchno,
                 fee_ocur_time=facts.began_at,
-                med_list_codg=line.code,
+                med_list_codg=_national_code(line, index),
                 medins_list_codg=line.code,
                 det_item_fee_sumamt=line.amount,
                 cnt=line.quantity,
                 pric=line.price,
                 bilg_dept_codg=DEPARTMENT_CODE,
                 bilg_dept_name=DEPARTMENT_NAME,
-                bilg_dr_codg=facts.staff_username,
-                bilg_dr_name=facts.staff_name,
+                bilg_dr_codg=billing.practitioner_code or "",
+                bilg_dr_name=billing.name,
+                dise_codg="" if chronic is None else chronic.code,
             )
-            for line in facts.lines
+            for index, line in enumerate(facts.lines)
         )
     )
 
@@ -321,9 +453,20 @@ def cancellation(facts: VisitFacts) -> CancelSettlement:
     return CancelSettlement(setl_id=facts.agency_setl_id, mdtrt_id=_mdtrt_id(facts), psn_no=facts.psn_no)
 
 
-def reversal(facts: VisitFacts) -> AgencyReversal:
-    """2601 for the settlement's 2207, whose outcome is unknown, after the clinic reversed it."""
-    return AgencyReversal(psn_no=facts.psn_no, omsgid=facts.settlement_msgid, oinfno="2207")
+def reversal(facts: VisitFacts, omsgid: str | None = None, oinfno: str = "2207") -> AgencyReversal:
+    """2601 for a 2207 (or 2208) whose outcome is unknown: the settlement's own, after the clinic
+    reversed it, or ``omsgid`` when the relay settles an unknown outcome."""
+    return AgencyReversal(psn_no=facts.psn_no, omsgid=omsgid or facts.settlement_msgid, oinfno=oinfno)
+
+
+def cancel_fees(facts: VisitFacts) -> CancelFees:
+    """2205 for the visit's uploaded fee details, which the agency will not settle."""
+    return CancelFees(mdtrt_id=_mdtrt_id(facts), chrg_bchno=facts.chrg_bchno, psn_no=facts.psn_no)
+
+
+def cancel_registration(facts: VisitFacts) -> CancelRegistration:
+    """2202 for the visit the agency registered, which it will not settle."""
+    return CancelRegistration(psn_no=facts.psn_no, mdtrt_id=_mdtrt_id(facts), ipt_otp_no=facts.ipt_otp_no)
 
 
 BUILDERS: dict[str, Callable[[VisitFacts], Message]] = {
@@ -332,6 +475,9 @@ BUILDERS: dict[str, Callable[[VisitFacts], Message]] = {
     "2204": fee_upload,
     "2207": settlement,
     "2208": cancellation,
+    "2601": reversal,
+    "2205": cancel_fees,
+    "2202": cancel_registration,
 }
 
 

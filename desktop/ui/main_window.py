@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from desktop.settlement.draft import DiagnosisLine
     from desktop.sync import SyncReport
     from desktop.ui.idle_lock import IdleLock
+    from desktop.ui.mapping_page import MappingPage
     from desktop.ui.pace import Pace
     from desktop.ui.settlements_page import SettlementsPage
     from desktop.ui.sync_page import SyncPage
@@ -64,6 +65,7 @@ PAGE_MODULES = (
     *(module for module, _ in EXTRA_PAGES),
     "desktop.ui.sync_page",
     "desktop.ui.sync_worker",
+    "desktop.ui.mapping_page",
 )
 PAGES = 5  # Ctrl+1 … Ctrl+5
 
@@ -92,6 +94,7 @@ class CounterWindow(QMainWindow):
         self.last_receipt_path: Any = None
         self.settlements: SettlementsPage | None = None
         self.sync_page: SyncPage | None = None
+        self.mapping_page: MappingPage | None = None
         self.sync_worker: SyncWorker | None = None
         self._sync_targets: Targets | None = None
         self._sync_problem: Unavailable | None = None
@@ -159,6 +162,7 @@ class CounterWindow(QMainWindow):
         self._has_pages = True
         self.settlements = None
         self.sync_page = None
+        self.mapping_page = None
         # Each container joins the window before what goes in it is built, top down: a
         # finished page moved into the window has the style sheet worked out again for
         # every widget in it, once per move (benchmarks/startup.py).
@@ -194,6 +198,7 @@ class CounterWindow(QMainWindow):
                 self.extra_pages[class_name] = page
                 self.tabs.addTab(page, titles[class_name])
         self._add_sync_page()
+        self._add_mapping_page()
         self.facility_name = self._read_facility_name()
         self.who.setText(self._who())
 
@@ -217,6 +222,14 @@ class CounterWindow(QMainWindow):
         self.tabs.addTab(self.sync_page, self.tr("Sync"))
         if self._sync_problem is not None:
             self.sync_page.show_unavailable(self.sync.reason_text(self._sync_problem.why.value))
+
+    def _add_mapping_page(self) -> None:
+        from desktop.ui.mapping_page import MappingPage
+
+        assert self.store is not None
+        assert self.staff is not None
+        self.mapping_page = MappingPage(self.store, self.staff, self.clock)
+        self.tabs.addTab(self.mapping_page, self.tr("Catalogue mapping"))
 
     def _extra_page(self, module_name: str, class_name: str) -> QWidget | None:
         try:
@@ -258,6 +271,8 @@ class CounterWindow(QMainWindow):
             self.settlements.refresh()
         elif self.sync_page is not None and page is self.sync_page:
             self.sync_page.refresh()
+        elif self.mapping_page is not None and page is self.mapping_page:
+            self.mapping_page.refresh()
         elif page is not None and page in self.extra_pages.values():
             page.reload()  # type: ignore[attr-defined]  # the ledger's and the day close's, imported late
 

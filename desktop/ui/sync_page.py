@@ -168,7 +168,7 @@ class SyncPage(QWidget):
     def show_report(self, report: SyncReport) -> None:
         at = (report.finished_at or report.started_at).astimezone(CHINA).strftime("%H:%M:%S")
         sent = sum(report.sent.values())
-        if report.complete:
+        if report.ran_through:
             # What this run did; the lists below hold everything still to be dealt with.
             text = self.tr("Last sync at {0}: {1} messages sent, {2} records waiting.").format(at, sent, report.waiting)
         else:

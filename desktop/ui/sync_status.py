@@ -114,7 +114,7 @@ class SyncStatus(QWidget):
         # A run with nothing to send or ask makes no call, and its report says "not online"
         # for want of an answer: no news is not bad news, so the line keeps what it knew.
         called = report.online or report.failed_calls > 0
-        online = report.online if called else (self.online if self.reported else report.complete)
+        online = report.online if called else (self.online if self.reported else report.ran_through)
         self.reported = True
         self.why_offline = "" if online else UNREACHABLE
         self.state.setToolTip("" if online else report.last_error)

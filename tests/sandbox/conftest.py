@@ -9,14 +9,14 @@ import httpx
 import pytest
 
 from desktop.sandbox.server import SandboxServer
-from tests.sandbox.helpers import ROSTER, SECRETS, TOWNSHIP, Clinic
+from tests.sandbox.helpers import PUBLIC_KEYS, ROSTER, TOWNSHIP, Clinic
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
     server = SandboxServer(tmp_path / "agency.sqlite3")
     server.load_roster(ROSTER)
-    server.load_secrets(SECRETS)
+    server.load_keys(PUBLIC_KEYS)
     with server:
         yield server
 

@@ -10,16 +10,19 @@ from typing import Any
 
 import httpx
 
-from desktop.agency import HmacSigner, Sender, decode, encode, make_msgid, parse_reply, prepare_request
-from desktop.agency.messages import Message
+from desktop.agency import Sender, Sm2Signer, decode, encode, make_msgid, parse_reply, prepare_request
+from desktop.agency.messages import MappingUpload, Message
 from desktop.agency.msgid import CHINA
 from desktop.agency.outpatient import Diagnosis, FeeDetail, FeeUpload, Registration, Settlement, VisitInfo
 from desktop.agency.replies import Reply, SettlementInfo, read_registration, read_settlement
+from desktop.agency.signing import generate_private_key, public_key_pem
 
 TOWNSHIP = "H44020000101"
 VILLAGE = "H44020000102"
 OTHER_TOWN = "H44020000201"
-SECRETS = {code: f"secret-of-{code}-0123456789" for code in (TOWNSHIP, VILLAGE, OTHER_TOWN)}
+SECRETS = {code: generate_private_key() for code in (TOWNSHIP, VILLAGE, OTHER_TOWN)}  # the facilities' SM2 keys
+PUBLIC_KEYS = {code: public_key_pem(key) for code, key in SECRETS.items()}  # as the agency holds them
+DOCTOR = "D440200000001"  # 医保医师代码 of the clinics' doctor
 DIVISION = "440200"
 VISIT_TIME = dt.datetime(2026, 11, 20, 9, 30, tzinfo=CHINA)
 
@@ -117,7 +120,8 @@ class Clinic:
     http: httpx.Client
     sent_at: dt.datetime = VISIT_TIME
     sequence: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    secret: str = ""
+    secret: str = ""  # another private key than the facility's registered one
+    mapped: set[str] = field(default_factory=set)
 
     @property
     def sender(self) -> Sender:
@@ -127,7 +131,7 @@ class Clinic:
         return make_msgid(self.code, self.sent_at, next(self.sequence))
 
     def request(self, message: Message, msgid: str | None = None, insuplc: str = DIVISION) -> dict[str, Any]:
-        signer = HmacSigner(self.secret or SECRETS[self.code])
+        signer = Sm2Signer(self.secret or SECRETS[self.code])
         return prepare_request(
             self.sender, message, msgid or self.msgid(), signer, at=self.sent_at, insuplc_admdvs=insuplc
         )
@@ -151,7 +155,7 @@ class Clinic:
                     "02",
                     "ID",
                     f"OP{next(self.sequence)}",
-                    "D001",
+                    DOCTOR,
                     "李春生",
                     "A03",
                     "全科",
@@ -160,8 +164,10 @@ class Clinic:
             )
         )
         mdtrt_id = registered.mdtrt_id
-        diagnosis = Diagnosis(1, "J06.900", "急性上呼吸道感染", "全科", "D001", "李春生", self.sent_at)
+        diagnosis = Diagnosis(1, "J06.900", "急性上呼吸道感染", "全科", DOCTOR, "李春生", self.sent_at, main=True)
         self.send(VisitInfo(mdtrt_id, psn_no, self.sent_at, (diagnosis,))).checked()
+        for code, _cnt, _pric in lines:
+            self.map(code)
         details = tuple(
             FeeDetail(
                 f"{index}",
@@ -176,13 +182,21 @@ class Clinic:
                 Decimal(pric),
                 "A03",
                 "全科",
-                "D001",
+                DOCTOR,
                 "李春生",
             )
             for index, (code, cnt, pric) in enumerate(lines, start=1)
         )
         self.send(FeeUpload(details)).checked()
         return mdtrt_id, sum((d.det_item_fee_sumamt for d in details), start=Decimal("0.00"))
+
+    def map(self, code: str) -> None:
+        """3301 for an item the clinic calls by the national code itself, once."""
+        if code in self.mapped:
+            return
+        upload = MappingUpload(code, code, "101", code, self.sent_at.date())
+        if self.send(upload).ok:  # a code the catalogue lacks stays unmapped: 2204 says so
+            self.mapped.add(code)
 
     def settlement(
         self,

@@ -12,7 +12,7 @@ from desktop.agency import decode, encode
 from desktop.agency.outpatient import Registration
 from desktop.agency.replies import read_registration, read_settlement
 from desktop.sandbox.server import SandboxServer
-from tests.sandbox.helpers import RESIDENT, RESIDENT_ID, VISIT_TIME, Clinic
+from tests.sandbox.helpers import DOCTOR, RESIDENT, RESIDENT_ID, VISIT_TIME, Clinic
 
 LINES = [("XA01", "2", "12.50"), ("EA01", "1", "20.00")]
 
@@ -44,7 +44,7 @@ def test_a_repeated_2207_gets_the_same_answer_and_books_once(clinic: Clinic, san
 
 def test_a_repeated_registration_gives_the_same_visit(clinic: Clinic) -> None:
     message = Registration(
-        RESIDENT, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", "D001", "李春生", "A03", "全科", "A03"
+        RESIDENT, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", DOCTOR, "李春生", "A03", "全科", "A03"
     )
     msgid = clinic.msgid()
     first = read_registration(clinic.send(message, msgid=msgid))
@@ -57,7 +57,7 @@ def test_a_msgid_reused_for_another_transaction_is_refused(clinic: Clinic) -> No
     mdtrt_id, total = clinic.visit(RESIDENT, LINES)
     msgid = clinic.msgid()
     message = Registration(
-        RESIDENT, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", "D001", "李春生", "A03", "全科", "A03"
+        RESIDENT, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", DOCTOR, "李春生", "A03", "全科", "A03"
     )
     assert clinic.send(message, msgid=msgid).ok
     reply = clinic.send(clinic.settlement(RESIDENT, mdtrt_id, total), msgid=msgid)

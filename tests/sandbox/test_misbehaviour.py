@@ -15,7 +15,7 @@ from desktop.agency.outpatient import Registration
 from desktop.agency.replies import read_settlement
 from desktop.sandbox.misbehaviour import Misbehaviour, Mischief, Settings
 from desktop.sandbox.server import SandboxServer
-from tests.sandbox.helpers import RESIDENT, RESIDENT_ID, TRAVELLER, VISIT_TIME, Clinic
+from tests.sandbox.helpers import DOCTOR, RESIDENT, RESIDENT_ID, TRAVELLER, VISIT_TIME, Clinic
 
 LINES = [("XA01", "2", "12.50")]
 
@@ -30,7 +30,7 @@ def booked(clinic: Clinic, sandbox: SandboxServer) -> list[dict[str, Any]]:
 
 
 def registration(psn_no: str) -> Registration:
-    return Registration(psn_no, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", "D001", "李春生", "A03", "全科", "A03")
+    return Registration(psn_no, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", DOCTOR, "李春生", "A03", "全科", "A03")
 
 
 def test_failing_calls_answer_500_or_infcode_and_book_nothing(clinic: Clinic, sandbox: SandboxServer) -> None:

@@ -19,14 +19,14 @@ from desktop.agency.messages import SignIn
 from desktop.privacy import mask_id_number
 from desktop.sandbox.server import SandboxServer
 from tests.factories import REPO_ENV
-from tests.sandbox.helpers import RESIDENT, RESIDENT_ID, ROSTER, SECRETS, TOWNSHIP, Clinic
+from tests.sandbox.helpers import PUBLIC_KEYS, RESIDENT, RESIDENT_ID, ROSTER, TOWNSHIP, Clinic
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
-    roster, secrets = tmp_path / "roster.json", tmp_path / "secrets.json"
+    roster, secrets = tmp_path / "roster.json", tmp_path / "keys.json"
     roster.write_text(json.dumps(ROSTER, ensure_ascii=False), encoding="utf-8")
-    secrets.write_text(json.dumps(SECRETS), encoding="utf-8")
+    secrets.write_text(json.dumps(PUBLIC_KEYS), encoding="utf-8")
     return {"db": tmp_path / "agency.sqlite3", "roster": roster, "secrets": secrets}
 
 
@@ -42,7 +42,7 @@ def start(files: dict[str, Path], *extra: str) -> tuple[subprocess.Popen[str], s
             str(files["db"]),
             "--roster",
             str(files["roster"]),
-            "--secret-file",
+            "--key-file",
             str(files["secrets"]),
             "--seed",
             "1",

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop.agency import HmacSigner, sign_envelope
+from desktop.agency import Sm2Signer, sign_envelope
 from desktop.agency.messages import AccumulatorQuery, CatalogueDownload, PersonQuery, SignIn, SignOut
 from desktop.agency.outpatient import CancelSettlement, FeeDetail, FeeUpload, PreSettlement, Registration
 from desktop.agency.replies import (
@@ -20,8 +20,10 @@ from desktop.agency.replies import (
     read_settlement,
     read_sign_in,
 )
+from desktop.agency.signing import SM2, generate_private_key
 from desktop.sandbox.server import SandboxServer
 from tests.sandbox.helpers import (
+    DOCTOR,
     EMPLOYEE,
     RESIDENT,
     RESIDENT_ID,
@@ -35,11 +37,11 @@ LINES = [("XA01", "2", "12.50"), ("XC01", "1", "68.00")]
 
 
 def registration(psn_no: str = RESIDENT) -> Registration:
-    return Registration(psn_no, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", "D001", "李春生", "A03", "全科", "A03")
+    return Registration(psn_no, "390", VISIT_TIME, "02", RESIDENT_ID, "OP1", DOCTOR, "李春生", "A03", "全科", "A03")
 
 
 def resign(clinic: Clinic, envelope: dict[str, Any]) -> dict[str, Any]:
-    return sign_envelope(envelope, HmacSigner(SECRETS[clinic.code]))
+    return sign_envelope(envelope, Sm2Signer(SECRETS[clinic.code]))
 
 
 def admin(http: httpx.Client, sandbox: SandboxServer, path: str) -> Any:
@@ -89,7 +91,7 @@ def test_a_fee_line_missing_its_price_is_named_with_its_index(clinic: Clinic) ->
         Decimal("20.00"),
         "A03",
         "全科",
-        "D001",
+        DOCTOR,
         "李春生",
     )
     envelope = clinic.request(FeeUpload((line, line)))
@@ -98,11 +100,19 @@ def test_a_fee_line_missing_its_price_is_named_with_its_index(clinic: Clinic) ->
     assert "input.feedetail[1].pric" in reply.err_msg
 
 
-def test_a_signature_with_the_wrong_secret_is_refused(clinic: Clinic) -> None:
-    clinic.secret = "not-the-facility-secret-at-all"
+def test_a_signature_with_another_key_is_refused(clinic: Clinic) -> None:
+    clinic.secret = generate_private_key()
     reply = clinic.send(registration())
     assert reply.infcode == -1
     assert "bad signature" in reply.err_msg
+
+
+def test_messages_are_signed_sm2_within_signtypes_ten_characters(clinic: Clinic) -> None:
+    envelope = clinic.request(registration())
+    assert envelope["signtype"] == SM2
+    assert len(envelope["signtype"]) <= 10
+    assert len(envelope["cainfo"]) <= 1024
+    assert clinic.post(envelope).ok
 
 
 def test_a_body_altered_after_signing_is_refused(clinic: Clinic) -> None:
@@ -118,9 +128,9 @@ def test_an_unsigned_message_is_refused(clinic: Clinic) -> None:
     assert "not signed" in clinic.post(envelope).err_msg
 
 
-def test_a_facility_without_a_secret_is_refused(sandbox: SandboxServer, http: httpx.Client) -> None:
-    stranger = Clinic(sandbox.url, "H99999999999", http, secret="a-secret-nobody-registered")
-    assert "no signing secret" in stranger.send(registration()).err_msg
+def test_a_facility_without_a_registered_key_is_refused(sandbox: SandboxServer, http: httpx.Client) -> None:
+    stranger = Clinic(sandbox.url, "H99999999999", http, secret=generate_private_key())
+    assert "no SM2 public key" in stranger.send(registration()).err_msg
 
 
 def test_a_message_that_is_not_json_is_refused(sandbox: SandboxServer, http: httpx.Client) -> None:
@@ -217,9 +227,10 @@ def test_fee_results_give_each_line_its_scope(clinic: Clinic) -> None:
         Decimal("68.00"),
         "A03",
         "全科",
-        "D001",
+        DOCTOR,
         "李春生",
     )
+    clinic.map("XC01")
     (result,) = read_fee_lines(clinic.send(FeeUpload((line,))))
     assert (result.fulamt_ownpay_amt, result.inscp_scp_amt, result.chrgitm_lv) == (
         Decimal("68.00"),
@@ -268,7 +279,7 @@ def test_fees_are_checked_against_the_catalogue_and_their_arithmetic(clinic: Cli
             Decimal("12.50"),
             "A03",
             "全科",
-            "D001",
+            DOCTOR,
             "李春生",
         )
         return clinic.send(FeeUpload((line,))).err_msg

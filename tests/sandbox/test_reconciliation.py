@@ -7,11 +7,15 @@ from decimal import Decimal
 
 from desktop.agency import decode
 from desktop.agency.messages import Reconciliation
+from desktop.agency.msgid import CHINA
 from desktop.agency.outpatient import CancelSettlement
 from desktop.agency.replies import read_statement
 from desktop.sandbox.server import SandboxServer
-from tests.sandbox.helpers import EMPLOYEE, RESIDENT, TRAVELLER, Clinic
+from tests.sandbox.helpers import EMPLOYEE, RESIDENT, TRAVELLER, VISIT_TIME, Clinic
 
+# The agency books by its own clock (setl_time), today; the visits are dated in November.
+_TODAY = dt.datetime.now(CHINA).date()
+BOOKED = (_TODAY - dt.timedelta(days=1), _TODAY + dt.timedelta(days=1))
 NOVEMBER = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
@@ -24,7 +28,7 @@ def statement(
     insutype: str = "390",
     division: str = "440200",
     refunds: str = "0",
-    period: tuple[dt.date, dt.date] = NOVEMBER,
+    period: tuple[dt.date, dt.date] = BOOKED,
 ) -> Reconciliation:
     return Reconciliation(
         insutype,
@@ -71,6 +75,23 @@ def test_a_cancelled_settlement_counts_only_with_refunds_included(clinic: Clinic
     fund = f"{kept.fund_pay_sumamt}"
     assert read_statement(clinic.send(statement(clinic, 1, "25.00", fund))).matches
     assert read_statement(clinic.send(statement(clinic, 3, "25.00", fund, refunds="1"))).matches
+
+
+def test_a_settlement_counts_in_the_period_the_agency_booked_it_whatever_its_visit_date(
+    clinic: Clinic, sandbox: SandboxServer
+) -> None:
+    settled = clinic.settle(RESIDENT, [("XA01", "2", "12.50")])
+    assert VISIT_TIME.date() not in (BOOKED[0], BOOKED[1], _TODAY)
+    fund = f"{settled.fund_pay_sumamt}"
+    assert read_statement(clinic.send(statement(clinic, 1, "25.00", fund))).matches
+    assert read_statement(clinic.send(statement(clinic, 0, "0.00", "0.00", period=NOVEMBER))).matches
+    # An agency that keeps the clinic's own dates instead: the same settlement is November's.
+    clinic.http.post(f"{sandbox.url}/_admin/config", json={"reconcile_by": "visit_date"}).raise_for_status()
+    assert read_statement(clinic.send(statement(clinic, 1, "25.00", fund, period=NOVEMBER))).matches
+    by_visit = read_statement(clinic.send(statement(clinic, 1, "25.00", fund)))
+    assert not by_visit.matches
+    assert by_visit.agency is not None
+    assert by_visit.agency.fixmedins_setl_cnt == 0
 
 
 def test_other_periods_and_facilities_are_outside_the_statement(clinic: Clinic, sandbox: SandboxServer) -> None:

@@ -17,22 +17,28 @@ from typing import Any, TypeVar
 import httpx
 from sqlalchemy import delete, select
 
-from db.models import Diagnosis, Setting, Settlement
+from db.models import Diagnosis, Facility, MappingUpload, NationalItem, Setting, Settlement
 from db.session import Store, open_store
 from desktop.agency import decode
-from desktop.agency.msgid import CHINA
+from desktop.agency.codes import LIST_TYPE_OF_CATALOGUE
+from desktop.agency.msgid import CHINA, make_msgid
+from desktop.agency.signing import generate_private_key, public_key_pem
 from desktop.demo import CATALOGUE, DIAGNOSES, FACILITIES, build_demo
 from desktop.sandbox.from_store import merged, roster_from_store
 from desktop.sandbox.misbehaviour import Settings
 from desktop.sandbox.server import SandboxServer
 from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, VisitDraft, settle
-from desktop.sync import AgencyClient, FixedCredentials, Operator, Relay
+from desktop.sync import AgencyClient, FixedCredentials, Operator, Relay, mappings
 from desktop.sync.backoff import Backoff
 from desktop.sync.client import make_http
+from desktop.sync.mappings import uploads_due
 
 FIRST_DAY = dt.date(2026, 11, 16)
 PEOPLE = 40
-SECRETS = {code: f"secret-of-{code}-0123456789" for _, code, *_ in FACILITIES}
+# Each facility's SM2 key pair: the private keys sign (FixedCredentials), the public ones
+# are what the agency holds.
+SECRETS = {code: generate_private_key() for _, code, *_ in FACILITIES}
+PUBLIC_KEYS = {code: public_key_pem(key) for code, key in SECRETS.items()}
 STAFF_OF = {"T01": 2, "V01": 3, "V02": 4, "V03": 5}
 T = TypeVar("T")
 QUICK = Backoff(base=0.001, factor=2.0, cap=0.01)
@@ -45,8 +51,40 @@ def template_store() -> Path:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     store = open_store(folder / "clinic.sqlite3")
     build_demo(store, people=PEOPLE, days=0, today=FIRST_DAY)
+    mark_mappings_uploaded(store)
     store.dispose()
     return folder / "clinic.sqlite3"
+
+
+def mark_mappings_uploaded(store: Store) -> None:
+    """As if a first sync had uploaded every reviewed mapping (3301) for every facility: the
+    tests' agencies are given them at start (``start_agency``), which saves each test its
+    hundred 3301s. ``tests/sync/test_agency_names.py`` sends them for real."""
+    with store.writing() as session:
+        connection = session.connection()
+        due = uploads_due(connection)
+        for number, item in enumerate(due):
+            msgid = make_msgid(item.place.fixmedins_code, dt.datetime(2026, 1, 1, tzinfo=CHINA), number)
+            mappings.start(connection, item, msgid)
+            mappings.finish(connection, item, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+def give_agency_the_mappings(server: SandboxServer, stores: list[Store]) -> None:
+    """The sandbox holds what ``mark_mappings_uploaded`` says each facility uploaded."""
+    rows = []
+    for store in stores:
+        with store.reading() as session:
+            for upload, national in session.execute(
+                select(MappingUpload, NationalItem.catalogue)
+                .join(NationalItem, NationalItem.code == MappingUpload.national_code)
+                .where(MappingUpload.state == "done")
+            ):
+                code = session.get(Facility, upload.facility_id).code  # type: ignore[union-attr]
+                rows.append((code, upload.code, upload.national_code, LIST_TYPE_OF_CATALOGUE[national], upload.msgid))
+    with server.agency.lock:
+        server.connection.executemany(
+            "INSERT OR REPLACE INTO mapping VALUES (?,?,?,?,'',  '2026-01-01', '2099-12-31', ?)", rows
+        )
 
 
 def forget_diagnoses(store: Store, settlement_id: int) -> None:
@@ -65,10 +103,14 @@ def copy_store(template: Path, target: Path, facility: str = "T01") -> Store:
     return store
 
 
-def start_agency(path: Path, stores: list[Store], settings: Settings | None = None) -> SandboxServer:
+def start_agency(
+    path: Path, stores: list[Store], settings: Settings | None = None, *, mapped: bool = True
+) -> SandboxServer:
     server = SandboxServer(path, settings=settings)
     server.load_roster(merged(*(roster_from_store(s, FIRST_DAY) for s in stores)))
-    server.load_secrets(SECRETS)
+    server.load_keys(PUBLIC_KEYS)
+    if mapped:
+        give_agency_the_mappings(server, stores)
     return server.start()
 
 
@@ -171,7 +213,9 @@ class CrashingRelay(Relay):
     @classmethod
     def made(cls, store: Store, url: str, calls: int) -> CrashingRelay:
         client = AgencyClient(url, FixedCredentials(SECRETS), http=httpx.Client(transport=DiesAfter(calls)))
-        return cls(store, client, Operator("admin", "赵建国"), backoff=QUICK, roster_max_age=dt.timedelta(days=3650))
+        return cls(
+            store, client, Operator("admin", "赵建国"), backoff=QUICK, roster_max_age=dt.timedelta(days=3650), workers=1
+        )
 
     def _attempt(self, action: Callable[[], T], on_failure: Callable[[Exception], None] | None = None) -> T:
         try:

@@ -49,7 +49,7 @@ def clinic_pos(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.C
 
 def store_secrets(env: dict[str, str]) -> None:
     for code, secret in SECRETS.items():
-        done = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret + "\n")
+        done = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["stored"] == code
 
@@ -130,7 +130,7 @@ def test_a_missing_secret_is_named_and_nothing_goes_unsigned(
     visits.days(FIRST_DAY, 1, 2)
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=keyring_env)
     assert done.returncode == 2
-    assert "clinic-pos credentials set --facility" in json.loads(done.stderr)["error"]
+    assert "clinic-pos credentials generate --facility" in json.loads(done.stderr)["error"]
     assert agency_settlements(agency) == []
     check = clinic_pos("credentials", "check", "--facility", TOWNSHIP, env=keyring_env)
     assert check.returncode == 2

@@ -10,6 +10,7 @@ import pytest
 from desktop.agency import AgencyRefusedError, Sender
 from desktop.agency.messages import SignIn
 from desktop.agency.msgid import make_msgid
+from desktop.agency.signing import generate_private_key
 from desktop.sandbox.server import SandboxServer
 from desktop.sync.client import AgencyBusy, AgencyClient, AgencyUnreachable, OutcomeUnknown, is_transient, make_http
 from desktop.sync.credentials import FixedCredentials
@@ -73,7 +74,7 @@ def test_a_timeout_leaves_the_outcome_unknown(agency: SandboxServer) -> None:
 
 
 def test_a_refusal_carries_the_agencys_words(agency: SandboxServer) -> None:
-    wrong = dict.fromkeys(SECRETS, "not-the-agreed-secret-at-all")
+    wrong = {code: generate_private_key() for code in SECRETS}  # keys the agency never registered
     with _client(agency.url, secrets=wrong) as client, pytest.raises(AgencyRefusedError, match="signature"):
         _sign_in(client)
 

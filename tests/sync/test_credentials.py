@@ -8,10 +8,12 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
+from desktop.agency.signing import generate_private_key, public_key_pem
 from desktop.sync.credentials import SERVICE, CredentialsError, KeyringCredentials, safe_backend
 from tests.sync.keyring_backend import MemoryKeyring
 
 CODE = "H36012100101"
+KEY = generate_private_key()
 
 
 def _fail() -> KeyringBackend:
@@ -55,9 +57,9 @@ def test_in_a_chain_the_plaintext_backend_never_sees_the_secret() -> None:
     plain, safe = _named("keyrings.alt.file", "PlaintextKeyring"), MemoryKeyring()
     chain = _chain(plain, safe)
     assert safe_backend(chain) is safe
-    KeyringCredentials(chain).store(CODE, "a-long-enough-secret")
-    assert safe.get_password(SERVICE, f"agency-secret:{CODE}") == "a-long-enough-secret"
-    assert plain.get_password(SERVICE, f"agency-secret:{CODE}") is None
+    KeyringCredentials(chain).store(CODE, KEY)
+    assert safe.get_password(SERVICE, f"agency-sm2-key:{CODE}") == KEY
+    assert plain.get_password(SERVICE, f"agency-sm2-key:{CODE}") is None
 
 
 def test_a_chain_of_only_refused_backends_is_refused() -> None:
@@ -66,19 +68,31 @@ def test_a_chain_of_only_refused_backends_is_refused() -> None:
         safe_backend(chain)
 
 
-def test_secrets_are_kept_per_facility_and_a_missing_one_says_how_to_set_it() -> None:
+def test_keys_are_kept_per_facility_and_a_missing_one_says_how_to_make_it() -> None:
     credentials = KeyringCredentials(MemoryKeyring())
-    credentials.store(CODE, "secret-of-the-township-centre")
-    assert credentials.secret_for(CODE) == "secret-of-the-township-centre"
-    with pytest.raises(CredentialsError, match="clinic-pos credentials set --facility H36012100102"):
+    credentials.store(CODE, KEY)
+    assert credentials.secret_for(CODE) == KEY
+    assert credentials.public_key(CODE) == public_key_pem(KEY)
+    with pytest.raises(CredentialsError, match="clinic-pos credentials generate --facility H36012100102"):
         credentials.secret_for("H36012100102")
     credentials.forget(CODE)
     with pytest.raises(CredentialsError):
         credentials.secret_for(CODE)
 
 
-def test_a_short_secret_is_refused_before_it_is_stored() -> None:
+def test_a_generated_key_pair_stays_in_the_keyring_and_is_never_replaced_by_another() -> None:
     backend = MemoryKeyring()
-    with pytest.raises(CredentialsError, match="16 bytes"):
-        KeyringCredentials(backend).store(CODE, "short")
+    credentials = KeyringCredentials(backend)
+    public = credentials.generate(CODE)
+    assert public.startswith("-----BEGIN PUBLIC KEY-----")
+    assert public_key_pem(credentials.secret_for(CODE)) == public
+    with pytest.raises(CredentialsError, match="already has a signing key"):
+        credentials.generate(CODE)
+
+
+def test_what_is_not_an_sm2_private_key_is_refused_before_it_is_stored() -> None:
+    backend = MemoryKeyring()
+    for wrong in ("a-shared-secret-of-old", public_key_pem(KEY)):
+        with pytest.raises(CredentialsError, match="SM2 private key"):
+            KeyringCredentials(backend).store(CODE, wrong)
     assert backend.secrets == {}

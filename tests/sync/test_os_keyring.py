@@ -75,8 +75,8 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_the_secret_service_is_accepted_and_keeps_the_secret(secret_service: dict[str, str]) -> None:
     credentials = KeyringCredentials()
     assert credentials.backend_name == "keyring.backends.SecretService.Keyring"
-    credentials.store(CODE, "secret-in-the-real-keyring")
-    assert KeyringCredentials().secret_for(CODE) == "secret-in-the-real-keyring"
+    credentials.store(CODE, SECRETS[CODE])
+    assert KeyringCredentials().secret_for(CODE) == SECRETS[CODE]
 
 
 def test_sync_signs_with_the_secret_from_the_secret_service(
@@ -85,7 +85,7 @@ def test_sync_signs_with_the_secret_from_the_secret_service(
     settled = visits.days(FIRST_DAY, 1, 3)
     env = {key: value for key, value in REPO_ENV.items() if key != "PYTHON_KEYRING_BACKEND"} | secret_service
     for code, secret in SECRETS.items():
-        stored = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret + "\n")
+        stored = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret)
         assert stored.returncode == 0, stored.stderr
         assert json.loads(stored.stdout)["keyring"] == "keyring.backends.SecretService.Keyring"
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=env)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reconciliation, Settlement
 from db.session import Store
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SESSION_SEQUENCES, SETTLEMENT_SEQUENCES
+from desktop.agency.signing import generate_private_key, public_key_pem
 from desktop.money import to_fen
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
@@ -109,7 +110,9 @@ def test_a_rejected_record_is_set_aside_and_the_others_go_through(
         theirs = set(session.scalars(select(Settlement.id).where(Settlement.person_id == victim.person_id)))
     httpx.post(f"{agency.url}/_admin/config", json={"reject": [psn_no]})
     report = relay.run()
-    assert report.complete
+    assert report.ran_through
+    assert not report.complete  # set aside, and three rows of it wait behind: exit status 4
+    assert report.exit_status == 4
     assert {s.settlement_id for s in report.set_aside} == theirs
     assert all("reject" in s.error for s in report.set_aside)
     assert len(agency_settlements(agency)) == len(settled) - len(theirs)
@@ -365,10 +368,11 @@ def test_a_refused_sign_in_holds_back_only_that_facilitys_records(
 ) -> None:
     at_home = [visits.settle(FIRST_DAY, facility="T01") for _ in range(4)]
     in_village = [visits.settle(FIRST_DAY, facility="V01") for _ in range(3)]
-    agency.load_secrets({"H36012100102": "the-agency-changed-this-secret"})  # V01's secret no longer agrees
+    agency.load_keys({"H36012100102": public_key_pem(generate_private_key())})  # V01's key no longer agrees
     with relay_for(store, agency.url) as relay:
         report = relay.run()
     assert not report.complete
+    assert report.exit_status == 4  # the agency answered; V01's records wait behind its refused sign-in
     assert any("H36012100102" in note and "9001" in note for note in report.notes)
     booked = {b["fixmedins_code"] for b in agency_settlements(agency)}
     assert booked == {"H36012100101"}
@@ -462,7 +466,8 @@ def test_a_visit_without_a_diagnosis_is_set_aside_saying_so_and_the_others_go_th
     undiagnosed = visits.settle(FIRST_DAY, facility="T01", diagnosed=False)
     after = visits.settle(FIRST_DAY, facility="T01")
     report = relay.run()
-    assert report.complete
+    assert report.ran_through
+    assert report.exit_status == 4
     (aside,) = report.set_aside
     assert aside.settlement_id == undiagnosed
     assert "no diagnosis" in aside.error

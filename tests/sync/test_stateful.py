@@ -1,5 +1,7 @@
-"""Settle, send, lose answers, retry, reverse and restart in any order: the agency never books a
-settlement twice, and once the line is good everything that stands is booked exactly once."""
+"""Settle, send, lose answers, retry, reverse and restart in any order, against an agency that
+changes how it behaves between syncs (refusing repeated msgids, answering in other spellings,
+answering unreadably): the agency never books a settlement twice, no settlement it booked is
+ever marked refused, and once the line is good everything that stands is booked exactly once."""
 
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select
 
-from db.models import Accumulator, Person, Settlement
+from db.models import Accumulator, OutboxEntry, Person, Settlement
 from db.session import open_store
 from desktop.money import to_fen
 from desktop.settlement import reverse
-from desktop.sync import AgencyClient, FixedCredentials
+from desktop.sync import AgencyClient, FixedCredentials, outbox
 from tests.sync.helpers import (
     FIRST_DAY,
     PEOPLE,
@@ -69,6 +71,15 @@ class SyncMachine(RuleBasedStateMachine):
         if found is not None:
             self.settled.append(found)
 
+    @rule(
+        refuse=st.booleans(),
+        style=st.sampled_from(["standard", "compact"]),
+        garble=st.sampled_from([0.0, 0.0, 0.5]),
+    )
+    def behave_otherwise(self, refuse: bool, style: str, garble: float) -> None:
+        """Another agency's habits from now on (until the next change)."""
+        self._configure(refuse_repeats=refuse, answer_style=style, garble_rate=garble)
+
     @rule(fail=st.sampled_from([0.0, 0.3, 1.0]), drop=st.sampled_from([0.0, 0.3, 1.0]), seed=st.integers(0, 99))
     def send(self, fail: float, drop: float, seed: int) -> None:
         self._configure(fail_rate=fail, drop_after_commit_rate=drop, seed=seed)
@@ -111,13 +122,17 @@ class SyncMachine(RuleBasedStateMachine):
 
     @invariant()
     def never_booked_twice(self) -> None:
-        """One clinic visit stands booked at most once, whatever its registrations and msgids."""
+        """One clinic visit stands booked at most once, whatever its registrations and msgids; what
+        the agency booked under a msgid of ours is never marked refused here."""
         booked = agency_settlements(self.agency)
         standing = [(b["fixmedins_code"], b["chrg_bchno"]) for b in booked if b["status"] == "booked"]
         assert len(standing) == len(set(standing))
         with self.store.reading() as session:
             local = set(session.scalars(select(Settlement.msgid)))
-        assert {b["msgid"] for b in booked} <= local
+            earlier = {m for row in session.scalars(select(OutboxEntry.previous_msgids)) for m in row.split()}
+            status = dict(session.execute(select(Settlement.msgid, Settlement.status)).all())
+        assert {b["msgid"] for b in booked} <= local | earlier
+        assert all(status.get(b["msgid"]) != "rejected" for b in booked if b["status"] == "booked")
 
     def teardown(self) -> None:
         try:
@@ -128,7 +143,10 @@ class SyncMachine(RuleBasedStateMachine):
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _everything_stands_once_the_line_is_good(self) -> None:
-        self._configure(fail_rate=0.0, drop_after_commit_rate=0.0)
+        self._configure(fail_rate=0.0, drop_after_commit_rate=0.0, garble_rate=0.0)
+        with self.store.reading() as session:  # what was left for staff (unreadable three times) goes again
+            aside = list(session.scalars(select(OutboxEntry.id).where(OutboxEntry.state == "set_aside")))
+        outbox.retry(self.store, aside, staff_id=1, now=dt.datetime.now(dt.UTC))
         with relay_for(self.store, self.agency.url, roster_max_age=dt.timedelta(0)) as relay:
             report = relay.run()
         assert report.complete
@@ -138,6 +156,11 @@ class SyncMachine(RuleBasedStateMachine):
         with self.store.reading() as session:
             for settlement in session.scalars(select(Settlement)):
                 status = at_agency.get(settlement.msgid)
+                earlier = session.scalars(
+                    select(OutboxEntry.previous_msgids).where(OutboxEntry.settlement_id == settlement.id)
+                ).all()
+                for msgid in " ".join(earlier).split():  # each msgid given up was undone, or never booked
+                    assert at_agency.get(msgid) in (None, "reversed")
                 if settlement.status == "void":  # reversed before the agency knew, or undone by 2601
                     assert status in (None, "reversed")
                 elif settlement.id in self.reversed:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, select
 
 from db.models import Person, Settlement, Signing
 from db.session import Store, open_store
+from desktop.agency.signing import generate_private_key, public_key_pem
 from desktop.auth import SignedIn, staff_by_username
 from desktop.demo import FACILITIES, build_demo
 from desktop.sandbox.from_store import roster_from_store
@@ -223,14 +224,14 @@ def open_window(
 
 # --- sync: a sandbox agency on loopback that knows the store's roster ---------------------
 
-SECRETS = {code: f"ui-test-secret-{code}-0123456789" for _, code, *_ in FACILITIES}
+SECRETS = {code: generate_private_key() for _, code, *_ in FACILITIES}  # each facility's SM2 key
 
 
 @pytest.fixture
 def agency(store: Store, tmp_path: Path) -> Iterator[SandboxServer]:
     server = SandboxServer(tmp_path / "agency.sqlite3")
     server.load_roster(roster_from_store(store, TODAY))
-    server.load_secrets(SECRETS)
+    server.load_keys({code: public_key_pem(key) for code, key in SECRETS.items()})
     server.start()
     yield server
     server.stop()
