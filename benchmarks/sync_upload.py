@@ -107,7 +107,18 @@ class Agency:
         command = [str(script)] if script.exists() else [sys.executable, "-m", "desktop.sandbox.server"]
         files = ["--db", str(folder / "agency.sqlite3"), "--roster", str(folder / "roster.json")]
         self.process = subprocess.Popen(
-            [*command, "--port", "0", *files, "--key-file", str(folder / "keys.json"), "--slow-ms", str(slow_ms)],
+            [
+                *command,
+                "--port",
+                "0",
+                *files,
+                "--key-file",
+                str(folder / "keys.json"),
+                "--slow-ms",
+                str(slow_ms),
+                "--log-level",
+                "WARNING",
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )

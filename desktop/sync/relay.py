@@ -94,8 +94,8 @@ LEASE_RENEWAL = dt.timedelta(minutes=1)
 UNDO = {"2207": "2601", "2208": "2601", "2204": "2205"}
 # Rows sent only in step 2, for settlements reversed before the agency booked them.
 STEP_TWO = frozenset({"2601", "2205", "2202"})
-MAX_RESOLUTIONS = 3  # new msgids one row may take before staff look at it
-TRIES_PER_RUN = 6  # sends of one row in one run (readable answers end it sooner)
+MAX_RESOLUTIONS = 6  # new msgids one row may take before staff look at it
+TRIES_PER_RUN = 12  # sends of one row in one run (readable answers end it sooner)
 UNREADABLE = "unreadable answer:"
 
 
@@ -151,6 +151,7 @@ class Relay:
         self.lease = Lease(store)
         self._leased_at = clock()
         self._lock = threading.RLock()  # the report, the answers and the store's writes, among workers
+        self._flushing = threading.Lock()  # one batch of answers written at a time, in the order kept
         self._failures = 0
         self._gave_up: str | None = None
         self._answers: list[Answer] = []
@@ -181,8 +182,8 @@ class Relay:
                 self._upload_mappings(pool)
                 self._reverse_unbooked()
                 booked = self._drain(pool)
-            self._refresh(booked)
-            self._refresh_stale(set(booked))
+                self._refresh(pool, booked)  # people at once too: two queries each, on a slow line
+                self._refresh_stale(pool, set(booked))
             self._reconcile()
             self._download_catalogue()
             self._download_policies()
@@ -612,18 +613,21 @@ class Relay:
             if answer.differs:
                 report.differences.append(answer.settlement_id)
             self._answers.append(answer)
-            if len(self._answers) >= BATCH:
-                self._flush()
+            full = len(self._answers) >= BATCH
+        if full:
+            self._flush()
 
     def _flush(self) -> None:
-        with self._lock:
-            if not self._answers:
+        """Write the answers kept so far; the other workers go on sending (and keeping) meanwhile."""
+        with self._flushing:
+            with self._lock:
+                answers, self._answers = self._answers, []
+            if not answers:
                 return
             now = self.clock()
             with self.store.write_connection() as connection:
-                for answer in self._answers:
+                for answer in answers:
                     answer.apply(connection, now)
-            self._answers.clear()
 
     def _writing(self) -> _Writing:
         return _Writing(self)
@@ -639,13 +643,12 @@ class Relay:
 
     # --- step 4: what the agency knows ---------------------------------------------------
 
-    def _refresh(self, people: dict[int, set[int]]) -> None:
+    def _refresh(self, pool: ThreadPoolExecutor, people: dict[int, set[int]]) -> None:
         place = self._home_place()
         if place is not None:
-            for person_id, years in people.items():
-                self._refresh_one(place, person_id, years)
+            self._all_done([pool.submit(self._refresh_one, place, p, years) for p, years in people.items()])
 
-    def _refresh_stale(self, done: set[int]) -> None:
+    def _refresh_stale(self, pool: ThreadPoolExecutor, done: set[int]) -> None:
         """Roster changes: the people whose standing was read longest ago, a few hundred a run.
 
         Other clinics book the same patients; only the agency's figures count them all.
@@ -664,18 +667,20 @@ class Relay:
                 .limit(self.stale_per_run + len(done))
             ).all()
         year = self.clock().astimezone(CHINA).year
-        for person_id in [p for p in stale if p not in done][: self.stale_per_run]:
-            self._refresh_one(place, person_id, {year})
+        chosen = [p for p in stale if p not in done][: self.stale_per_run]
+        self._all_done([pool.submit(self._refresh_one, place, person_id, {year}) for person_id in chosen])
 
     def _refresh_one(self, place: Place, person_id: int, years: set[int]) -> None:
         try:
             refreshed = refresh_person(self.store, self._call, place, person_id, years, self.clock())
-        except (AgencyRefusedError, ProtocolError, SignInRefused) as exc:
-            self._report.notes.append(f"person {person_id}: the agency's figures could not be read: {exc}")
+        except (AgencyRefusedError, ProtocolError, SignInRefused, RepeatedMsgid) as exc:
+            with self._lock:
+                self._report.notes.append(f"person {person_id}: the agency's figures could not be read: {exc}")
             return
         if refreshed is not None:
-            self._report.refreshed_people += 1
-            self._report.refreshed_changed += refreshed.changed
+            with self._lock:
+                self._report.refreshed_people += 1
+                self._report.refreshed_changed += refreshed.changed
 
     def _reconcile(self) -> None:
         def call(place: Place, message: Message) -> tuple[Reply, str]:

@@ -29,6 +29,8 @@ MESSAGES = {
     "2207": QT_TRANSLATE_NOOP("SyncModels", "Settlement"),
     "2208": QT_TRANSLATE_NOOP("SyncModels", "Settlement cancelled"),
     "2601": QT_TRANSLATE_NOOP("SyncModels", "Reversal"),
+    "2202": QT_TRANSLATE_NOOP("SyncModels", "Registration cancelled"),
+    "2205": QT_TRANSLATE_NOOP("SyncModels", "Fee details cancelled"),
 }
 
 

@@ -2,6 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CandidatesModel</name>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="71"/>
+        <source>National code</source>
+        <translation>医保编码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="72"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="73"/>
+        <source>Spec</source>
+        <translation>规格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="74"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="75"/>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="76"/>
+        <source>Likeness</source>
+        <translation>相似度</translation>
+    </message>
+</context>
+<context>
     <name>CounterPage</name>
     <message>
         <location filename="../../desktop/ui/counter_page.py" line="77"/>
@@ -47,127 +80,132 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99"/>
+        <location filename="../../desktop/ui/main_window.py" line="103"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="419"/>
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="174"/>
         <source>Counter</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="187"/>
+        <location filename="../../desktop/ui/main_window.py" line="192"/>
         <source>Today&apos;s settlements</source>
         <translation>今日结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>Ledger</source>
         <translation>门诊台账</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="206"/>
+        <location filename="../../desktop/ui/main_window.py" line="222"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <source>Catalogue mapping</source>
+        <translation>目录对照</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>This page could not be opened: {0}</source>
         <translation>此页面无法打开：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>Village doctor</source>
         <translation>村医</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>{0} ({1}) · {2}</source>
         <translation>{0}（{1}）· {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="282"/>
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
         <source>Print receipt</source>
         <translation>打印收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Read the card in the reader</source>
         <translation>读取读卡器中的卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="324"/>
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="326"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="365"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="382"/>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -175,52 +213,52 @@
 <context>
     <name>DifferencesModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="86"/>
+        <location filename="../../desktop/ui/sync_models.py" line="88"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="87"/>
+        <location filename="../../desktop/ui/sync_models.py" line="89"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="88"/>
+        <location filename="../../desktop/ui/sync_models.py" line="90"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="89"/>
+        <location filename="../../desktop/ui/sync_models.py" line="91"/>
         <source>Fund (counter)</source>
         <translation>统筹（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="90"/>
+        <location filename="../../desktop/ui/sync_models.py" line="92"/>
         <source>Fund (agency)</source>
         <translation>统筹（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="91"/>
+        <location filename="../../desktop/ui/sync_models.py" line="93"/>
         <source>Account (counter)</source>
         <translation>账户（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="92"/>
+        <location filename="../../desktop/ui/sync_models.py" line="94"/>
         <source>Account (agency)</source>
         <translation>账户（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="93"/>
+        <location filename="../../desktop/ui/sync_models.py" line="95"/>
         <source>Cash (counter)</source>
         <translation>现金（本地）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="94"/>
+        <location filename="../../desktop/ui/sync_models.py" line="96"/>
         <source>Cash (agency)</source>
         <translation>现金（医保）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="95"/>
+        <location filename="../../desktop/ui/sync_models.py" line="97"/>
         <source>Patient owes (+) / gets back (-)</source>
         <translation>患者应补(+)/应退(-)</translation>
     </message>
@@ -242,6 +280,115 @@
         <location filename="../../desktop/ui/app.py" line="125"/>
         <source>Could not start: {0}</source>
         <translation>无法启动：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>MappingModels</name>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="22"/>
+        <source>Not mapped</source>
+        <translation>未对照</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="23"/>
+        <source>Proposed, to review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="24"/>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="88"/>
+        <source>Search the national catalogue: name, pinyin initials or code</source>
+        <translation>搜索医保目录：名称、拼音首字母或编码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="99"/>
+        <source>Confirm mapping (Enter)</source>
+        <translation>确认对照 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="110"/>
+        <source>The agency pays for an item only by its national code (医保目录对照). Choose an item, then the national line that is the same thing; the next sync tells the agency (3301).</source>
+        <translation>医保只按国家医保编码结算（医保目录对照）。先选本院项目，再选与之相同的医保目录条目；下次同步时上传医保（3301）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="133"/>
+        <source>{0} items, {1} without a reviewed national code.</source>
+        <translation>共 {0} 个项目，其中 {1} 个尚无审核过的医保编码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="138"/>
+        <source>Could not read the catalogue mapping: {0}</source>
+        <translation>无法读取目录对照：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="167"/>
+        <source>Only an administrator maps the catalogue.</source>
+        <translation>只有管理员可以做目录对照。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="171"/>
+        <source>Choose an item and the national line it is.</source>
+        <translation>请选择本院项目及其对应的医保目录条目。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_page.py" line="180"/>
+        <source>{0} {1} is now {2} {3}.</source>
+        <translation>{0} {1} 已对照为 {2} {3}。</translation>
+    </message>
+</context>
+<context>
+    <name>MappingsModel</name>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="40"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="41"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="42"/>
+        <source>Mapping</source>
+        <translation>对照状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="43"/>
+        <source>National code</source>
+        <translation>医保编码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="44"/>
+        <source>National name</source>
+        <translation>医保名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="45"/>
+        <source>At the agency</source>
+        <translation>医保端</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="50"/>
+        <source>Refused: {0}</source>
+        <translation>被拒：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="53"/>
+        <source>Uploaded for {0} facilities</source>
+        <translation>已上传 {0} 个机构</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/mapping_models.py" line="53"/>
+        <source>Next sync</source>
+        <translation>下次同步上传</translation>
     </message>
 </context>
 <context>
@@ -657,37 +804,37 @@
 <context>
     <name>SetAsideModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="52"/>
+        <location filename="../../desktop/ui/sync_models.py" line="54"/>
         <source>Record</source>
         <translation>记录号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="53"/>
+        <location filename="../../desktop/ui/sync_models.py" line="55"/>
         <source>Message</source>
         <translation>交易</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="54"/>
+        <location filename="../../desktop/ui/sync_models.py" line="56"/>
         <source>Settlement</source>
         <translation>结算单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="55"/>
+        <location filename="../../desktop/ui/sync_models.py" line="57"/>
         <source>Visit date</source>
         <translation>就诊日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="56"/>
+        <location filename="../../desktop/ui/sync_models.py" line="58"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="57"/>
+        <location filename="../../desktop/ui/sync_models.py" line="59"/>
         <source>Tries</source>
         <translation>上传次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_models.py" line="58"/>
+        <location filename="../../desktop/ui/sync_models.py" line="60"/>
         <source>The agency&apos;s reason</source>
         <translation>医保退回原因</translation>
     </message>
@@ -868,6 +1015,16 @@
         <location filename="../../desktop/ui/sync_models.py" line="31"/>
         <source>Reversal</source>
         <translation>冲正交易</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_models.py" line="32"/>
+        <source>Registration cancelled</source>
+        <translation>挂号撤销</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_models.py" line="33"/>
+        <source>Fee details cancelled</source>
+        <translation>费用明细撤销</translation>
     </message>
 </context>
 <context>

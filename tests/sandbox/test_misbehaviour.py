@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop.agency import decode, encode, parse_reply
+from desktop.agency import ProtocolError, decode, encode, parse_reply
 from desktop.agency.messages import SignIn
 from desktop.agency.outpatient import Registration
 from desktop.agency.replies import read_settlement
@@ -116,3 +116,63 @@ def test_the_same_seed_misbehaves_the_same_way() -> None:
 
     assert run(5) == run(5)
     assert run(5) != run(6)
+
+
+def test_switched_to_refuse_repeats_a_seen_msgid_is_refused_as_a_duplicate(
+    clinic: Clinic, sandbox: SandboxServer
+) -> None:
+    msgid = clinic.msgid()
+    first = clinic.send(registration(RESIDENT), msgid=msgid)
+    assert first.ok
+    assert clinic.send(registration(RESIDENT), msgid=msgid).output == first.output  # answered from the books
+    configure(clinic, sandbox, refuse_repeats=True).raise_for_status()
+    repeated = clinic.send(registration(RESIDENT), msgid=msgid)
+    assert repeated.infcode == -1
+    assert "报文ID重复" in repeated.err_msg
+    assert clinic.send(registration(TRAVELLER)).ok  # a new msgid is answered as ever
+
+
+def test_switched_to_the_compact_spelling_times_dates_and_amounts_are_written_otherwise(
+    clinic: Clinic, sandbox: SandboxServer
+) -> None:
+    configure(clinic, sandbox, answer_style="compact").raise_for_status()
+    mdtrt_id, total = clinic.visit(RESIDENT, LINES)
+    response = clinic.http.post(
+        sandbox.url, content=encode(clinic.request(clinic.settlement(RESIDENT, mdtrt_id, total)))
+    )
+    raw = response.json()  # as the wire carries it, before any reading
+    setlinfo = raw["output"]["setlinfo"]
+    assert raw["infcode"] == "0"
+    assert len(setlinfo["setl_time"]) == 14
+    assert setlinfo["setl_time"].isdigit()
+    assert setlinfo["brdy"] == "19600615"
+    assert isinstance(setlinfo["medfee_sumamt"], str)
+    info = read_settlement(parse_reply(decode(response.content)))  # and reads the same all the same
+    assert info.medfee_sumamt == total
+
+
+def test_switched_to_garble_a_booked_call_is_answered_unreadably_and_its_msgid_from_the_books(
+    clinic: Clinic, sandbox: SandboxServer
+) -> None:
+    mdtrt_id, total = clinic.visit(RESIDENT, LINES)
+    envelope = clinic.request(clinic.settlement(RESIDENT, mdtrt_id, total))
+    configure(clinic, sandbox, garble_rate=1).raise_for_status()
+    garbled = clinic.post(envelope)
+    assert garbled.ok
+    with pytest.raises(ProtocolError):
+        read_settlement(garbled)
+    configure(clinic, sandbox, garble_rate=0).raise_for_status()
+    assert read_settlement(clinic.post(envelope)).medfee_sumamt == total  # it was booked; once
+    assert len(booked(clinic, sandbox)) == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("refuse_repeats", "yes"), ("answer_style", "loud"), ("reconcile_by", "moon"), ("garble_rate", 3)],
+)
+def test_the_new_switches_refuse_what_they_cannot_be(
+    clinic: Clinic, sandbox: SandboxServer, setting: str, value: Any
+) -> None:
+    refused = configure(clinic, sandbox, **{setting: value})
+    assert refused.status_code == 400
+    assert refused.json()["field"] == setting

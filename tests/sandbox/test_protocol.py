@@ -10,13 +10,22 @@ import pytest
 
 from desktop.agency import Sm2Signer, sign_envelope
 from desktop.agency.messages import AccumulatorQuery, CatalogueDownload, PersonQuery, SignIn, SignOut
-from desktop.agency.outpatient import CancelSettlement, FeeDetail, FeeUpload, PreSettlement, Registration
+from desktop.agency.outpatient import (
+    CancelSettlement,
+    Diagnosis,
+    FeeDetail,
+    FeeUpload,
+    PreSettlement,
+    Registration,
+    VisitInfo,
+)
 from desktop.agency.replies import (
     read_accumulators,
     read_cancellation,
     read_catalogue,
     read_fee_lines,
     read_person,
+    read_registration,
     read_settlement,
     read_sign_in,
 )
@@ -356,3 +365,38 @@ def test_a_fault_inside_the_agency_books_nothing_and_says_so(
     assert sandbox.connection.execute("SELECT COUNT(*) FROM sign_in").fetchone()[0] == 0
     monkeypatch.undo()
     assert clinic.send(message, msgid=msgid).ok  # the msgid was not spent
+
+
+def test_a_field_longer_than_the_interface_allows_is_refused_by_name(clinic: Clinic) -> None:
+    envelope = clinic.request(registration())
+    envelope["input"]["data"]["ipt_otp_no"] = "OP" * 20  # 字符型 30
+    reply = clinic.post(resign(clinic, envelope))
+    assert reply.infcode == -1
+    assert "input.data.ipt_otp_no" in reply.err_msg
+    assert "allows 30" in reply.err_msg
+
+
+def test_a_doctor_is_named_by_practitioner_code_not_by_username(clinic: Clinic) -> None:
+    envelope = clinic.request(registration())
+    envelope["input"]["data"]["atddr_no"] = "doctor1"
+    reply = clinic.post(resign(clinic, envelope))
+    assert "医保医师代码" in reply.err_msg
+
+
+def test_a_fee_line_for_an_item_the_facility_never_mapped_is_refused(clinic: Clinic) -> None:
+    mdtrt_id, _ = clinic.visit(RESIDENT, [("XA01", "1", "12.50")])
+    line = FeeDetail(
+        "8", mdtrt_id, RESIDENT, "B1", VISIT_TIME, "EA01", "LOCAL-EA01", Decimal("20.00"), Decimal(1),
+        Decimal("20.00"), "A03", "全科", DOCTOR, "李春生",
+    )  # fmt: skip
+    reply = clinic.send(FeeUpload((line,)))
+    assert "目录未对照" in reply.err_msg
+    assert "LOCAL-EA01" in reply.err_msg
+
+
+def test_a_visit_needs_exactly_one_main_diagnosis(clinic: Clinic) -> None:
+    mdtrt_id = read_registration(clinic.send(registration())).mdtrt_id
+    other = Diagnosis(1, "J06.900", "急性上呼吸道感染", "全科", DOCTOR, "李春生", VISIT_TIME, main=True)
+    envelope = clinic.request(VisitInfo(mdtrt_id, RESIDENT, VISIT_TIME, (other,)))
+    envelope["input"]["diseinfo"][0]["maindiag_flag"] = "0"
+    assert "maindiag_flag" in clinic.post(resign(clinic, envelope)).err_msg

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from db.models import OutboxEntry, Setting
+from db.models import OutboxEntry, Setting, Settlement
 from db.session import Store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync.cli import AGENCY_URL_KEY
@@ -216,3 +216,67 @@ def test_check_online_resolves_an_evoucher_through_the_agency(
     answer = json.loads(silent.stdout)
     assert answer["online"]["answered"] is False
     assert answer["person"]["name"] == person.name
+
+
+def test_records_set_aside_exit_4_with_them_in_the_report(
+    store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    settled = visits.days(FIRST_DAY, 1, 3)
+    with store.reading() as session:
+        victim = session.scalar(select(Settlement.msgid).where(Settlement.id == settled[0]))
+    httpx.post(f"{agency.url}/_admin/config", json={"reject": [victim]}).raise_for_status()
+    store_secrets(keyring_env)
+    done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=keyring_env)
+    assert done.returncode == 4, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["complete"], report["exit_status"], report["set_aside_in_all"]) == (False, 4, 1)
+    assert [s["settlement"] for s in report["set_aside"]] == [settled[0]]
+
+
+def test_a_key_pair_is_generated_into_the_keyring_and_its_public_half_printed(keyring_env: dict[str, str]) -> None:
+    made = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, env=keyring_env)
+    assert made.returncode == 0, made.stderr
+    public = json.loads(made.stdout)["public_key"]
+    assert public.startswith("-----BEGIN PUBLIC KEY-----")
+    assert "PRIVATE" not in made.stdout
+    checked = clinic_pos("credentials", "check", "--facility", TOWNSHIP, env=keyring_env)
+    assert json.loads(checked.stdout)["public_key"] == public
+    again = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, env=keyring_env)
+    assert again.returncode == 2
+    assert "already has a signing key" in json.loads(again.stderr)["error"]
+
+
+def test_the_catalogue_mapping_and_practitioner_codes_from_the_command_line(
+    store: Store, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "clinic.sqlite3")
+    found = json.loads(clinic_pos("catalogue", "search", "--db", db, "--text", "amxl", env=keyring_env).stdout)
+    assert [c["national"] for c in found][:2] == ["XJ01CAA040A001010100451", "XJ01CRA040A001010100223"]
+    refused = clinic_pos(
+        "catalogue", "map", "--db", db, "--item", "XA01", "--national", "250101015000000", "--staff", "admin",
+        env=keyring_env,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert json.loads(refused.stderr)["field"] == "national"  # a service's code for a drug
+    clerk = clinic_pos(
+        "catalogue", "map", "--db", db, "--item", "XA01", "--national", "XJ01CRA040A001010100223", "--staff", "clerk",
+        env=keyring_env,
+    )  # fmt: skip
+    assert json.loads(clerk.stderr)["field"] == "staff"
+    mapped = clinic_pos(
+        "catalogue", "map", "--db", db, "--item", "XA01", "--national", "XJ01CRA040A001010100223", "--staff", "admin",
+        env=keyring_env,
+    )  # fmt: skip
+    assert json.loads(mapped.stdout)["national"] == "XJ01CRA040A001010100223"
+    listed = json.loads(clinic_pos("catalogue", "list", "--db", db, env=keyring_env).stdout)
+    assert {m["item"]: m["state"] for m in listed}["XA01"] == "reviewed"
+    code = clinic_pos(
+        "staff", "practitioner", "--db", db, "--user", "clerk", "--code", "d360121000199", "--staff", "admin",
+        env=keyring_env,
+    )  # fmt: skip
+    assert code.returncode == 0, code.stderr
+    assert {s["user"]: s["practitioner"] for s in json.loads(code.stdout)}["clerk"] == "D360121000199"
+    wrong = clinic_pos(
+        "staff", "practitioner", "--db", db, "--user", "clerk", "--code", "clerk1", "--staff", "admin", env=keyring_env
+    )
+    assert json.loads(wrong.stderr)["field"] == "code"

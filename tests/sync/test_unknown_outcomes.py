@@ -4,6 +4,7 @@ cannot be read, each against the sandbox switched to behave that way."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from db.models import OutboxEntry, Settlement
@@ -54,7 +55,7 @@ def test_an_answer_that_says_success_but_cannot_be_read_is_never_a_rejection(
     configure(agency, garble_rate=1.0, refuse_repeats=True, seed=5)
     with relay_for(store, agency.url, give_up_after=3) as relay:
         report = relay.run()
-    assert report.set_aside, "unreadable three msgids in a row: left for staff, not refused"
+    assert report.set_aside, "unreadable under six msgids in a row: left for staff, not refused"
     with store.reading() as session:
         assert "rejected" not in set(session.scalars(select(Settlement.status)))
     configure(agency, garble_rate=0.0)
@@ -101,3 +102,33 @@ def test_repeat_refusals_are_told_from_other_refusals() -> None:
     assert is_repeat("Duplicate msgid")
     assert not is_repeat("psn_no 1 is not on the agency's roster")
     assert not is_repeat("mdtrt_id MD1 is already settled as setl_id ST1")
+
+
+MODES = [
+    {},
+    {"refuse_repeats": True},
+    {"answer_style": "compact"},
+    {"garble_rate": 0.2},
+    {"refuse_repeats": True, "garble_rate": 0.2, "answer_style": "compact"},
+    {"slow_ms": 40},
+    {"reconcile_by": "visit_date"},
+]
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: ",".join(f"{k}={v}" for k, v in m.items()) or "standard")
+def test_with_answers_lost_every_settlement_is_booked_once_whatever_the_agency_does(
+    store: Store, agency: SandboxServer, visits: Visits, mode: dict[str, object]
+) -> None:
+    settled = visits.days(FIRST_DAY, 1, 5)
+    configure(agency, drop_after_commit_rate=0.2, seed=4, **mode)
+    with relay_for(store, agency.url, timeout=1.0) as relay:
+        report = relay.run()
+    assert report.set_aside == [], report.as_json()
+    assert report.exit_status == 0, report.as_json()
+    standing = [b for b in agency_settlements(agency) if b["status"] == "booked"]
+    assert len(standing) == len(settled)
+    assert {b["msgid"] for b in standing} == local_msgids(store)
+    with store.reading() as session:
+        assert set(session.scalars(select(Settlement.status))) <= {"confirmed", "differs"}
+    by_visit_date = mode.get("reconcile_by") == "visit_date"
+    assert all(r.matches != by_visit_date for r in report.reconciliations)
