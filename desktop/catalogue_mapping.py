@@ -89,8 +89,11 @@ def _likeness(wanted: str, wanted_pinyin: str, name: str, pinyin: str) -> float:
     score = 2 * len(a & b) / (len(a) + len(b))
     if wanted in name or name in wanted:
         score = max(score, 0.8)
-    if wanted_pinyin and pinyin and (pinyin.startswith(wanted_pinyin) or wanted_pinyin.startswith(pinyin)):
-        score = max(score, 0.5 + score / 2)
+    if wanted_pinyin and pinyin:
+        if pinyin.startswith(wanted_pinyin) or wanted_pinyin.startswith(pinyin):
+            score = max(score, 0.5 + score / 2, 0.7)
+        elif wanted_pinyin in pinyin:
+            score = max(score, 0.6)
     return round(score, 3)
 
 
@@ -104,7 +107,7 @@ def search(session: Session, text: str, *, catalogue: str | None = None, limit: 
         or_(
             NationalItem.code == text,
             NationalItem.name.contains(text, autoescape=True),
-            NationalItem.pinyin.startswith(lowered, autoescape=True),
+            NationalItem.pinyin.contains(lowered, autoescape=True),
         )
     )
     if catalogue is not None:

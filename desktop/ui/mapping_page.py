@@ -82,7 +82,7 @@ class MappingPage(QWidget):
         self.may_map = may(staff.role, Permission.MAP_CATALOGUE)
         self.items = MappingsModel(self)
         self.items_table = _table("mappingTable", self.items)
-        self.items_table.selectionModel().currentRowChanged.connect(lambda *_: self._find())
+        self.items_table.selectionModel().selectionChanged.connect(lambda *_: self._find())
         self.summary = label("mappingSummary", wrap=True)
         self.search = named(QLineEdit(), "nationalSearch")
         self.search.setPlaceholderText(self.tr("Search the national catalogue: name, pinyin initials or code"))
@@ -133,6 +133,7 @@ class MappingPage(QWidget):
         self.summary.setText(self.tr("{0} items, {1} without a reviewed national code.").format(len(rows), waiting))
         codes = [r.code for r in rows]
         self.items_table.selectRow(codes.index(chosen.code) if chosen is not None and chosen.code in codes else 0)
+        self._find()  # a model reset keeps the selection's row: say what fits the item now chosen
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(self.tr("Could not read the catalogue mapping: {0}").format(error))
