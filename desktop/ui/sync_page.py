@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.money import format_amount, from_fen
 from desktop.staff import Permission, may
 from desktop.ui.i18n import CHINA
 from desktop.ui.sync_models import DifferencesModel, SetAsideModel
@@ -89,6 +90,7 @@ class SyncPage(QWidget):
         self.may_retry = may(staff.role, Permission.REVERSE)  # the same people who correct settlements
 
         self.summary = label("syncSummary", self.tr("No sync has run since the counter opened."), wrap=True)
+        self.reconciliation = label("reconciliationNote", wrap=True)  # periods that do not balance (3201)
         self.sync_button = named(QPushButton(self.tr("Sync now (F5)")), "syncNowButton")
         self.sync_button.clicked.connect(self.sync_requested)
         self.set_aside = SetAsideModel(self)
@@ -97,7 +99,8 @@ class SyncPage(QWidget):
         self.set_aside_hint = label(
             "syncHint",
             self.tr(
-                "The agency refused these records. Correct what its reason names, then send them again; "
+                "The agency refused these records, or they lack what it needs (a national code for an item, a "
+                "doctor's practitioner code). Correct what the reason names, then send them again; "
                 "the patient's other records are held back until then, nobody else's are."
             ),
             wrap=True,
@@ -128,6 +131,7 @@ class SyncPage(QWidget):
         top.addWidget(self.sync_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.reconciliation)
         layout.addWidget(self.set_aside_title)
         layout.addWidget(self.set_aside_hint)
         layout.addWidget(self.set_aside_table, 1)
@@ -177,7 +181,35 @@ class SyncPage(QWidget):
             )
         self.summary.setText(text)
         self.summary.setToolTip(report.last_error)
+        self.reconciliation.setText("\n".join(self._unbalanced(report)))
         self.refresh()
+
+    def _unbalanced(self, report: SyncReport) -> list[str]:
+        """Each period the agency's books do not balance with the clinic's, the two side by side."""
+        lines = []
+        for result in report.reconciliations:
+            if result.matches:
+                continue
+            ours = result.figures
+            period = f"{result.begin:%Y-%m-%d}" + ("" if result.end == result.begin else f"–{result.end:%Y-%m-%d}")
+            theirs = (
+                self.tr("the agency: {0} settlements, {1}").format(
+                    result.agency.fixmedins_setl_cnt, format_amount(result.agency.medfee_sumamt)
+                )
+                if result.agency is not None
+                else self.tr("the agency: {0}").format(result.agency_text)
+            )
+            lines.append(
+                self.tr("Not balanced, {0} {1} {2}: the clinic {3} settlements, {4}; {5}").format(
+                    result.group.facility_id,
+                    f"{result.group.insutype}/{result.group.clr_optins}",
+                    period,
+                    ours.count,
+                    format_amount(from_fen(ours.total_fen)),
+                    theirs,
+                )
+            )
+        return lines
 
     def show_unavailable(self, reason: str) -> None:
         self.summary.setText(self.tr("Not syncing: {0}").format(reason))

@@ -323,22 +323,22 @@
         <translation>共 {0} 个项目，其中 {1} 个尚无审核过的医保编码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="138"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="139"/>
         <source>Could not read the catalogue mapping: {0}</source>
         <translation>无法读取目录对照：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="167"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="168"/>
         <source>Only an administrator maps the catalogue.</source>
         <translation>只有管理员可以做目录对照。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="171"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="172"/>
         <source>Choose an item and the national line it is.</source>
         <translation>请选择本院项目及其对应的医保目录条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="180"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="181"/>
         <source>{0} {1} is now {2} {3}.</source>
         <translation>{0} {1} 已对照为 {2} {3}。</translation>
     </message>
@@ -1030,77 +1030,92 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="91"/>
+        <location filename="../../desktop/ui/sync_page.py" line="92"/>
         <source>No sync has run since the counter opened.</source>
         <translation>本次打开收费程序后尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="92"/>
+        <location filename="../../desktop/ui/sync_page.py" line="94"/>
         <source>Sync now (F5)</source>
         <translation>立即同步 (F5)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="96"/>
+        <location filename="../../desktop/ui/sync_page.py" line="98"/>
         <source>Set aside by the agency</source>
         <translation>医保退回的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="100"/>
-        <source>The agency refused these records. Correct what its reason names, then send them again; the patient&apos;s other records are held back until then, nobody else&apos;s are.</source>
-        <translation>医保经办机构拒收了这些记录。请按退回原因改正后重新上传；在此之前该患者的其他记录暂缓上传，其他人的记录不受影响。</translation>
+        <location filename="../../desktop/ui/sync_page.py" line="102"/>
+        <source>The agency refused these records, or they lack what it needs (a national code for an item, a doctor&apos;s practitioner code). Correct what the reason names, then send them again; the patient&apos;s other records are held back until then, nobody else&apos;s are.</source>
+        <translation>医保经办机构拒收了这些记录，或记录缺少医保所需的信息（项目的医保编码、医师的医保医师代码）。请按原因改正后重新上传；在此之前该患者的其他记录暂缓上传，其他人的记录不受影响。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="110"/>
+        <location filename="../../desktop/ui/sync_page.py" line="112"/>
         <source>Send again (Ctrl+R)</source>
         <translation>重新上传 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="115"/>
+        <location filename="../../desktop/ui/sync_page.py" line="117"/>
         <source>Split differently by the agency</source>
         <translation>医保结算与本地不一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="119"/>
+        <location filename="../../desktop/ui/sync_page.py" line="121"/>
         <source>The agency&apos;s split is the official one (it knows visits at other clinics). Where the patient paid too much or too little, settle the difference with them.</source>
         <translation>以医保经办机构的结算为准（它掌握患者在其他机构的就诊）。患者多付或少付的，请与患者结清差额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../desktop/ui/sync_page.py" line="163"/>
         <source>Set aside by the agency: {0}</source>
         <translation>医保退回的记录：{0}条</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="161"/>
+        <location filename="../../desktop/ui/sync_page.py" line="164"/>
         <source>Split differently by the agency: {0}</source>
         <translation>医保结算与本地不一致：{0}笔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="166"/>
+        <location filename="../../desktop/ui/sync_page.py" line="169"/>
         <source>Could not read the sync records: {0}</source>
         <translation>无法读取同步记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="173"/>
+        <location filename="../../desktop/ui/sync_page.py" line="176"/>
         <source>Last sync at {0}: {1} messages sent, {2} records waiting.</source>
         <translation>最近一次同步 {0}：本次上传{1}条，待上传{2}条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="175"/>
+        <location filename="../../desktop/ui/sync_page.py" line="178"/>
         <source>Last sync at {0} stopped: the agency did not answer ({1} messages sent first).</source>
         <translation>最近一次同步 {0} 中断：医保经办机构未应答（此前已上传{1}条）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="183"/>
+        <location filename="../../desktop/ui/sync_page.py" line="195"/>
+        <source>the agency: {0} settlements, {1}</source>
+        <translation>医保：{0} 笔，{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="199"/>
+        <source>the agency: {0}</source>
+        <translation>医保：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="202"/>
+        <source>Not balanced, {0} {1} {2}: the clinic {3} settlements, {4}; {5}</source>
+        <translation>对账不平，{0} 险种/清算地 {1} {2}：本院 {3} 笔，{4}；{5}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="214"/>
         <source>Not syncing: {0}</source>
         <translation>未在同步：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="196"/>
+        <location filename="../../desktop/ui/sync_page.py" line="227"/>
         <source>Choose the corrected records to send again.</source>
         <translation>请先选中已改正、要重新上传的记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="199"/>
+        <location filename="../../desktop/ui/sync_page.py" line="230"/>
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
     </message>
