@@ -59,6 +59,7 @@ HANDLERS: dict[str, Handler] = {
 # Answers that only read are not worth remembering; their msgid may be asked again.
 _READ_ONLY = frozenset({"1101", "2206", "3201", "5206", *CATALOGUE_INFNOS})
 REPEATED = "报文ID重复"
+_SESSION = frozenset({"9001", "9002"})  # sign-in and out: a garbled one is only a session to open again
 # What a garbled answer says where its settlement should be: infcode 0, nothing readable.
 _GARBLED_OUTPUT = {"setlinfo": "系统内部错误，结算信息暂不可用", "data": "系统内部错误"}
 
@@ -160,7 +161,7 @@ class Agency:
             return self._failure(received, "the agency failed to process this message; nothing was booked")
         self._log(envelope, 0, outcome.warn_msg)
         committed = infno not in _READ_ONLY
-        if committed and self._misbehaviour.garble():
+        if committed and infno not in _SESSION and self._misbehaviour.garble():
             # Booked, and answered so that nobody can read what was booked.
             garbled = Outcome(_GARBLED_OUTPUT, outcome.warn_msg)
             return Answer(self._styled(self._reply(received, 0, "", garbled)), committed=True, infcode=0)

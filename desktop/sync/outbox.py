@@ -28,6 +28,7 @@ from db.models import AuditEntry, OutboxEntry, Person, Settlement, Visit
 from db.session import Store
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
+RETRIED = "|"  # in previous_msgids: staff sent the row again here (the msgids before it are history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,8 @@ class Entry:
 
     @property
     def resolutions(self) -> int:
-        """How many msgids this row went under before its current one."""
-        return len(self.previous_msgids.split())
+        """How many msgids this row went under before its current one, since staff last sent it again."""
+        return len(self.previous_msgids.rpartition(RETRIED)[2].split())
 
 
 _blocking = aliased(OutboxEntry)
@@ -331,7 +332,11 @@ def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.date
             )
         ).all()
         for row in rows:
-            connection.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(state=PENDING))
+            connection.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == row.id)
+                .values(state=PENDING, previous_msgids=func.trim(OutboxEntry.previous_msgids + f" {RETRIED}"))
+            )
             connection.execute(
                 update(Settlement)
                 .where(Settlement.id == row.settlement_id, Settlement.status == "rejected")

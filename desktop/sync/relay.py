@@ -97,6 +97,7 @@ STEP_TWO = frozenset({"2601", "2205", "2202"})
 MAX_RESOLUTIONS = 6  # new msgids one row may take before staff look at it
 TRIES_PER_RUN = 12  # sends of one row in one run (readable answers end it sooner)
 UNREADABLE = "unreadable answer:"
+SIGN_IN_TRIES = 4  # unreadable 9001 answers before the facility's rows wait for the next sync
 
 
 class GaveUp(Exception):  # noqa: N818 — the run ends here, offline; not a fault
@@ -307,15 +308,19 @@ class Relay:
         refused = self._refused_sign_in.get(place.fixmedins_code)
         if refused is not None:
             raise SignInRefused(refused)
-        try:
-            return self.sessions.sign_no(place)
-        except AgencyRefusedError as exc:
-            why = f"the agency refused {place.fixmedins_code}'s sign-in (9001): {mask_numbers_in(exc.err_msg)}"
-            with self._lock:
-                if place.fixmedins_code not in self._refused_sign_in:
-                    self._refused_sign_in[place.fixmedins_code] = why
-                    self._report.notes.append(why)
-            raise SignInRefused(why) from None
+        for _ in range(SIGN_IN_TRIES):
+            try:
+                return self.sessions.sign_no(place)
+            except AgencyRefusedError as exc:
+                why = f"the agency refused {place.fixmedins_code}'s sign-in (9001): {mask_numbers_in(exc.err_msg)}"
+                with self._lock:
+                    if place.fixmedins_code not in self._refused_sign_in:
+                        self._refused_sign_in[place.fixmedins_code] = why
+                        self._report.notes.append(why)
+                raise SignInRefused(why) from None
+            except (ProtocolError, RepeatedMsgid) as exc:  # an answer that cannot be read: sign in anew
+                self._pause(self.backoff.delay(self._failed(exc), self.rng))
+        raise SignInRefused(f"{place.fixmedins_code}'s sign-in (9001) could not be read {SIGN_IN_TRIES} times")
 
     # --- step 1: the catalogue mapping ----------------------------------------------------
 

@@ -251,7 +251,7 @@ def test_the_catalogue_mapping_and_practitioner_codes_from_the_command_line(
 ) -> None:
     db = str(tmp_path / "clinic.sqlite3")
     found = json.loads(clinic_pos("catalogue", "search", "--db", db, "--text", "amxl", env=keyring_env).stdout)
-    assert [c["national"] for c in found][:2] == ["XJ01CAA040A001010100451", "XJ01CRA040A001010100223"]
+    assert {c["national"] for c in found[:2]} == {"XJ01CAA040A001010100451", "XJ01CRA040A001010100223"}
     refused = clinic_pos(
         "catalogue", "map", "--db", db, "--item", "XA01", "--national", "250101015000000", "--staff", "admin",
         env=keyring_env,
