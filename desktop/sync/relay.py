@@ -436,8 +436,12 @@ class Relay:
             after = entries[-1].id
             chains: dict[int, list[outbox.Entry]] = {}
             for entry in entries:
+                if entry.infno == "2207" and facts[entry.settlement_id].reversed:
+                    held.add(entry.settlement_id)  # reversed before booking: step 2 settles it, never a 2207
                 if entry.settlement_id not in held and entry.infno not in STEP_TWO:
                     chains.setdefault(entry.settlement_id, []).append(entry)
+            for settlement_id in held & chains.keys():
+                del chains[settlement_id]
             futures = [pool.submit(self._deliver_chain, chain, facts[sid]) for sid, chain in chains.items()]
             for settlement_id, result in zip(chains, self._all_done(futures), strict=True):
                 if result is None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
+from desktop.staff import Permission, may
 from desktop.ui.counter_page import CounterPage, utc_now
 from desktop.ui.i18n import CHINA
 from desktop.ui.sync_status import SyncStatus
@@ -198,7 +199,8 @@ class CounterWindow(QMainWindow):
                 self.extra_pages[class_name] = page
                 self.tabs.addTab(page, titles[class_name])
         self._add_sync_page()
-        self._add_mapping_page()
+        if may(self.staff.role, Permission.MAP_CATALOGUE):  # the others have nothing to do there
+            self._add_mapping_page()
         self.facility_name = self._read_facility_name()
         self.who.setText(self._who())
 

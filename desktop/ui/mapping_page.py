@@ -80,6 +80,8 @@ class MappingPage(QWidget):
         self.staff = staff
         self.clock = clock
         self.may_map = may(staff.role, Permission.MAP_CATALOGUE)
+        self._asked = 0  # searches started; only the latest one's answer is shown
+        self._answered = 0
         self.items = MappingsModel(self)
         self.items_table = _table("mappingTable", self.items)
         self.items_table.selectionModel().selectionChanged.connect(lambda *_: self._find())
@@ -151,9 +153,14 @@ class MappingPage(QWidget):
     def _find(self) -> None:
         store, item, text = self.store, self.chosen_item(), self.search.text()
         code = None if item is None else item.code
-        run_in_background(lambda: find_candidates(store, code, text), self._offer, self._failed)
+        self._asked += 1
+        asked = self._asked
+        run_in_background(lambda: find_candidates(store, code, text), lambda f: self._offer(asked, f), self._failed)
 
-    def _offer(self, found: list[Candidate]) -> None:
+    def _offer(self, asked: int, found: list[Candidate]) -> None:
+        if asked != self._asked:
+            return  # an earlier keystroke's search, overtaken by a later one
+        self._answered = asked
         self.candidates.set_rows(found)
         item = self.chosen_item()
         current = None if item is None else item.national_code
@@ -163,11 +170,15 @@ class MappingPage(QWidget):
 
     # --- review -------------------------------------------------------------------
 
+    def searching(self) -> bool:
+        """Whether the candidates shown are not yet the latest search's (tests wait on it)."""
+        return self._answered != self._asked
+
     def review_selected(self) -> None:
         if not self.may_map:
             self.message.setText(self.tr("Only an administrator maps the catalogue."))
             return
-        item, line = self.chosen_item(), self.chosen_candidate()
+        item, line = self.chosen_item(), None if self.searching() else self.chosen_candidate()
         if item is None or line is None:
             self.message.setText(self.tr("Choose an item and the national line it is."))
             return
