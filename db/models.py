@@ -187,6 +187,12 @@ class CatalogueItem(Base):
     spec: Mapped[str] = mapped_column(String(50), default="")
     price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    divisible: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        comment="sold in fractions of its unit (克, 毫升); false for whole packs (盒, 支)",
+    )
 
     __table_args__ = (
         CheckConstraint("item_class IN ('A', 'B', 'C')", name="item_class"),

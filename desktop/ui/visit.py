@@ -36,6 +36,7 @@ class CatalogueEntry:
     item_class: str
     unit: str
     price: Decimal
+    divisible: bool = False  # sold in fractions of its unit (克); a pack (盒, 支) is sold whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +53,19 @@ class Line:
 class EntryError(ValueError):
     """Something typed at the counter that cannot be used; ``field`` names the box.
 
-    ``problem`` says what is wrong (``not_a_number``, ``out_of_range``, ``too_fine``) and
-    ``typed`` what was typed, so that the widgets word it in the clerk's language; the
-    message is for logs.
+    ``problem`` says what is wrong (``not_a_number``, ``out_of_range``, ``too_fine``,
+    ``whole_units``) and ``typed`` what was typed, so that the widgets word it in the
+    clerk's language; ``entry`` is the catalogue line it was typed for, where there is
+    one. The message is for logs.
     """
 
-    def __init__(self, field: str, problem: str, typed: str, message: str) -> None:
+    def __init__(self, field: str, problem: str, typed: str, message: str, entry: CatalogueEntry | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.problem = problem
         self.typed = typed
         self.message = message
+        self.entry = entry
 
 
 def load_catalogue(store: Store) -> list[CatalogueEntry]:
@@ -74,7 +77,8 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
     with store.reading() as session:
         rows = session.scalars(select(CatalogueItem).where(CatalogueItem.active.is_(True)).order_by(CatalogueItem.code))
         return [
-            CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen)) for r in rows
+            CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen), r.divisible)
+            for r in rows
         ]
 
 
@@ -177,6 +181,15 @@ def parse_quantity(text: str) -> Decimal:
     return quantity
 
 
+def check_whole(entry: CatalogueEntry, quantity: Decimal) -> None:
+    """A pack (盒, 支) is sold whole; only what the catalogue marks divisible takes a fraction."""
+    if entry.divisible or quantity == quantity.to_integral_value():
+        return
+    typed = f"{quantity.normalize():f}"
+    message = f"quantity {typed}: {entry.name} is sold in whole {entry.unit or 'units'}"
+    raise EntryError("quantity", "whole_units", typed, message, entry)
+
+
 def parse_price(text: str) -> Decimal:
     typed = text.strip()
     try:
@@ -226,10 +239,12 @@ class VisitInProgress:
     diagnosis: DiagnosisLine | None = None
 
     def add(self, entry: CatalogueEntry, quantity: Decimal = Decimal(1)) -> int:
+        check_whole(entry, quantity)
         self.lines.append(Line(entry, quantity, entry.price))
         return len(self.lines) - 1
 
     def set_quantity(self, row: int, quantity: Decimal) -> None:
+        check_whole(self.lines[row].entry, quantity)
         self.lines[row] = replace(self.lines[row], quantity=quantity)
 
     def set_price(self, row: int, price: Decimal) -> None:

@@ -242,7 +242,11 @@ class VisitEntry(QWidget):
         if self.matches_model.rowCount() == 0:
             return
         entry = self.matches_model.entry(current.row() if current.isValid() else 0)
-        row = self.visit.add(entry, quantity)
+        try:
+            row = self.visit.add(entry, quantity)
+        except EntryError as exc:  # a fraction of a pack: the typing stays, to be put right
+            self._say(self._entry_message(exc))
+            return
         self.item.clear()
         self.matches.hide()
         self.matches_model.set_entries([])
@@ -295,8 +299,11 @@ class VisitEntry(QWidget):
             ("quantity", "not_a_number"): self.tr("Quantity: {0} is not a number"),
             ("quantity", "out_of_range"): self.tr("Quantity: {0} must be more than 0 and at most 999"),
             ("quantity", "too_fine"): self.tr("Quantity: {0} has more than 3 decimals"),
+            ("quantity", "whole_units"): self.tr("Quantity: {0} will not do, {1} is sold only in whole {2}"),
             ("price", "not_a_number"): self.tr("Price: {0} is not an amount"),
             ("price", "out_of_range"): self.tr("Price: {0} cannot be less than zero"),
             ("price", "too_fine"): self.tr("Price: {0} has more than two decimals (whole fen)"),
         }
-        return texts.get((error.field, error.problem), error.message).format(error.typed)
+        entry = error.entry
+        name, unit = ("", "") if entry is None else (entry.name, entry.unit or self.tr("units"))
+        return texts.get((error.field, error.problem), error.message).format(error.typed, name, unit)

@@ -1093,6 +1093,14 @@
         <source>Price: {0} has more than two decimals (whole fen)</source>
         <translation>单价：{0} 超过两位小数（须精确到分）</translation>
     </message>
+    <message>
+        <source>Quantity: {0} will not do, {1} is sold only in whole {2}</source>
+        <translation>数量 {0} 不行：{1}只能按整{2}出售</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>单位</translation>
+    </message>
 </context>
 <context>
     <name>VisitLinesModel</name>
