@@ -201,6 +201,22 @@ class CatalogueItem(Base):
     )
 
 
+class DiagnosisEntry(Base):
+    """A line of the agency's diagnosis catalogue (1307), as downloaded.
+
+    The shipped catalogue (``resources/diagnoses``) is read from its file; a line here
+    renames a shipped code, adds one, or withdraws it (``active`` false).
+    """
+
+    __tablename__ = "diagnosis_catalogue"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True, comment="diag_code (ICD-10, 医保版)")
+    name: Mapped[str] = mapped_column(String(100), comment="diag_name")
+    initials: Mapped[str] = mapped_column(String(100), default="", comment="pinyin initials for keyboard search")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, comment="vali_flag")
+    ver: Mapped[str] = mapped_column(String(30), default="", comment="the catalogue version it came with")
+
+
 class Staff(Base):
     __tablename__ = "staff"
 

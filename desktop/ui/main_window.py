@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from db.session import Store
     from desktop.auth import SignedIn
-    from desktop.settlement.draft import DiagnosisLine
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.sync import SyncReport
     from desktop.ui.idle_lock import IdleLock
     from desktop.ui.pace import Pace
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
     from desktop.ui.visit import CatalogueEntry
 
-    Catalogue = tuple[list[CatalogueEntry], list[DiagnosisLine]]
+    Catalogue = tuple[list[CatalogueEntry], list[DiagnosisChoice]]
 
 logger = logging.getLogger(__name__)
 
@@ -379,7 +379,8 @@ class CounterWindow(QMainWindow):
     # --- catalogue ----------------------------------------------------------------
 
     def _load_catalogue(self) -> Catalogue:
-        from desktop.ui.visit import load_catalogue, load_diagnoses
+        from desktop.diagnoses import load_diagnoses
+        from desktop.ui.visit import load_catalogue
 
         assert self.store is not None
         return load_catalogue(self.store), load_diagnoses(self.store)

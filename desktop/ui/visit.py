@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     # The store, the engine and the settlement are imported where used: the window is
     # shown before any of them is loaded (benchmarks/startup.py).
     from db.session import Store
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.policy import PolicyBook
     from desktop.policy.types import Quote
     from desktop.settlement.draft import DiagnosisLine, VisitDraft
@@ -80,23 +81,6 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
             CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen), r.divisible)
             for r in rows
         ]
-
-
-def load_diagnoses(store: Store, limit: int = 500) -> list[DiagnosisLine]:
-    """The diagnoses this clinic has written before, the most frequent first."""
-    from sqlalchemy import func, select
-
-    from db.models import Diagnosis
-    from desktop.settlement.draft import DiagnosisLine
-
-    with store.reading() as session:
-        rows = session.execute(
-            select(Diagnosis.code, Diagnosis.name)
-            .group_by(Diagnosis.code, Diagnosis.name)
-            .order_by(func.count().desc(), Diagnosis.code)
-            .limit(limit)
-        )
-        return [DiagnosisLine(code, name) for code, name in rows]
 
 
 def last_diagnosis(store: Store, person_id: int) -> DiagnosisLine | None:
@@ -207,7 +191,7 @@ def parse_price(text: str) -> Decimal:
 _CODED = re.compile(r"([A-Za-z]\d{2}(?:\.[0-9A-Za-z]{1,4})?)\s+(\S.*)")
 
 
-def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine | None:
+def parse_diagnosis(typed: str, known: Sequence[DiagnosisChoice]) -> DiagnosisLine | None:
     """A known code (or a unique code prefix), ``CODE name`` from the list or typed whole, or
     free text, which has no code: the counter refuses to settle on it (``DiagnosisLine.coded``)."""
     from desktop.settlement.draft import DiagnosisLine
@@ -218,10 +202,10 @@ def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine
     lowered = text.lower()
     for line in known:
         if lowered in {line.code.lower(), f"{line.code} {line.name}".lower(), line.name.lower()}:
-            return line
+            return DiagnosisLine(line.code, line.name)
     by_prefix = [line for line in known if line.code.lower().startswith(lowered)]
     if len({line.code for line in by_prefix}) == 1:
-        return by_prefix[0]
+        return DiagnosisLine(by_prefix[0].code, by_prefix[0].name)
     typed_whole = _CODED.fullmatch(text)
     if typed_whole is not None:  # a diagnosis this clinic has not written before, code and name given
         code, name = typed_whole.groups()

@@ -1,4 +1,4 @@
-"""whole packs
+"""whole packs and the diagnosis catalogue
 
 Revision ID: 0011
 Revises: 0004
@@ -8,6 +8,8 @@ Which catalogue items may be sold in fractions of their unit: the counter and th
 settlement refuse 1.5 of a 盒. Items already stored whose unit is a weight or a volume
 are marked divisible; every other one is sold whole, which refuses nothing a clinic sold
 before except a fraction of a pack.
+
+The agency's diagnosis catalogue (1307), downloaded beside the shipped one.
 """
 
 from __future__ import annotations
@@ -39,8 +41,18 @@ def upgrade() -> None:
         )
     catalogue = sa.table("catalogue_item", sa.column("unit", sa.String), sa.column("divisible", sa.Boolean))
     op.execute(catalogue.update().where(catalogue.c.unit.in_(_DIVISIBLE_UNITS)).values(divisible=True))
+    op.create_table(
+        "diagnosis_catalogue",
+        sa.Column("code", sa.String(length=20), nullable=False, comment="diag_code (ICD-10, 医保版)"),
+        sa.Column("name", sa.String(length=100), nullable=False, comment="diag_name"),
+        sa.Column("initials", sa.String(length=100), nullable=False, comment="pinyin initials for keyboard search"),
+        sa.Column("active", sa.Boolean(), nullable=False, comment="vali_flag"),
+        sa.Column("ver", sa.String(length=30), nullable=False, comment="the catalogue version it came with"),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_diagnosis_catalogue")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("diagnosis_catalogue")
     with op.batch_alter_table("catalogue_item", schema=None) as batch_op:
         batch_op.drop_column("divisible")
