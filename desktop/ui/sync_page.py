@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -143,8 +143,7 @@ class SyncPage(QWidget):
         for sequence, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
-            # Only on this page: Ctrl+R reverses on the settlements page.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Only while this page is shown: Ctrl+R reverses on the settlements page.
             action.triggered.connect(slot)
             self.addAction(action)
 
