@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.i18n import ORGANISATION, install_translation
+from desktop.ui.i18n import ORGANISATION, install_translation, prepare_system_locale
 from desktop.ui.main_window import CARD_CHECK_MODULES, CounterWindow
 from desktop.ui.style import counter_font, style_sheet
 from desktop.ui.workers import run_in_background
@@ -156,6 +156,8 @@ class Launcher(QObject):
 
 def make_application() -> QApplication:
     existing = QApplication.instance()
+    if existing is None:
+        prepare_system_locale()  # read by Qt once, as the application is made
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("clinic-pos")
     app.setOrganizationName(ORGANISATION)
