@@ -947,6 +947,18 @@
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
     </message>
+    <message>
+        <source>{0} records sent again are still waiting to go.</source>
+        <translation>重新上传的 {0} 条记录仍在等待上传。</translation>
+    </message>
+    <message>
+        <source>{0} of the records sent again were refused again: see the agency's reason above.</source>
+        <translation>重新上传的记录中有 {0} 条又被医保退回，退回原因见上表。</translation>
+    </message>
+    <message>
+        <source>The {0} records sent again were accepted by the agency.</source>
+        <translation>重新上传的 {0} 条记录已被医保接收。</translation>
+    </message>
 </context>
 <context>
     <name>SyncStatus</name>
