@@ -429,6 +429,18 @@
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
     </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Not stated</source>
+        <translation>未说明</translation>
+    </message>
 </context>
 <context>
     <name>QuotePanel</name>
