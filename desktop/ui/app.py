@@ -147,8 +147,10 @@ class Launcher(QObject):
 
     def _sign_in(self, store: Store) -> SignedIn | None:
         from desktop.ui.sign_in import SignInDialog
+        from desktop.ui.sync_setup import is_demo_clinic
 
-        dialog = SignInDialog(store, self.window)
+        # The data folder's own demo, opened again: its logins are said on the dialog.
+        dialog = SignInDialog(store, self.window, demo=self.db is None and is_demo_clinic(store))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return None
         return dialog.signed_in

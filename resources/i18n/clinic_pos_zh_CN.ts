@@ -848,6 +848,22 @@
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
+    <message>
+        <source>clerk</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>village doctor</source>
+        <translation>村医</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Demo clinic: each password is the same as the username: {0}</source>
+        <translation>演示诊所：密码与用户名相同——{0}</translation>
+    </message>
 </context>
 <context>
     <name>SyncModels</name>
