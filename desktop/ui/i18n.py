@@ -45,8 +45,13 @@ def prepare_system_locale(language: str | None = None) -> None:
     whose own settings Qt asks), and only when the environment names no Chinese time
     locale; ``LC_ALL``, a choice for everything, is left as it is. An unknown locale name
     costs nothing: the C library keeps its own, Qt takes the name's formats.
+
+    The language is taken from ``CLINIC_POS_LANG`` only: reading the Qt settings would
+    have Qt read the system locale first, for good. English chosen in the settings keeps
+    the dialogs' dates as 2026/12/3, which reads the same in English.
     """
-    if (language or chosen_language()) != CHINESE or sys.platform in ("win32", "darwin") or os.environ.get("LC_ALL"):
+    chosen = language or (ENGLISH if os.environ.get("CLINIC_POS_LANG", "").lower().startswith("en") else CHINESE)
+    if chosen != CHINESE or sys.platform in ("win32", "darwin") or os.environ.get("LC_ALL"):
         return
     if not (os.environ.get("LC_TIME") or os.environ.get("LANG") or "").startswith("zh"):
         os.environ["LC_TIME"] = "zh_CN.UTF-8"

@@ -80,8 +80,10 @@ def test_the_save_print_and_message_dialogs_ask_qt_for_nothing_untranslated(
     assert not untranslated.asked, sorted(untranslated.asked)
 
 
-@pytest.mark.parametrize(("language", "short_date"), [("zh_CN", "yyyy/M/d"), ("en", "d MM yyyy")])
-def test_dialog_dates_follow_the_chosen_language_on_a_machine_set_to_c(language: str, short_date: str) -> None:
+@pytest.mark.parametrize(("language", "short_date"), [(None, "yyyy/M/d"), ("zh_CN", "yyyy/M/d"), ("en", "d MM yyyy")])
+def test_dialog_dates_follow_the_chosen_language_on_a_machine_set_to_c(
+    language: str | None, short_date: str, tmp_path: Path
+) -> None:
     """Qt's dialogs write dates with the system locale, read once as the application is made."""
     script = (
         "from PySide6.QtCore import QLocale\n"
@@ -89,7 +91,9 @@ def test_dialog_dates_follow_the_chosen_language_on_a_machine_set_to_c(language:
         "make_application()\n"
         "print(QLocale.system().dateFormat(QLocale.FormatType.ShortFormat))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
-    env.update(LANG="C.UTF-8", CLINIC_POS_LANG=language, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_") and k != "CLINIC_POS_LANG"}
+    env.update(LANG="C.UTF-8", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), XDG_CONFIG_HOME=str(tmp_path))
+    if language is not None:  # None: nothing chosen, Chinese by default (the settings read on the way)
+        env["CLINIC_POS_LANG"] = language
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == short_date
