@@ -27,8 +27,8 @@ from sqlalchemy.sql.expression import Executable
 from db.models import CatalogueItem, CatalogueMapping, MappingUpload, NationalItem
 from db.session import Store
 from desktop.agency import codes
+from desktop.diagnoses import initials_of as initials
 from desktop.money import from_fen
-from desktop.pinyin import initials
 from desktop.sync.mappings import REVIEWED, reopen
 from desktop.sync.outbox import audit
 

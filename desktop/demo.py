@@ -112,11 +112,18 @@ NATIONAL = [
     (None, "250101001000000", "血红蛋白测定", "1305"),
     (None, "C14010501101000000000", "一次性使用静脉输液针", "1306"),
 ]
+# Sold by weight: a prescription takes part of the unit. Kept apart from ``CATALOGUE``,
+# whose lines (all but the last, the consultation fee) the demo's visits draw from.
+BY_WEIGHT = [
+    ("ZB02", "黄芪（饮片）", "hqyp", "tcm_drug", "B", 12, "克"),
+]
+# The catalogue says which units divide; the demo's are the weights.
+DIVISIBLE_UNITS = frozenset({"克"})
 DIAGNOSES = [
     ("J06.900", "急性上呼吸道感染"),
     ("I10.x00", "原发性高血压"),
     ("E11.900", "2型糖尿病"),
-    ("K29.700", "慢性胃炎"),
+    ("K29.500", "慢性胃炎"),
     ("M54.500", "腰痛"),
     ("J20.900", "急性支气管炎"),
     ("S01.900", "头部开放性伤口"),
@@ -157,8 +164,10 @@ def build_demo(
     with store.writing() as session:
         _places_and_staff(session)
         session.add_all(
-            CatalogueItem(code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u)
-            for c, n, p, k, cl, f, u in CATALOGUE
+            CatalogueItem(
+                code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u, divisible=u in DIVISIBLE_UNITS
+            )
+            for c, n, p, k, cl, f, u in [*CATALOGUE, *BY_WEIGHT]
         )
         _national_catalogue(session, today)
         session.add(Setting(key="facility_id", value=HOME))
@@ -171,7 +180,7 @@ def build_demo(
 
 def _national_catalogue(session: Session, today: dt.date) -> None:
     """The national lines, as downloaded, and each local item mapped to its own, reviewed."""
-    from desktop.pinyin import initials
+    from desktop.diagnoses import initials_of as initials
 
     local = {entry[0]: entry for entry in CATALOGUE}
     unmapped_kind = {"1301": "drug", "1305": "treatment", "1306": "material"}

@@ -22,8 +22,8 @@ from db.session import Store
 from desktop.agency import Reply, codes
 from desktop.agency.messages import CatalogueDownload, Message
 from desktop.agency.replies import CatalogueRecord, read_catalogue
+from desktop.diagnoses import initials_of as initials
 from desktop.money import round_fen, to_fen
-from desktop.pinyin import initials
 from desktop.sync.mappings import REVIEWED
 from desktop.sync.outbox import audit
 from desktop.sync.sessions import Place

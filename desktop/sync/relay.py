@@ -74,6 +74,7 @@ from desktop.sync.client import (
     is_session_lost,
     utc_now,
 )
+from desktop.sync.diagnoses import download_diagnoses
 from desktop.sync.lease import Lease
 from desktop.sync.reconcile import periods_to_reconcile, reconcile
 from desktop.sync.refresh import refresh_person
@@ -712,6 +713,7 @@ class Relay:
             return
         try:
             lines = download_catalogue(self.store, self._call, place, self.clock(), self.catalogue_every)
+            lines += download_diagnoses(self.store, self._call, place, self.clock(), self.catalogue_every)
         except (AgencyRefusedError, ProtocolError, SignInRefused) as exc:
             self._report.notes.append(f"catalogue download: {exc}")
             return

@@ -80,132 +80,132 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="103"/>
+        <location filename="../../desktop/ui/main_window.py" line="104"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="419"/>
+        <location filename="../../desktop/ui/main_window.py" line="439"/>
         <source>Locked. Sign in to carry on.</source>
         <translation>已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174"/>
+        <location filename="../../desktop/ui/main_window.py" line="175"/>
         <source>Counter</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="192"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>Today&apos;s settlements</source>
         <translation>今日结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/ui/main_window.py" line="196"/>
         <source>Ledger</source>
         <translation>门诊台账</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/ui/main_window.py" line="196"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="222"/>
+        <location filename="../../desktop/ui/main_window.py" line="231"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>Catalogue mapping</source>
         <translation>目录对照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>This page could not be opened: {0}</source>
         <translation>此页面无法打开：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Village doctor</source>
         <translation>村医</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>{0} ({1}) · {2}</source>
         <translation>{0}（{1}）· {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
         <source>Print receipt</source>
         <translation>打印收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Read the card in the reader</source>
         <translation>读取读卡器中的卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="300"/>
         <source>Page {0}</source>
         <translation>第{0}页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="324"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
         <source>Settlement {0} saved.</source>
         <translation>结算单{0}已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Syncing with the agency…</source>
         <translation>正在与医保经办机构同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Sync has not started yet.</source>
         <translation>同步尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="388"/>
+        <location filename="../../desktop/ui/main_window.py" line="407"/>
         <source>Receipt {0} sent to the printer.</source>
         <translation>收据{0}已送打印机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391"/>
+        <location filename="../../desktop/ui/main_window.py" line="410"/>
         <source>No printer: receipt {0} saved as {1}</source>
         <translation>没有打印机：收据{0}已存为 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <location filename="../../desktop/ui/main_window.py" line="428"/>
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
@@ -303,42 +303,42 @@
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="88"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="90"/>
         <source>Search the national catalogue: name, pinyin initials or code</source>
         <translation>搜索医保目录：名称、拼音首字母或编码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="99"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="101"/>
         <source>Confirm mapping (Enter)</source>
         <translation>确认对照 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="110"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="112"/>
         <source>The agency pays for an item only by its national code (医保目录对照). Choose an item, then the national line that is the same thing; the next sync tells the agency (3301).</source>
         <translation>医保只按国家医保编码结算（医保目录对照）。先选本院项目，再选与之相同的医保目录条目；下次同步时上传医保（3301）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="133"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="135"/>
         <source>{0} items, {1} without a reviewed national code.</source>
         <translation>共 {0} 个项目，其中 {1} 个尚无审核过的医保编码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="139"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="141"/>
         <source>Could not read the catalogue mapping: {0}</source>
         <translation>无法读取目录对照：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="168"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="179"/>
         <source>Only an administrator maps the catalogue.</source>
         <translation>只有管理员可以做目录对照。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="172"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="183"/>
         <source>Choose an item and the national line it is.</source>
         <translation>请选择本院项目及其对应的医保目录条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/mapping_page.py" line="181"/>
+        <location filename="../../desktop/ui/mapping_page.py" line="192"/>
         <source>{0} {1} is now {2} {3}.</source>
         <translation>{0} {1} 已对照为 {2} {3}。</translation>
     </message>
@@ -394,7 +394,7 @@
 <context>
     <name>MatchesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="68"/>
+        <location filename="../../desktop/ui/models.py" line="69"/>
         <source>Class {0} · {1}</source>
         <translation>{0}类 · {1}</translation>
     </message>
@@ -402,179 +402,194 @@
 <context>
     <name>PatientPanel</name>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="26"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="27"/>
         <source>Hypertension</source>
         <translation>高血压</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="27"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="28"/>
         <source>Diabetes</source>
         <translation>糖尿病</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="37"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="50"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="37"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="50"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="69"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="82"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="70"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="83"/>
         <source>Sex and age</source>
         <translation>性别、年龄</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="71"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="84"/>
         <source>Scheme</source>
         <translation>险种</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="72"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="85"/>
         <source>Signed with</source>
         <translation>签约机构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="73"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="86"/>
         <source>Family doctor</source>
         <translation>家庭医生签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="74"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="87"/>
         <source>Poverty registered</source>
         <translation>建档立卡贫困人口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="75"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="88"/>
         <source>Chronic diseases</source>
         <translation>门诊慢特病</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="76"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="89"/>
         <source>Deductible met</source>
         <translation>起付线已累计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="77"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="90"/>
         <source>Cap left this year</source>
         <translation>年度限额剩余</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="78"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="91"/>
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="79"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="92"/>
         <source>Roster as of</source>
         <translation>名册更新于</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="85"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="98"/>
         <source>Swipe, scan or type the card</source>
         <translation>请刷卡、扫码或输入证件号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="94"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="107"/>
         <source>Opening the clinic&apos;s records…</source>
         <translation>正在打开本院数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="95"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="108"/>
         <source>The card will be checked as soon as the records are open.</source>
         <translation>数据打开后立即核验这张卡。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="101"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="114"/>
         <source>Reading the card…</source>
         <translation>正在读卡…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="106"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="119"/>
         <source>Check what was typed</source>
         <translation>请核对输入的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="115"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="128"/>
         <source>Not on the roster: {0}</source>
         <translation>名册中查无此人：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="119"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="132"/>
         <source>{0}, age {1}</source>
         <translation>{0}，{1}岁</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="125"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="138"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="127"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="140"/>
         <source>no cap</source>
         <translation>不设限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="145"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="160"/>
         <source>{0} (see {1} {2})</source>
         <translation>{0}（依据：{1}{2}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="153"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="168"/>
         <source>Employee</source>
         <translation>职工医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="153"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="168"/>
         <source>Resident</source>
         <translation>居民医保</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="154"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="169"/>
         <source>policy not in force</source>
         <translation>政策在就诊日不适用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="159"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="174"/>
         <source>no signing for employees</source>
         <translation>职工医保无需签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="161"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="176"/>
         <source>not signed</source>
         <translation>未签约</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="164"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="179"/>
         <source>{0} (this clinic counts through it)</source>
         <translation>{0}（本村卫生室按其签约计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="165"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="180"/>
         <source>{0} (elsewhere)</source>
         <translation>{0}（非本机构）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="169"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="184"/>
         <source>no deductible</source>
         <translation>不设起付线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="175"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="190"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_panel.py" line="180"/>
+        <location filename="../../desktop/ui/patient_panel.py" line="195"/>
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="34"/>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="35"/>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="36"/>
+        <source>Not stated</source>
+        <translation>未说明</translation>
     </message>
 </context>
 <context>
@@ -766,37 +781,37 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="16"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="18"/>
         <source>Reverse settlement</source>
         <translation>冲正结算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="19"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="21"/>
         <source>Reverse settlement {0} of {1}, total {2}? The original stays on record, marked reversed.</source>
         <translation>冲正{1}的第{0}号结算（合计{2}）？原结算单保留，标记为已冲正。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="24"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="26"/>
         <source>e.g. wrong item entered</source>
         <translation>例如：录入项目有误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="28"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="30"/>
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="29"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="31"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="33"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="35"/>
         <source>&amp;Reason</source>
         <translation>原因(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/reverse_dialog.py" line="44"/>
+        <location filename="../../desktop/ui/reverse_dialog.py" line="60"/>
         <source>Give a reason for the reversal.</source>
         <translation>请填写冲正原因。</translation>
     </message>
@@ -842,58 +857,58 @@
 <context>
     <name>SettlementsModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="180"/>
+        <location filename="../../desktop/ui/models.py" line="212"/>
         <source>No.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="181"/>
+        <location filename="../../desktop/ui/models.py" line="213"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="182"/>
+        <location filename="../../desktop/ui/models.py" line="214"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="183"/>
+        <location filename="../../desktop/ui/models.py" line="215"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="184"/>
+        <location filename="../../desktop/ui/models.py" line="216"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="185"/>
+        <location filename="../../desktop/ui/models.py" line="217"/>
         <source>Fund</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="186"/>
+        <location filename="../../desktop/ui/models.py" line="218"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="187"/>
+        <location filename="../../desktop/ui/models.py" line="219"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="188"/>
+        <location filename="../../desktop/ui/models.py" line="220"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="192"/>
-        <location filename="../../desktop/ui/models.py" line="205"/>
+        <location filename="../../desktop/ui/models.py" line="224"/>
+        <location filename="../../desktop/ui/models.py" line="237"/>
         <source>Reversed: {0}</source>
         <translation>已冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="192"/>
+        <location filename="../../desktop/ui/models.py" line="224"/>
         <source>Settled</source>
         <translation>已结算</translation>
     </message>
@@ -901,37 +916,37 @@
 <context>
     <name>SettlementsPage</name>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="48"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="47"/>
         <source>Reverse… (Ctrl+R)</source>
         <translation>冲正… (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="52"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="51"/>
         <source>Your role may not reverse settlements; ask the township clerk.</source>
         <translation>您的角色不能冲正结算，请联系卫生院收费员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="53"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="52"/>
         <source>Reprint receipt (Ctrl+P)</source>
         <translation>补打收据 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="82"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="81"/>
         <source>Could not load the settlements: {0}</source>
         <translation>无法读取结算记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="98"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="97"/>
         <source>Settlement {0} is already reversed.</source>
         <translation>结算单{0}已冲正。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="108"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="107"/>
         <source>Not reversed: {0}</source>
         <translation>未冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="110"/>
+        <location filename="../../desktop/ui/settlements_page.py" line="109"/>
         <source>Settlement {0} reversed.</source>
         <translation>结算单{0}已冲正。</translation>
     </message>
@@ -939,49 +954,69 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="22"/>
+        <location filename="../../desktop/ui/sign_in.py" line="28"/>
         <source>Sign in — Clinic counter</source>
         <translation>登录 — 门诊收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="33"/>
+        <location filename="../../desktop/ui/sign_in.py" line="39"/>
         <source>The counter is locked. Sign in again to carry on.</source>
         <translation>收费台已锁定，请重新登录后继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="39"/>
+        <location filename="../../desktop/ui/sign_in.py" line="47"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="41"/>
+        <location filename="../../desktop/ui/sign_in.py" line="49"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="45"/>
+        <location filename="../../desktop/ui/sign_in.py" line="53"/>
         <source>&amp;Username</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="46"/>
+        <location filename="../../desktop/ui/sign_in.py" line="54"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="80"/>
+        <location filename="../../desktop/ui/sign_in.py" line="97"/>
         <source>Too many wrong passwords. Try again after {0}.</source>
         <translation>密码错误次数过多，请在{0}之后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="82"/>
+        <location filename="../../desktop/ui/sign_in.py" line="99"/>
         <source>Enter your username.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="83"/>
+        <location filename="../../desktop/ui/sign_in.py" line="100"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="66"/>
+        <source>clerk</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="66"/>
+        <source>village doctor</source>
+        <translation>村医</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="66"/>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="70"/>
+        <source>Demo clinic: each password is the same as the username: {0}</source>
+        <translation>演示诊所：密码与用户名相同——{0}</translation>
     </message>
 </context>
 <context>
@@ -1030,94 +1065,109 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="92"/>
+        <location filename="../../desktop/ui/sync_page.py" line="102"/>
         <source>No sync has run since the counter opened.</source>
         <translation>本次打开收费程序后尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../desktop/ui/sync_page.py" line="104"/>
         <source>Sync now (F5)</source>
         <translation>立即同步 (F5)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="98"/>
+        <location filename="../../desktop/ui/sync_page.py" line="108"/>
         <source>Set aside by the agency</source>
         <translation>医保退回的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="102"/>
+        <location filename="../../desktop/ui/sync_page.py" line="112"/>
         <source>The agency refused these records, or they lack what it needs (a national code for an item, a doctor&apos;s practitioner code). Correct what the reason names, then send them again; the patient&apos;s other records are held back until then, nobody else&apos;s are.</source>
         <translation>医保经办机构拒收了这些记录，或记录缺少医保所需的信息（项目的医保编码、医师的医保医师代码）。请按原因改正后重新上传；在此之前该患者的其他记录暂缓上传，其他人的记录不受影响。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="112"/>
+        <location filename="../../desktop/ui/sync_page.py" line="123"/>
         <source>Send again (Ctrl+R)</source>
         <translation>重新上传 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="117"/>
+        <location filename="../../desktop/ui/sync_page.py" line="128"/>
         <source>Split differently by the agency</source>
         <translation>医保结算与本地不一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="121"/>
+        <location filename="../../desktop/ui/sync_page.py" line="132"/>
         <source>The agency&apos;s split is the official one (it knows visits at other clinics). Where the patient paid too much or too little, settle the difference with them.</source>
         <translation>以医保经办机构的结算为准（它掌握患者在其他机构的就诊）。患者多付或少付的，请与患者结清差额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="163"/>
+        <location filename="../../desktop/ui/sync_page.py" line="175"/>
         <source>Set aside by the agency: {0}</source>
         <translation>医保退回的记录：{0}条</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="164"/>
+        <location filename="../../desktop/ui/sync_page.py" line="176"/>
         <source>Split differently by the agency: {0}</source>
         <translation>医保结算与本地不一致：{0}笔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="169"/>
+        <location filename="../../desktop/ui/sync_page.py" line="181"/>
         <source>Could not read the sync records: {0}</source>
         <translation>无法读取同步记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="176"/>
+        <location filename="../../desktop/ui/sync_page.py" line="188"/>
         <source>Last sync at {0}: {1} messages sent, {2} records waiting.</source>
         <translation>最近一次同步 {0}：本次上传{1}条，待上传{2}条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="178"/>
+        <location filename="../../desktop/ui/sync_page.py" line="190"/>
         <source>Last sync at {0} stopped: the agency did not answer ({1} messages sent first).</source>
         <translation>最近一次同步 {0} 中断：医保经办机构未应答（此前已上传{1}条）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="195"/>
+        <location filename="../../desktop/ui/sync_page.py" line="208"/>
         <source>the agency: {0} settlements, {1}</source>
         <translation>医保：{0} 笔，{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="199"/>
+        <location filename="../../desktop/ui/sync_page.py" line="212"/>
         <source>the agency: {0}</source>
         <translation>医保：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="202"/>
+        <location filename="../../desktop/ui/sync_page.py" line="215"/>
         <source>Not balanced, {0} {1} {2}: the clinic {3} settlements, {4}; {5}</source>
         <translation>对账不平，{0} 险种/清算地 {1} {2}：本院 {3} 笔，{4}；{5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="214"/>
+        <location filename="../../desktop/ui/sync_page.py" line="227"/>
         <source>Not syncing: {0}</source>
         <translation>未在同步：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="227"/>
+        <location filename="../../desktop/ui/sync_page.py" line="259"/>
         <source>Choose the corrected records to send again.</source>
         <translation>请先选中已改正、要重新上传的记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_page.py" line="230"/>
+        <location filename="../../desktop/ui/sync_page.py" line="264"/>
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="238"/>
+        <source>{0} records sent again are still waiting to go.</source>
+        <translation>重新上传的 {0} 条记录仍在等待上传。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="243"/>
+        <source>{0} of the records sent again were refused again: see the agency&apos;s reason above.</source>
+        <translation>重新上传的记录中有 {0} 条又被医保退回，退回原因见上表。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_page.py" line="248"/>
+        <source>The {0} records sent again were accepted by the agency.</source>
+        <translation>重新上传的 {0} 条记录已被医保接收。</translation>
     </message>
 </context>
 <context>
@@ -1206,110 +1256,120 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="60"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="62"/>
         <source>ICD code or name, e.g. J06</source>
         <translation>ICD编码或名称，如 J06</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="73"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="75"/>
         <source>Item: code, pinyin initials or name; amx*2 for two</source>
         <translation>项目：编码、拼音首字母或名称；amx*2 表示数量2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="64"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="66"/>
         <source>&amp;Diagnosis</source>
         <translation>诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="76"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="78"/>
         <source>&amp;Item</source>
         <translation>项目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="202"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="206"/>
         <source>Last diagnosis: Enter keeps it, typing replaces it</source>
         <translation>上次诊断：按回车沿用，直接输入可替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="223"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="225"/>
         <source>Nothing in the catalogue matches “{0}”.</source>
         <translation>目录中没有与“{0}”匹配的项目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="295"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="322"/>
         <source>Quantity: {0} is not a number</source>
         <translation>数量：{0} 不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="296"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="323"/>
         <source>Quantity: {0} must be more than 0 and at most 999</source>
         <translation>数量：{0} 须大于 0 且不超过 999</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="297"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="324"/>
         <source>Quantity: {0} has more than 3 decimals</source>
         <translation>数量：{0} 超过 3 位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="298"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="326"/>
         <source>Price: {0} is not an amount</source>
         <translation>单价：{0} 不是金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="299"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="327"/>
         <source>Price: {0} cannot be less than zero</source>
         <translation>单价：{0} 不能小于零</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/visit_entry.py" line="300"/>
+        <location filename="../../desktop/ui/visit_entry.py" line="328"/>
         <source>Price: {0} has more than two decimals (whole fen)</source>
         <translation>单价：{0} 超过两位小数（须精确到分）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="325"/>
+        <source>Quantity: {0} will not do, {1} is sold only in whole {2}</source>
+        <translation>数量 {0} 不行：{1}只能按整{2}出售</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="331"/>
+        <source>units</source>
+        <translation>单位</translation>
     </message>
 </context>
 <context>
     <name>VisitLinesModel</name>
     <message>
-        <location filename="../../desktop/ui/models.py" line="83"/>
+        <location filename="../../desktop/ui/models.py" line="115"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="83"/>
+        <location filename="../../desktop/ui/models.py" line="115"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="83"/>
+        <location filename="../../desktop/ui/models.py" line="115"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="83"/>
+        <location filename="../../desktop/ui/models.py" line="115"/>
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="83"/>
+        <location filename="../../desktop/ui/models.py" line="115"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="84"/>
+        <location filename="../../desktop/ui/models.py" line="116"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="146"/>
+        <location filename="../../desktop/ui/models.py" line="178"/>
         <source>A</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="146"/>
+        <location filename="../../desktop/ui/models.py" line="178"/>
         <source>B</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models.py" line="146"/>
+        <location filename="../../desktop/ui/models.py" line="178"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
     </message>
