@@ -107,6 +107,7 @@ NATIONAL = [
     ("CA01", "430000001000000", "普通针刺", "1305"),
     ("CB01", "450000005000000", "推拿治疗", "1305"),
     ("FA01", "111000000010000", "一般诊疗费", "1305"),
+    ("ZB02", "ZA01BAH0162010100057", "黄芪饮片", "1301"),
     (None, "XJ01CRA040A001010100223", "阿莫西林克拉维酸钾片", "1301"),
     (None, "XM01AEB051A001010100661", "布洛芬片", "1301"),
     (None, "250101001000000", "血红蛋白测定", "1305"),
@@ -182,7 +183,7 @@ def _national_catalogue(session: Session, today: dt.date) -> None:
     """The national lines, as downloaded, and each local item mapped to its own, reviewed."""
     from desktop.diagnoses import initials_of as initials
 
-    local = {entry[0]: entry for entry in CATALOGUE}
+    local = {entry[0]: entry for entry in [*CATALOGUE, *BY_WEIGHT]}
     unmapped_kind = {"1301": "drug", "1305": "treatment", "1306": "material"}
     for code, national, name, catalogue in NATIONAL:
         if code is None:

@@ -18,6 +18,7 @@ from db.models import CatalogueMapping, ChronicCertificate, MappingUpload, Outbo
 from db.session import Store
 from desktop.agency.codes import is_practitioner_code
 from desktop.catalogue_mapping import candidates_for, review, search
+from desktop.demo import NATIONAL
 from desktop.sandbox.server import SandboxServer
 from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, reverse, settle
 from desktop.sync import AgencyClient, FixedCredentials, outbox
@@ -67,7 +68,8 @@ def test_fee_lines_carry_the_national_code_and_the_clinics_own_beside_it(
     visits.settle(FIRST_DAY, facility="T01", items=[("XA01", 2), ("FA01", 1)])
     line, report = recorded_sync(store, agency)
     assert report.complete
-    assert report.mappings_uploaded == 4 * 24  # every reviewed item, for each of the four facilities
+    mapped = sum(code is not None for code, *_ in NATIONAL)
+    assert report.mappings_uploaded == 4 * mapped  # every reviewed item, for each of the four facilities
     assert line.sent.index(line.of("3301")[-1]) < line.sent.index(line.of("2204")[0])  # before any fee line
     (upload,) = line.of("2204")
     details = upload["input"]["feedetail"]
