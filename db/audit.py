@@ -25,11 +25,12 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import orjson
 from sqlalchemy import (
     Column,
     Connection,
@@ -67,18 +68,16 @@ class ChainedTable:
     key: tuple[Column[Any], ...]
     columns: tuple[Column[Any], ...]
     bookkeeping_keys: tuple[str, ...]
+    name: str = field(init=False)
+    column_names: tuple[str, ...] = field(init=False)
+    layout: str = field(init=False)
 
-    @property
-    def name(self) -> str:
-        return self.table.name
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-    @property
-    def layout(self) -> str:
-        return layout_key(self.name, self.column_names)
+    def __post_init__(self) -> None:
+        # Worked out once: the settlement's hot path asks for them on every row it seals.
+        names = tuple(str(column.name) for column in self.columns)  # plain str, not SQLAlchemy's quoted_name
+        object.__setattr__(self, "name", str(self.table.name))
+        object.__setattr__(self, "column_names", names)
+        object.__setattr__(self, "layout", layout_key(self.table.name, names))
 
     def covers(self, row_key: str) -> bool:
         return not row_key.startswith(self.bookkeeping_keys) if self.bookkeeping_keys else True
@@ -140,7 +139,8 @@ def canonical(value: Any) -> Any:
 
 
 def _dump(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    """Canonical JSON: keys sorted, no spaces, UTF-8 as is (orjson: the hot path digests every row)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def row_digest(values: Sequence[Any]) -> str:
@@ -148,7 +148,7 @@ def row_digest(values: Sequence[Any]) -> str:
 
 
 def row_key(values: Sequence[Any]) -> str:
-    return "/".join(str(v) for v in values)
+    return "/".join([str(v) for v in values])
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop.cli_args import JsonArgumentParser
+from desktop.privacy import mask_log_records
 from desktop.store_cli import add_store_commands
 
 
@@ -76,6 +77,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    mask_log_records()  # whatever any module logs, an ID number leaves the process masked
     if args.command in _WRITERS:
         from desktop.store_cli import startup_check
 
