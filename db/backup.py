@@ -116,6 +116,21 @@ def make_backup(store_path: Path, folder: Path, reason: str, now: dt.datetime | 
     return Backup(final, reason, checked.entries, None if checked.head is None else checked.head.text)
 
 
+def store_file(url_database: str | None) -> Path | None:
+    """The SQLite file behind an engine's URL database part, or None (PostgreSQL, memory)."""
+    if not url_database or url_database == ":memory:":
+        return None
+    return Path(url_database.removeprefix("file:").split("?", 1)[0])
+
+
+def back_up(engine_url: Any, reason: str) -> Backup | None:
+    """An automatic backup of the store an engine opens, to its backup folder; None for a store that is not a file."""
+    path = store_file(engine_url.database) if engine_url.get_backend_name() == "sqlite" else None
+    if path is None or not path.is_file():
+        return None
+    return make_backup(path, folder_for(path), reason)
+
+
 def copy_store(source: Path, target: Path, key: str | None) -> None:
     """The backup API from ``source`` into ``target`` (both with ``key``), then one file in rollback mode."""
     target.unlink(missing_ok=True)

@@ -74,6 +74,8 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
 
     if location.build_demo:
         build_demo_store(Path(location.where))
+    else:
+        check_before_opening(location.where)
     store = open_store(location.where)
     try:
         staff = staff_by_username(store, sign_in_as) if sign_in_as else None
@@ -83,6 +85,22 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
         raise
     import_ahead(warm)
     return opened
+
+
+class StoreCheckError(RuntimeError):
+    """The store does not pass the start-up check: what is wrong, then what to do."""
+
+
+def check_before_opening(where: str) -> None:
+    """Integrity, pragmas and the newest audit entries, read-only: a damaged store is not opened for writing."""
+    from db.health import check_store
+
+    path = Path(where).expanduser()
+    if "://" in where or not path.is_file() or not path.stat().st_size:
+        return
+    health = check_store(path)
+    if not health.ok:
+        raise StoreCheckError(f"{health.problem}.\n\n{health.what_to_do[:1].upper()}{health.what_to_do[1:]}.")
 
 
 def import_ahead(modules: Sequence[str]) -> None:

@@ -156,3 +156,13 @@ def test_a_backup_folder_that_cannot_be_written_is_said_plainly(db: Path, tmp_pa
     blocked.write_text("not a folder")
     with pytest.raises(BackupError, match="cannot use the backup folder"):
         make_backup(db, blocked / "backups", "by-hand")
+
+
+def test_the_window_is_told_what_is_wrong_before_it_opens_a_damaged_store(db: Path) -> None:
+    from desktop.ui.opening import Location, StoreCheckError, open_clinic
+
+    _damage(db)
+    before = db.read_bytes()
+    with pytest.raises(StoreCheckError, match=r"(damaged|malformed)(.|\n)*Nothing was written(.|\n)*clinic-pos restore"):
+        open_clinic(Location(str(db), build_demo=False))
+    assert db.read_bytes() == before
