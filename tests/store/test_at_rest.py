@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import keyring.backends.fail
 import keyring.core
 import pytest
 
@@ -133,3 +134,21 @@ def test_the_key_lives_in_the_real_os_keyring(secret_service: dict[str, str], tm
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
     assert os.environ.get("PYTHON_KEYRING_BACKEND") is None
+
+
+def test_a_new_installation_is_offered_encryption_and_builds_its_store_encrypted(
+    memory_keyring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+
+    import desktop.demo
+    from desktop.ui.opening import build_demo_store, encryption_on_offer
+
+    assert encryption_on_offer()
+    small = functools.partial(desktop.demo.build_demo, today=TODAY, people=10, days=2)
+    monkeypatch.setattr(desktop.demo, "build_demo", small)
+    made = build_demo_store(tmp_path / "clinic-pos.sqlite3", encrypt=True)
+    assert b"SQLite format 3" not in made.read_bytes()[:16]
+    assert check_store(made, whole_chain=True, wal=True).ok
+    keyring.core.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    assert not encryption_on_offer()  # nowhere to keep the key: no offer

@@ -163,6 +163,8 @@ def test_the_window_is_told_what_is_wrong_before_it_opens_a_damaged_store(db: Pa
 
     _damage(db)
     before = db.read_bytes()
-    with pytest.raises(StoreCheckError, match=r"(damaged|malformed)(.|\n)*Nothing was written(.|\n)*clinic-pos restore"):
+    with pytest.raises(
+        StoreCheckError, match=r"(damaged|malformed)(.|\n)*Nothing was written(.|\n)*clinic-pos restore"
+    ):
         open_clinic(Location(str(db), build_demo=False))
     assert db.read_bytes() == before
