@@ -107,6 +107,8 @@ def as_stored(connection: Connection) -> dict[str, ChainedTable]:
     inspector = sa_inspect(connection)
     found = {}
     for name, chained in _chained_in_models().items():
+        if not inspector.has_table(name):
+            continue  # a table a later migration makes
         present = {column["name"] for column in inspector.get_columns(name)}
         columns = tuple(c for c in chained.columns if c.name in present)
         found[name] = ChainedTable(chained.table, chained.key, columns, chained.bookkeeping_keys)
@@ -271,11 +273,12 @@ Spec = Rows | Batch | Deleted
 
 
 def _found(connection: Connection, chained: ChainedTable, spec: Rows | Batch) -> Sequence[Sequence[Any]]:
-    if isinstance(spec, Rows):
+    if isinstance(spec, Rows) and chained is _chained_in_models().get(spec.table):
         rows: Sequence[Sequence[Any]] = _rows_query(spec.table, spec.column).all(connection, {"v": spec.value})
         return rows
     (key,) = chained.key
-    return connection.execute(select(*chained.key, *chained.columns).where(key.in_(spec.keys))).all()
+    where = chained.table.c[spec.column] == spec.value if isinstance(spec, Rows) else key.in_(spec.keys)
+    return connection.execute(select(*chained.key, *chained.columns).where(where)).all()
 
 
 def seal_rows(

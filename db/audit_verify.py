@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, inspect, select
 
 from db.audit import (
     GENESIS,
     ChainedTable,
     EntryFields,
     Head,
-    chained_tables,
+    as_stored,
     entry_digest,
     layout_key,
     row_digest,
@@ -134,7 +134,7 @@ def verify(connection: Connection, *, expected: Head | None = None, recent: int 
     if expected is not None:
         _check_expected(connection, verdict, expected)
     layouts = _layouts(connection, verdict)
-    tables = chained_tables()
+    tables = as_stored(connection)
     if verdict.whole:
         for chained in tables.values():
             _check_table(connection, verdict, chained, sealed, layouts)
@@ -270,7 +270,10 @@ def _row_break(
 def _rows(
     connection: Connection, chained: ChainedTable, keys: list[str] | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    statement = select(chained.table)
+    # Every column the store has (a seal taken before a column was declared chained names fewer;
+    # a store older than the models lacks the newest): read what is there.
+    present = {column["name"] for column in inspect(connection).get_columns(chained.name)}
+    statement = select(*(column for column in chained.table.columns if column.name in present))
     if keys is not None:
         (key,) = chained.key
         statement = statement.where(key.in_(keys if key.type.python_type is str else [int(k) for k in keys]))

@@ -270,3 +270,22 @@ def test_the_start_up_check_walks_only_the_newest_entries(busy_store: Path) -> N
     assert recent.ok
     assert whole.ok
     assert (recent.entries, whole.entries) == (3, entries)
+
+
+def test_rows_sealed_before_a_column_was_chained_still_verify(store: Store) -> None:
+    # As a migration adding a chained column finds the store: the rows were sealed over fewer columns.
+    chained = audit.chained_tables()["setting"]
+    older = audit.ChainedTable(chained.table, chained.key, chained.columns[:1], chained.bookkeeping_keys)
+    with store.writing() as session:
+        session.merge(Setting(key="backup.folder", value="/media/usb"))
+    with store.writing() as session:
+        audit.record(
+            session.connection(), at=NOW, staff_id=None, action="setting", entity="setting", entity_id="backup.folder",
+            detail={}, rows=[audit.Rows("setting", "key", "backup.folder")], tables={"setting": older},
+        )  # fmt: skip
+    with store.reading() as session:
+        assert verify(session.connection()).ok
+    with store.writing() as session:
+        session.execute(update(Setting).where(Setting.key == "backup.folder").values(key="backup.elsewhere"))
+    with store.reading() as session:
+        assert not verify(session.connection()).ok
