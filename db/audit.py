@@ -97,7 +97,7 @@ def chained_tables(metadata: MetaData | None = None) -> dict[str, ChainedTable]:
         if not isinstance(rule, Chained):
             continue
         columns = tuple(c for c in table.columns if not isinstance(c.info.get(AUDIT), Unchained))
-        found[table.name] = ChainedTable(table, tuple(table.primary_key.columns), columns, rule.bookkeeping_keys)
+        found[str(table.name)] = ChainedTable(table, tuple(table.primary_key.columns), columns, rule.bookkeeping_keys)
     return found
 
 

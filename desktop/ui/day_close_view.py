@@ -187,9 +187,8 @@ class DayCloseView(QWidget):
             closing=(
                 self._summary(close),
                 self.tr("Closed by: {staff}    Checked by: ____________________").format(staff=self._staff_name),
-                self.tr("Audit chain head (kept off this computer, for clinic-pos audit verify --head): {head}").format(
-                    head=close.audit_head
-                ),
+                self.tr("Audit chain head (keep it off this computer, for clinic-pos audit verify --head):"),
+                close.audit_head,  # on a line of its own: printed whole
             ),
             page_label=self.tr("Page {page} of {pages}"),
             landscape=False,

@@ -5,8 +5,8 @@
     <name>DayCloseView</name>
     <message>
         <location filename="../../desktop/ui/day_close_view.py" line="1"/>
-        <source>Audit chain head (kept off this computer, for clinic-pos audit verify --head): {head}</source>
-        <translation>审计链头（请抄存于本机之外，供 clinic-pos audit verify --head 核对）：{head}</translation>
+        <source>Audit chain head (keep it off this computer, for clinic-pos audit verify --head):</source>
+        <translation>审计链头（请抄存于本机之外，供 clinic-pos audit verify --head 核对）：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/day_close_view.py" line="1"/>
