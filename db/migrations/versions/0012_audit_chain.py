@@ -1,7 +1,7 @@
 """the audit chain: entries hash-chained over the rows they record
 
-Revision ID: 0010
-Revises: 0004
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-10 09:00:00
 
 Entries already in the log are chained in the order they were written, and every row the
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0004"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
