@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import audit as chain
 from db.models import Facility, Staff
 from db.session import Store
 from desktop.agency.codes import is_practitioner_code
@@ -57,7 +58,9 @@ def set_code(store: Store, username: str, code: str | None, by_staff_id: int | N
         before = staff.practitioner_code
         staff.practitioner_code = checked
         detail = {"user": username, "before": before, "after": checked}
-        audit(session.connection(), now, by_staff_id, "practitioner_code", "staff", staff.id, detail)
+        session.flush()
+        rows = [chain.Rows("staff", "id", staff.id)]  # the staff row changed: sealed again
+        audit(session.connection(), now, by_staff_id, "practitioner_code", "staff", staff.id, detail, rows)
 
 
 def doctors_for(session: Session, facility_id: str) -> list[Doctor]:
