@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import (
     Accumulator,
-    AuditEntry,
     CatalogueItem,
     Diagnosis,
     Facility,
@@ -32,6 +31,7 @@ from db.models import (
 )
 from db.prepared import Prepared
 from db.session import Store
+from desktop import audit
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
@@ -165,7 +165,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    _audit(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
+    audit.record(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
@@ -226,7 +226,6 @@ _OUTBOX = Prepared(
     insert(OutboxEntry),
     ("infno", "msgid", "settlement_id", "payload", "created_at", "state", "attempts", "last_error"),
 )
-_AUDIT = Prepared(insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail"))
 _STORE_ACCUMULATOR = Prepared(
     update(Accumulator)
     .where(Accumulator.person_id == bindparam("b_person"), Accumulator.year == bindparam("b_year"))
@@ -474,28 +473,6 @@ def _split(result: Quote) -> dict[str, str]:
     }
 
 
-def _audit(
-    connection: Connection,
-    now: dt.datetime,
-    staff_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int,
-    detail: Any,
-) -> None:
-    _AUDIT.run(
-        connection,
-        {
-            "at": now,
-            "staff_id": staff_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "detail": json.dumps(detail, ensure_ascii=False),
-        },
-    )
-
-
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
     """The four messages of one settlement, numbered from the visit's own id.
 
@@ -581,5 +558,5 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
                 created_at=now,
             )
         )
-        _audit(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        audit.record(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
         return ReversedSettlement(reversal_id, settlement_id, msgid)

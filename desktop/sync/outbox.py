@@ -14,13 +14,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from db.models import AuditEntry, OutboxEntry, Person, Settlement, Visit
+from db.models import OutboxEntry, Person, Settlement, Visit
 from db.session import Store
+from desktop import audit as audit_log
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
+audit = audit_log.record  # the audit log's one writer; the relay's modules take it from here
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,21 +203,6 @@ def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.date
             )
             audit(connection, now, staff_id, "sync_retry", "outbox", row.id, {"error_was": row.last_error})
     return len(rows)
-
-
-def audit(
-    connection: Connection, now: dt.datetime, staff_id: int | None, action: str, entity: str, key: int, detail: Any
-) -> None:
-    connection.execute(
-        insert(AuditEntry).values(
-            at=now,
-            staff_id=staff_id,
-            action=action,
-            entity=entity,
-            entity_id=str(key),
-            detail=json.dumps(detail, ensure_ascii=False, default=str),
-        )
-    )
 
 
 # --- what staff see -------------------------------------------------------------------
