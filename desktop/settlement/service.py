@@ -331,6 +331,11 @@ def catalogue_lines(connection: Connection, items: Sequence[DraftItem]) -> list[
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
         if drafted.quantity <= 0:
             raise SettlementError(f"items.{index}.quantity", f"quantity {drafted.quantity} must be more than zero")
+        if not entry.divisible and drafted.quantity != drafted.quantity.to_integral_value():
+            raise SettlementError(
+                f"items.{index}.quantity",
+                f"quantity {drafted.quantity}: {entry.name} is sold in whole {entry.unit or 'units'}",
+            )
         price = from_fen(entry.price_fen) if drafted.price is None else drafted.price
         if price < 0 or price != price.quantize(Decimal("0.01")):
             raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
 
@@ -81,8 +80,8 @@ class SettlementsPage(QWidget):
         for keys_text, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(keys_text))
-            # Only while this page has the focus: on the counter Ctrl+P prints the last receipt.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Only while this page is shown (a hidden page's actions take no keys), wherever
+            # the focus is on it: on the counter Ctrl+P prints the last receipt.
             action.triggered.connect(slot)
             self.addAction(action)
         self.message = label("settlementsMessage", wrap=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,19 +43,22 @@ if TYPE_CHECKING:
 class SyncLists:
     set_aside: list[SetAsideRecord]
     differences: list[Difference]
+    resent: dict[int, str]  # the state of each record the clerk sent again, by outbox row
     settled_up: dict[int, int]  # of the differences, the settle-ups done: settlement → cash in fen (+ collected)
 
 
-def load_sync_lists(store: Store) -> SyncLists:
-    """Both lists in one read (on the pool)."""
+def load_sync_lists(store: Store, resent: frozenset[int] = frozenset()) -> SyncLists:
+    """Both lists, where the records sent again stand, and the settle-ups done, in one read (on the pool)."""
     from sqlalchemy import select
 
-    from db.models import SettleUp
+    from db.models import OutboxEntry, SettleUp
     from desktop.official import SETTLED_UP
     from desktop.sync import outbox
 
     with store.reading() as session:
         connection = session.connection()
+        states = connection.execute(select(OutboxEntry.id, OutboxEntry.state).where(OutboxEntry.id.in_(resent)))
+        resent_states: dict[int, str] = {row.id: row.state for row in states}
         differences = outbox.differences(connection)
         settled_up = {
             settlement_id: int(cash)
@@ -65,7 +68,7 @@ def load_sync_lists(store: Store) -> SyncLists:
                 )
             )
         }
-        return SyncLists(outbox.set_aside_records(connection), differences, settled_up)
+        return SyncLists(outbox.set_aside_records(connection), differences, resent_states, settled_up)
 
 
 def retry_records(store: Store, entry_ids: list[int], staff_id: int, now: dt.datetime) -> int:
@@ -110,6 +113,10 @@ class SyncPage(QWidget):
         self.may_retry = may(staff.role, Permission.REVERSE)  # the same people who correct settlements
         self.may_settle_up = may(staff.role, Permission.SETTLE_UP)
         self.settle_up_dialog: QWidget | None = None
+        # Sent again and not yet answered: what the message under the list is about, until
+        # a sync after the send says how they fared.
+        self._resent: frozenset[int] = frozenset()
+        self._reported_since_resend = False
 
         self.summary = label("syncSummary", self.tr("No sync has run since the counter opened."), wrap=True)
         self.sync_button = named(QPushButton(self.tr("Sync now (F5)")), "syncNowButton")
@@ -176,18 +183,19 @@ class SyncPage(QWidget):
         for sequence, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
-            # Only on this page: Ctrl+R reverses on the settlements page.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Only while this page is shown: Ctrl+R reverses on the settlements page.
             action.triggered.connect(slot)
             self.addAction(action)
 
     # --- what is shown ------------------------------------------------------------
 
     def refresh(self) -> None:
-        store = self.store
-        run_in_background(lambda: load_sync_lists(store), self._show, self._failed)
+        store, resent = self.store, self._resent
+        run_in_background(lambda: load_sync_lists(store, resent), self._show, self._failed)
 
     def _show(self, lists: SyncLists) -> None:
+        if self._resent and self._reported_since_resend:
+            self._say_how_the_resent_fared(lists.resent)
         self.set_aside.set_rows(lists.set_aside)
         self.differences.set_settled_up(lists.settled_up)
         self.differences.set_rows(lists.differences)
@@ -211,12 +219,32 @@ class SyncPage(QWidget):
             )
         self.summary.setText(text)
         self.summary.setToolTip(report.last_error)
+        self._reported_since_resend = True
         self.refresh()
 
     def show_unavailable(self, reason: str) -> None:
         self.summary.setText(self.tr("Not syncing: {0}").format(reason))
 
     # --- send again ---------------------------------------------------------------
+
+    def _say_how_the_resent_fared(self, states: dict[int, str]) -> None:
+        from desktop.sync.outbox import DONE, SET_ASIDE
+
+        accepted = sum(1 for state in states.values() if state == DONE)
+        refused = sum(1 for state in states.values() if state == SET_ASIDE)
+        waiting = len(self._resent) - accepted - refused
+        if waiting:  # the agency did not answer, or they wait behind the patient's earlier ones
+            self.message.setText(self.tr("{0} records sent again are still waiting to go.").format(waiting))
+            return
+        self._resent = frozenset()
+        if refused:
+            self.message.setText(
+                self.tr("{0} of the records sent again were refused again: see the agency's reason above.").format(
+                    refused
+                )
+            )
+        else:
+            self.message.setText(self.tr("The {0} records sent again were accepted by the agency.").format(accepted))
 
     def selected(self) -> list[SetAsideRecord]:
         rows = sorted(index.row() for index in self.set_aside_table.selectionModel().selectedRows())
@@ -230,6 +258,8 @@ class SyncPage(QWidget):
             self.message.setText(self.tr("Choose the corrected records to send again."))
             return
         queued = retry_records(self.store, [r.entry_id for r in chosen], self.staff.staff_id, self.clock())
+        self._resent = frozenset(r.entry_id for r in chosen)
+        self._reported_since_resend = False
         self.message.setText(self.tr("{0} records will be sent again now.").format(queued))
         self.set_aside_table.clearSelection()
         self.refresh()
