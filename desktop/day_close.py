@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from db.audit import read_head
+from db.backup import Backup, back_up
 from db.models import Facility, OutboxEntry, Reversal, Settlement, SettleUp, Staff, Visit
 from db.session import Store
 from desktop import patients
@@ -172,6 +174,7 @@ class DayClose:
     drawer: Drawer = Drawer(ZERO, ZERO, ZERO, ZERO)
     waiting_count: int = 0  # of the day's settlements counted, those the agency has not booked yet
     differs_count: int = 0  # of the day's settlements, those the agency booked with another split
+    audit_head: str = ""  # the audit chain's head as the close was read (seq:digest), to keep off the machine
 
     @property
     def settled_count(self) -> int:
@@ -230,6 +233,7 @@ def day_close(store: Store, facility_id: str, day: dt.date, book: PolicyBook | N
         settle_ups = _settle_ups(session, facility_id, start, end)
         owed = _owed(session, facility_id, end)
         name = facility.name
+        head = read_head(session.connection()).text
     schemes = _schemes(settled, reversals, book or default_book())
     drawer = Drawer(
         settled=counts.cash,
@@ -249,7 +253,13 @@ def day_close(store: Store, facility_id: str, day: dt.date, book: PolicyBook | N
         drawer,
         counts.waiting,
         counts.differs,
+        head,
     )
+
+
+def back_up_at_close(store: Store) -> Backup | None:
+    """The day is closed (printed or exported): an online backup to the store's backup folder."""
+    return back_up(store.engine.url, "day-close")
 
 
 def _of_the_day(facility_id: str, start: dt.datetime, end: dt.datetime) -> Any:

@@ -18,9 +18,9 @@ from decimal import Decimal
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from db import audit
 from db.models import Reversal, Settlement, SettleUp
 from db.session import Store
-from desktop import audit
 from desktop.money import to_fen
 from desktop.official import FIGURE_COLUMNS, SETTLE_UP_JOIN, Figures, Standing, figures
 from desktop.settlement.draft import SettlementError
@@ -104,5 +104,14 @@ def _settle_up_in(connection: Connection, settlement_id: int, staff_id: int, now
         "agency_cash": f"{found.official.cash:.2f}",
         "setl_id": setl_id,
     }
-    audit.record(connection, now, staff_id, "settle_up", "settlement", settlement_id, detail)
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="settle_up",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail=detail,
+        rows=[audit.Rows("settle_up", "id", settle_up_id)],
+    )
     return SettleUpDone(settle_up_id, settlement_id, kind, amount, now)

@@ -24,9 +24,9 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, insert, select
 
+from db import audit
 from db.models import Diagnosis, Facility, Person, Reversal, Settlement, Visit, VisitItem, WalkIn
 from db.session import Store
-from desktop import audit
 from desktop.identity.id_number import IdNumberError, validate_id_number
 from desktop.money import from_fen, to_fen
 from desktop.official import SELF_PAY_POLICY, SELF_PAY_STATUS
@@ -106,8 +106,24 @@ def settle_self_pay(store: Store, draft: SelfPayDraft, now: dt.datetime) -> Self
         visit_id = _insert_visit(connection, draft, walk_in_id, lines, now)
         total = sum((line.amount for line in lines), Decimal("0.00"))
         settlement_id = _insert_settlement(connection, draft, visit_id, total, now)
-        detail = {"total": f"{total:.2f}", "walk_in": walk_in_id is not None}
-        audit.record(connection, now, draft.staff_id, "settle_self_pay", "settlement", settlement_id, detail)
+        sealed = [
+            audit.Rows("visit", "id", visit_id),
+            audit.Rows("visit_item", "visit_id", visit_id),
+            audit.Rows("diagnosis", "visit_id", visit_id),
+            audit.Rows("settlement", "id", settlement_id),
+        ]
+        if walk_in_id is not None:
+            sealed.append(audit.Rows("walk_in", "id", walk_in_id))
+        audit.record(
+            connection,
+            at=now,
+            staff_id=draft.staff_id,
+            action="settle_self_pay",
+            entity="settlement",
+            entity_id=settlement_id,
+            detail={"total": f"{total:.2f}", "walk_in": walk_in_id is not None},
+            rows=sealed,
+        )
     return SelfPaidVisit(settlement_id, visit_id, total)
 
 
@@ -120,8 +136,15 @@ def settle_instead_of_self_pay(
         settled = settle_in(connection, draft, now, book or default_book())
         reason = f"已改按医保结算（结算号 {settled.settlement_id}）"
         reversal = reverse_in(connection, self_pay_id, reason, draft.staff_id, now)
-        detail = {"self_pay": self_pay_id, "insured": settled.settlement_id}
-        audit.record(connection, now, draft.staff_id, "settle_as_insured", "settlement", self_pay_id, detail)
+        audit.record(
+            connection,
+            at=now,
+            staff_id=draft.staff_id,
+            action="settle_as_insured",
+            entity="settlement",
+            entity_id=self_pay_id,
+            detail={"self_pay": self_pay_id, "insured": settled.settlement_id},
+        )
     return Resettled(settled, reversal, self_paid)
 
 

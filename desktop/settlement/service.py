@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from db import audit
 from db.models import (
     Accumulator,
+    AuditEntry,
     CatalogueItem,
     Diagnosis,
     Facility,
@@ -32,7 +34,6 @@ from db.models import (
 )
 from db.prepared import Prepared
 from db.session import Store
-from desktop import audit
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
@@ -166,7 +167,22 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    audit.record(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
+    audit.record(
+        connection,
+        at=now,
+        staff_id=draft.staff_id,
+        action="settle",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail=_split(result),
+        rows=(
+            audit.Rows("visit", "id", visit_id),
+            audit.Rows("visit_item", "visit_id", visit_id),
+            audit.Rows("diagnosis", "visit_id", visit_id),
+            audit.Rows("settlement", "id", settlement_id),
+            audit.Rows("outbox", "settlement_id", settlement_id),
+        ),
+    )
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
@@ -524,6 +540,24 @@ def _taken_back(figure: Any, moved: int) -> Any:
     return case((figure > moved, figure - moved), else_=0)
 
 
+def _refuse_a_reversal_gone(connection: Connection, settlement_id: int) -> None:
+    """A reversal the audit log records but the store has lost was deleted behind the program's back:
+    reversing again would pay the money back twice."""
+    entry = connection.scalar(
+        select(AuditEntry.seq).where(
+            AuditEntry.entity == "settlement",
+            AuditEntry.entity_id == str(settlement_id),
+            AuditEntry.action == "reverse",
+        )
+    )
+    if entry is not None:
+        raise SettlementError(
+            "settlement",
+            f"settlement {settlement_id} was reversed (audit entry {entry}) but that reversal is gone from the store: "
+            "it was deleted behind the program's back. Nothing was written; run `clinic-pos audit verify`",
+        )
+
+
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
     with store.write_connection() as connection:
@@ -564,9 +598,10 @@ def reverse_in(
         raise SettlementError("settlement", f"no settlement {settlement_id}")
     if settlement.reversal_id is not None:
         raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
+    _refuse_a_reversal_gone(connection, settlement_id)
     if settlement.self_pay:
         reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, None)
-        audit.record(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
         return ReversedSettlement(reversal_id, settlement_id, None)
     person_id: int = settlement.person_id
     _lock_accumulator(connection, person_id, settlement.year)
@@ -602,8 +637,23 @@ def reverse_in(
             last_error="",
         )
     )
-    audit.record(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+    _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
     return ReversedSettlement(reversal_id, settlement_id, msgid)
+
+
+def _audit_reversal(
+    connection: Connection, now: dt.datetime, staff_id: int, settlement_id: int, reversal_id: int
+) -> None:
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="reverse",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail={"reversal_id": reversal_id},
+        rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+    )
 
 
 def _insert_reversal(

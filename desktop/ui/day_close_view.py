@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.backup import Backup
 from db.models import Staff
 from db.session import Store
-from desktop.day_close import DayClose, day_close
+from desktop.day_close import DayClose, back_up_at_close, day_close
 from desktop.money import format_amount
 from desktop.policy import default_book
 from desktop.ui.ledger_models import (
@@ -38,6 +39,7 @@ from desktop.ui.ledger_models import (
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.rows_model import RIGHT
 from desktop.ui.widgets import qdate
+from desktop.ui.workers import run_in_background
 
 DayCloseModel = SchemeModel | PayerModel | ReversalModel | DrawerModel | SettleUpModel | DayCloseSetAsideModel
 
@@ -81,6 +83,10 @@ class DayCloseView(QWidget):
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.head_note = QLabel(self)  # the audit chain's head, to be written down off the machine
+        self.head_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_note = QLabel(self)
+        self.backup_note.setWordWrap(True)
         self.schemes = SchemeModel(self)
         self.payers = PayerModel(self)
         self.drawer = DrawerModel(self)
@@ -99,6 +105,7 @@ class DayCloseView(QWidget):
         )
         self._lay_out()
         self.day_edit.dateChanged.connect(self.reload)
+        self.export.exported.connect(self._back_up)
         self.reload()
 
     def _table(self, model: DayCloseModel) -> QTableView:
@@ -138,7 +145,9 @@ class DayCloseView(QWidget):
         ):
             self.lists.addTab(table, title)
         layout.addWidget(self.lists, 1)
+        layout.addWidget(self.head_note)
         layout.addWidget(self.export)
+        layout.addWidget(self.backup_note)
 
     def _box(self, title: str, table: QTableView) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -165,6 +174,7 @@ class DayCloseView(QWidget):
         )
         self.lists.setTabText(2, self.tr("Set aside by the agency: {0}").format(len(close.set_aside)))
         self.summary.setText(" · ".join(self._summary(close)))
+        self.head_note.setText(self.tr("Audit chain head: {head}").format(head=close.audit_head))
         self._fit_height(self.scheme_table, len(close.schemes))
         self._fit_height(self.payer_table, 4)
         self._fit_height(self.drawer_table, 5)
@@ -204,6 +214,17 @@ class DayCloseView(QWidget):
 
     # --- printing -----------------------------------------------------------------------
 
+    def _back_up(self) -> None:
+        """The close is printed: the store is backed up behind it, off the GUI thread."""
+        run_in_background(lambda: back_up_at_close(self._store), self._backed_up, self._backup_failed)
+
+    def _backed_up(self, made: Backup | None) -> None:
+        if made is not None:
+            self.backup_note.setText(self.tr("Backed up to {path}").format(path=made.path))
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self.backup_note.setText(self.tr("The day close's backup failed: {error}").format(error=error))
+
     def _suggest_name(self) -> str:
         return f"day-close-{self._facility_id}-{self.day():%Y-%m-%d}.pdf"
 
@@ -227,6 +248,8 @@ class DayCloseView(QWidget):
             closing=(
                 *self._summary(close),
                 self.tr("Closed by: {staff}    Checked by: ____________________").format(staff=self._staff_name),
+                self.tr("Audit chain head (keep it off this computer, for clinic-pos audit verify --head):"),
+                close.audit_head,  # on a line of its own: printed whole
             ),
             page_label=self.tr("Page {page} of {pages}"),
             landscape=False,

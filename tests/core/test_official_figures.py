@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from db.audit_verify import verify
 from db.models import AuditEntry, OutboxEntry, Settlement, SettleUp
 from db.session import Store
 from desktop.day_close import day_close
@@ -156,6 +157,10 @@ def test_a_settle_up_is_its_own_audited_act_and_balances_the_day(store: Store) -
     assert close.drawer.collected == Decimal(fund) / 100
     # Settled up, the drawer holds exactly the official cash of the day.
     assert close.drawer.expected == close.net.cash == Decimal(fund + cash) / 100
+
+    with store.reading() as session:
+        verdict = verify(session.connection())
+    assert verdict.ok, verdict.as_json()  # the settle-up row is sealed by its entry
 
     receipt = settle_up_receipt(store, done.settle_up_id)
     assert (receipt.kind, receipt.amount, receipt.settlement_id) == ("collect", Decimal(fund) / 100, first)

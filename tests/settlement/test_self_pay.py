@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from db.audit_verify import verify
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reversal, Settlement, Visit, WalkIn
 from db.session import Store
 from desktop.ledger import LedgerQuery, Period, ledger_rows, totals
@@ -37,6 +38,12 @@ def walk_in(name: str = "张三", id_number: str = "", phone: str = "") -> SelfP
     return SelfPayDraft("T01", 1, TODAY, ITEMS, COLD, walk_in=WalkInDetails(name, id_number, phone))
 
 
+def assert_the_chain_holds(store: Store) -> None:
+    with store.reading() as session:
+        verdict = verify(session.connection())
+    assert verdict.ok, verdict.as_json()
+
+
 def outbox_rows(store: Store, settlement_id: int) -> int:
     with store.reading() as session:
         return int(session.scalar(select(func.count()).where(OutboxEntry.settlement_id == settlement_id)) or 0)
@@ -55,9 +62,14 @@ def test_a_walk_in_pays_everything_in_cash_and_nothing_goes_to_the_agency(store:
         walker = session.get_one(WalkIn, visit.walk_in_id)
         assert (walker.name, walker.phone, walker.id_number) == ("张三", "13812345678", "")
         assert [(d.code, d.name) for d in visit.diagnoses] == [(COLD[0].code, COLD[0].name)]
-        audited = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(paid.settlement_id)))
+        audited = session.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.entity == "settlement", AuditEntry.entity_id == str(paid.settlement_id)
+            )
+        )
         assert list(audited) == ["settle_self_pay"]
     assert outbox_rows(store, paid.settlement_id) == 0
+    assert_the_chain_holds(store)  # the walk-in, the visit and the settlement are sealed
 
 
 def test_a_self_pay_visit_is_in_the_ledger_under_the_walk_ins_name(store: Store) -> None:
@@ -150,6 +162,7 @@ def test_the_card_found_later_settles_the_visit_as_insured_and_reverses_the_self
         assert str(insured.settlement_id) in reversal.reason
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "settle_as_insured")).one()
         assert json.loads(entry.detail) == {"self_pay": self_paid.settlement_id, "insured": insured.settlement_id}
+    assert_the_chain_holds(store)
 
 
 @pytest.mark.parametrize(
