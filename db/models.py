@@ -47,7 +47,7 @@ class Base(DeclarativeBase):
 SETTLEMENT_STATUSES = (
     "pending (not yet booked by the agency), unknown (sent; whether the agency booked it is being found out: "
     "2601 on its msgid), confirmed, differs (the agency's split is not ours), rejected (the agency refused it), "
-    "void (reversed before the agency booked it)"
+    "void (reversed before the agency booked it); local (self-pay: never sent)"
 )
 
 
@@ -139,6 +139,21 @@ class Person(Base):
         Index("ix_person_name", "name"),
         {"info": {AUDIT: Chained("the roster: who is insured, under which policy")}},
     )
+
+
+class WalkIn(Base):
+    """Someone seen for self-pay (自费) who is not on the roster: only what the ledger records of them."""
+
+    __tablename__ = "walk_in"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18), default="", comment="only when a card or typed number gave it")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+
+    __table_args__ = ({"info": {AUDIT: Chained("who a self-pay visit was for, as the ledger records them")}},)
 
 
 class Card(Base):
@@ -242,7 +257,10 @@ class NationalItem(Base):
     version: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, comment="vali_flag 1")
 
-    __table_args__ = (Index("ix_national_item_pinyin", "pinyin"),)
+    __table_args__ = (
+        Index("ix_national_item_pinyin", "pinyin"),
+        {"info": {AUDIT: Chained("the lines a mapping names: their class decides what the fund pays")}},
+    )
 
 
 class CatalogueMapping(Base):
@@ -258,19 +276,32 @@ class CatalogueMapping(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
+    __table_args__ = (
+        {"info": {AUDIT: Chained("which national code each item is billed under, as staff reviewed it")}},
+    )
+
 
 class MappingUpload(Base):
     """A reviewed mapping as the agency holds it for one facility (3301 up, 3302 withdrawn)."""
 
     __tablename__ = "mapping_upload"
 
-    code: Mapped[str] = mapped_column(ForeignKey("catalogue_item.code"), primary_key=True)
-    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"), primary_key=True)
+    # One key column: the audit chain names a row by it.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("catalogue_item.code"))
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
     national_code: Mapped[str] = mapped_column(String(50))
     msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 3301, stored before it is sent")
-    state: Mapped[str] = mapped_column(String(20), comment="pending, done, set_aside (the agency refused it)")
-    error: Mapped[str] = mapped_column(Text, default="")
-    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(
+        String(20), comment="pending, done, set_aside (the agency refused it)", info={AUDIT: DELIVERY}
+    )
+    error: Mapped[str] = mapped_column(Text, default="", info={AUDIT: DELIVERY})
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), info={AUDIT: DELIVERY})
+
+    __table_args__ = (
+        UniqueConstraint("code", "facility_id", name="uq_mapping_upload_item_facility"),
+        {"info": {AUDIT: Chained("which national code the agency was told each item is, under which msgid")}},
+    )
 
 
 class DiagnosisEntry(Base):
@@ -314,7 +345,10 @@ class Visit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), comment="none for a walk-in")
+    walk_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("walk_in.id"), comment="a self-pay patient off the roster"
+    )
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     visit_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
@@ -324,7 +358,7 @@ class Visit(Base):
     liability: Mapped[str | None] = mapped_column(String(20))
     disease: Mapped[str | None] = mapped_column(String(40), comment="certified chronic disease treated")
     doctor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff.id"), comment="the diagnosing doctor (a practitioner); null before 0013"
+        ForeignKey("staff.id"), comment="the diagnosing doctor (a practitioner); null before 0014"
     )
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, comment="patient's signature (台账)")
 
@@ -333,6 +367,7 @@ class Visit(Base):
 
     __table_args__ = (
         Index("ix_visit_facility_date", "facility_id", "visit_date"),
+        CheckConstraint("(person_id IS NULL) <> (walk_in_id IS NULL)", name="one_patient"),
         {"info": {AUDIT: Chained("a settled visit is never edited; the ledger's signature is audited when taken")}},
     )
 
@@ -381,7 +416,7 @@ class Settlement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True, comment="none for a walk-in")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     settled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
     year: Mapped[int] = mapped_column(Integer, comment="accumulator year (the visit's)")
@@ -406,7 +441,9 @@ class Settlement(Base):
         comment=SETTLEMENT_STATUSES,
         info={AUDIT: SET_BY_SYNC},
     )
-    msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
+    msgid: Mapped[str | None] = mapped_column(
+        String(30), unique=True, comment="the 2207 msgid, fixed before sending; none for self-pay"
+    )
     agency_mdtrt_id: Mapped[str | None] = mapped_column(
         String(30), comment="the visit's id at the agency (2201)", info={AUDIT: SET_BY_SYNC}
     )
@@ -419,6 +456,9 @@ class Settlement(Base):
         comment="the agency's settlement time (2207 setl_time): its books and 3201 go by it",
         info={AUDIT: SET_BY_SYNC},
     )
+    self_pay: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), comment="自费: no fund, no account, never sent to the agency"
+    )
 
     visit: Mapped[Visit] = relationship()
     reversal: Mapped[Reversal | None] = relationship(back_populates="settlement")
@@ -430,6 +470,8 @@ class Settlement(Base):
             "fund_fen >= 0 AND account_fen >= 0 AND cash_fen >= 0 AND deductible_fen >= 0",
             name="not_negative",
         ),
+        CheckConstraint("self_pay OR (person_id IS NOT NULL AND msgid IS NOT NULL)", name="insured_is_sent"),
+        CheckConstraint("NOT self_pay OR (fund_fen = 0 AND account_fen = 0)", name="self_pay_is_cash"),
         Index("ix_settlement_settled_at", "settled_at"),
         {"info": {AUDIT: Chained("settled amounts are never edited: a correction is a reversal")}},
     )
@@ -445,11 +487,36 @@ class Reversal(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     reversed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
     reason: Mapped[str] = mapped_column(String(200))
-    msgid: Mapped[str] = mapped_column(String(30), unique=True)
+    msgid: Mapped[str | None] = mapped_column(String(30), unique=True, comment="the 2208 msgid; none for self-pay")
 
     settlement: Mapped[Settlement] = relationship(back_populates="reversal")
 
     __table_args__ = ({"info": {AUDIT: Chained("a reversal is never undone or removed")}},)
+
+
+class SettleUp(Base):
+    """A settle-up with the patient (补收 or 退费) of the cash the agency's split left owed.
+
+    Its own act, never an edit of the settlement: who, when, how much, and which of the
+    agency's settlements it follows.
+    """
+
+    __tablename__ = "settle_up"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlement.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), comment="collect (补收) or refund (退费)")
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    agency_setl_id: Mapped[str] = mapped_column(String(30), comment="the agency's settlement number it follows")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('collect', 'refund')", name="kind"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        Index("ix_settle_up_at", "at"),
+        {"info": {AUDIT: Chained("a settle-up is never edited or removed: the cash moved")}},
+    )
 
 
 class Accumulator(Base):

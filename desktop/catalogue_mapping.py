@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
+from db import audit as chain
 from db.models import CatalogueItem, CatalogueMapping, MappingUpload, NationalItem
 from db.session import Store
 from desktop.agency import codes
@@ -33,6 +34,7 @@ from desktop.sync.mappings import REVIEWED, reopen
 from desktop.sync.outbox import audit
 
 PROPOSED = "proposed"
+TABLE = str(CatalogueMapping.__tablename__)
 UNMAPPED = "unmapped"
 # A proposal needs at least this likeness (0–1) to be offered without a search.
 PROPOSE_AT = 0.6
@@ -201,7 +203,7 @@ def mappings(connection: Connection) -> list[Mapping]:
 
 def propose(store: Store, now: dt.datetime) -> int:
     """Give each unmapped item the best-looking line of its catalogue, for staff to review; how many."""
-    made = 0
+    made: list[str] = []
     with store.writing() as session:
         connection = session.connection()
         mapped = set(connection.execute(select(CatalogueMapping.code)).scalars())
@@ -212,10 +214,11 @@ def propose(store: Store, now: dt.datetime) -> int:
             if best is None or best.likeness < PROPOSE_AT or not best.active:
                 continue
             connection.execute(_upsert(connection, code, best.code, PROPOSED, None, None))
-            made += 1
+            made.append(code)
         if made:
-            audit(connection, now, None, "catalogue_mapping_proposed", "catalogue", 0, {"items": made})
-    return made
+            rows = [chain.Rows(TABLE, "code", code) for code in made]
+            audit(connection, now, None, "catalogue_mapping_proposed", "catalogue", 0, {"items": len(made)}, rows)
+    return len(made)
 
 
 def review(store: Store, code: str, national_code: str, staff_id: int | None, now: dt.datetime) -> Mapping:
@@ -242,9 +245,10 @@ def review(store: Store, code: str, national_code: str, staff_id: int | None, no
             select(CatalogueMapping.national_code, CatalogueMapping.state).where(CatalogueMapping.code == code)
         ).first()
         connection.execute(_upsert(connection, code, national_code, REVIEWED, staff_id, now))
-        reopen(connection, code)
+        refused_uploads = reopen(connection, code)
         detail = {"item": code, "national_code": national_code, "before": None if before is None else list(before)}
-        audit(connection, now, staff_id, "catalogue_mapping_reviewed", "catalogue", 0, detail)
+        rows: list[chain.Spec] = [chain.Rows(TABLE, "code", code), *refused_uploads]
+        audit(connection, now, staff_id, "catalogue_mapping_reviewed", "catalogue", 0, detail, rows)
         return next(m for m in mappings(connection) if m.code == code)
 
 
@@ -255,7 +259,8 @@ def unmap(store: Store, code: str, staff_id: int | None, now: dt.datetime) -> No
         gone = connection.execute(delete(CatalogueMapping).where(CatalogueMapping.code == code)).rowcount
         if not gone:
             raise MappingError("item", f"item {code!r} has no mapping")
-        audit(connection, now, staff_id, "catalogue_mapping_removed", "catalogue", 0, {"item": code})
+        rows = [chain.Deleted(TABLE, code)]
+        audit(connection, now, staff_id, "catalogue_mapping_removed", "catalogue", 0, {"item": code}, rows)
 
 
 def _upsert(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.dml import Delete, Update
 
+from db import audit
 from db.models import CatalogueItem, CatalogueMapping, Facility, MappingUpload, NationalItem
 from desktop.agency import codes
 from desktop.agency.messages import MappingUpload as Upload
@@ -122,13 +123,24 @@ def today_in_china(now: dt.datetime) -> dt.date:
     return now.astimezone(CHINA).date()
 
 
-def start(connection: Connection, due: Due, msgid: str) -> None:
-    """The 3301's row, with its msgid, before it is sent."""
+def start(connection: Connection, due: Due, msgid: str, now: dt.datetime) -> None:
+    """The 3301's row, with its msgid, before it is sent; sealed by the entry that says so."""
     assert due.national_code is not None
     maker = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     values = {"national_code": due.national_code, "msgid": msgid, "state": PENDING, "error": "", "done_at": None}
     statement = maker(MappingUpload).values(code=due.code, facility_id=due.facility_id, **values)
-    connection.execute(statement.on_conflict_do_update(index_elements=["code", "facility_id"], set_=values))
+    upserted = statement.on_conflict_do_update(index_elements=["code", "facility_id"], set_=values)
+    row_id = int(connection.execute(upserted.returning(MappingUpload.id)).scalar_one())
+    audit.record(
+        connection,
+        at=now,
+        staff_id=None,
+        action="catalogue_mapping_sent",
+        entity="mapping_upload",
+        entity_id=row_id,
+        detail={"item": due.code, "facility": due.facility_id, "national_code": due.national_code, "msgid": msgid},
+        rows=[audit.Rows("mapping_upload", "id", row_id)],
+    )
 
 
 def finish(connection: Connection, due: Due, now: dt.datetime) -> None:
@@ -139,17 +151,38 @@ def refuse(connection: Connection, due: Due, error: str) -> None:
     connection.execute(_row(due).values(state=SET_ASIDE, error=error[:2000]))
 
 
-def withdrawn(connection: Connection, due: Due) -> None:
+def withdrawn(connection: Connection, due: Due, now: dt.datetime) -> None:
     """The agency forgot the old mapping: a removed one's row goes; a changed one is sent next."""
-    if due.national_code is None:
-        connection.execute(
-            delete(MappingUpload).where(MappingUpload.code == due.code, MappingUpload.facility_id == due.facility_id)
+    if due.national_code is not None:
+        return
+    gone = _delete(
+        connection,
+        delete(MappingUpload).where(MappingUpload.code == due.code, MappingUpload.facility_id == due.facility_id),
+    )
+    if gone:
+        audit.record(
+            connection,
+            at=now,
+            staff_id=None,
+            action="catalogue_mapping_withdrawn",
+            entity="mapping_upload",
+            entity_id=gone[0].key,
+            detail={"item": due.code, "facility": due.facility_id, "national_code": due.withdraw},
+            rows=gone,
         )
 
 
-def reopen(connection: Connection, code: str) -> None:
-    """Staff reviewed the item again: uploads the agency refused are tried anew."""
-    connection.execute(delete(MappingUpload).where(MappingUpload.code == code, MappingUpload.state == SET_ASIDE))
+def reopen(connection: Connection, code: str) -> list[audit.Deleted]:
+    """Staff reviewed the item again: uploads the agency refused are tried anew. The rows
+    removed, for the entry of the review to record."""
+    return _delete(
+        connection, delete(MappingUpload).where(MappingUpload.code == code, MappingUpload.state == SET_ASIDE)
+    )
+
+
+def _delete(connection: Connection, statement: Delete) -> list[audit.Deleted]:
+    ids = connection.execute(statement.returning(MappingUpload.id)).scalars()
+    return [audit.Deleted("mapping_upload", str(row_id)) for row_id in ids]
 
 
 def _row(due: Due) -> Update:

@@ -111,6 +111,7 @@ def reversed_unbooked(connection: Connection) -> list[Unbooked]:
         .join(reversal_row, and_(reversal_row.settlement_id == Settlement.id, reversal_row.reversal_id.is_not(None)))
         .where(OutboxEntry.infno == "2207", OutboxEntry.state.in_((PENDING, SET_ASIDE)))
         .where(reversal_row.infno.in_(("2208", "2601")), Settlement.status != "void")
+        .where(Settlement.self_pay.is_(False))  # never sent: the agency holds nothing of it to cancel
         .order_by(Settlement.id)
     ).all()
     result = []

@@ -120,6 +120,7 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
             Visit.facility_id == group.facility_id,
             Person.insutype == group.insutype,
             Person.insuplc_admdvs == group.clr_optins,
+            Settlement.self_pay.is_(False),  # never sent: the agency's books do not hold it
         )
     )
     in_group = group_of.where(Settlement.agency_setl_time >= start, Settlement.agency_setl_time < stop)

@@ -338,7 +338,7 @@ class Relay:
                 withdrawal = due.withdrawal()
                 self._in_session(due.place, lambda s, m: self.client.send(s, withdrawal, m))
                 with self._writing() as connection:
-                    mappings.withdrawn(connection, due)
+                    mappings.withdrawn(connection, due, self.clock())
             if due.national_code is None:
                 return
             upload = due.upload(mappings.today_in_china(self.clock()))
@@ -347,7 +347,7 @@ class Relay:
                 if msgid is None:
                     msgid = self.sessions.msgid(due.place.fixmedins_code)
                     with self._writing() as connection:
-                        mappings.start(connection, due, msgid)
+                        mappings.start(connection, due, msgid, self.clock())
                 try:
                     self._in_session(due.place, lambda s, m: self.client.send(s, upload, m), msgid)
                     break

@@ -65,7 +65,7 @@ def mark_mappings_uploaded(store: Store) -> None:
         due = uploads_due(connection)
         for number, item in enumerate(due):
             msgid = make_msgid(item.place.fixmedins_code, dt.datetime(2026, 1, 1, tzinfo=CHINA), number)
-            mappings.start(connection, item, msgid)
+            mappings.start(connection, item, msgid, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
             mappings.finish(connection, item, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
 

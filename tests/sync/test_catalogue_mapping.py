@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
+from db.audit_verify import verify
 from db.models import AuditEntry, CatalogueItem, CatalogueMapping
 from db.session import Store
 from desktop.catalogue_mapping import MappingError, candidates_for, mappings, propose, review, search, unmap
@@ -75,3 +76,26 @@ def test_a_changed_mapping_is_withdrawn_at_the_agency_before_the_new_one_goes_up
     assert (
         agency.connection.execute("SELECT count(*) FROM mapping WHERE fixmedins_hilist_id = 'XA01'").fetchone()[0] == 0
     )
+
+
+def test_the_mapping_and_what_the_agency_was_told_of_it_are_sealed_in_the_audit_chain(
+    store: Store, agency: SandboxServer
+) -> None:
+    review(store, "XA01", "XJ01CRA040A001010100223", staff_id=1, now=NOW)
+    assert propose(store, NOW) == 0  # every active item is mapped already
+    with relay_for(store, agency.url) as relay:
+        assert relay.run().mappings_uploaded == 4
+    unmap(store, "XA01", staff_id=1, now=NOW)
+    with relay_for(store, agency.url) as relay:
+        relay.run()  # the removed mapping is withdrawn (3302) and its rows go
+    with store.reading() as session:
+        assert verify(session.connection()).ok
+        actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"catalogue_mapping_sent", "catalogue_mapping_withdrawn", "catalogue_mapping_removed"} <= actions
+    with store.writing() as session:  # behind the program's back: another item billed under FA01's code
+        session.execute(
+            text("UPDATE catalogue_mapping SET national_code = 'XJ01CAA040A001010100451' WHERE code = 'FA01'")
+        )
+    with store.reading() as session:
+        verdict = verify(session.connection())
+    assert [(b.kind, b.table) for b in verdict.breaks] == [("row_changed", "catalogue_mapping")]

@@ -1,7 +1,7 @@
 """sync that a real agency accepts: the catalogue mapping, practitioners, the agency's times
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03 06:32:19.753176
 
 The national catalogue as downloaded, each local item's national code (医保目录对照) and
@@ -22,12 +22,12 @@ from alembic import op
 SETTLEMENT_STATUSES = (
     "pending (not yet booked by the agency), unknown (sent; whether the agency booked it is being found out: "
     "2601 on its msgid), confirmed, differs (the agency's split is not ours), rejected (the agency refused it), "
-    "void (reversed before the agency booked it)"
+    "void (reversed before the agency booked it); local (self-pay: never sent)"
 )
-_STATUS_BEFORE = "pending, confirmed, differs (the agency's split is not ours), rejected"
+_STATUS_BEFORE = "pending, confirmed, differs (the agency's split is not ours), rejected; local (self-pay)"
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -53,6 +53,7 @@ def upgrade() -> None:
 
     op.create_table(
         "mapping_upload",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=50), nullable=False),
         sa.Column("facility_id", sa.String(length=20), nullable=False),
         sa.Column("national_code", sa.String(length=50), nullable=False),
@@ -64,7 +65,8 @@ def upgrade() -> None:
         sa.Column("done_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["code"], ["catalogue_item.code"], name=op.f("fk_mapping_upload_code_catalogue_item")),
         sa.ForeignKeyConstraint(["facility_id"], ["facility.id"], name=op.f("fk_mapping_upload_facility_id_facility")),
-        sa.PrimaryKeyConstraint("code", "facility_id", name=op.f("pk_mapping_upload")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mapping_upload")),
+        sa.UniqueConstraint("code", "facility_id", name="uq_mapping_upload_item_facility"),
         sa.UniqueConstraint("msgid", name=op.f("uq_mapping_upload_msgid")),
     )
     op.create_table(
@@ -143,7 +145,7 @@ def upgrade() -> None:
                 "doctor_id",
                 sa.Integer(),
                 nullable=True,
-                comment="the diagnosing doctor (a practitioner); null before 0013",
+                comment="the diagnosing doctor (a practitioner); null before 0014",
             )
         )
         batch_op.create_foreign_key(batch_op.f("fk_visit_doctor_id_staff"), "staff", ["doctor_id"], ["id"])
