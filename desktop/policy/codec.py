@@ -265,6 +265,7 @@ def _visit(f: _Fields) -> Visit:
         inpatient=f.flag("inpatient", False),
         liability=f.optional_choice("liability", Liability),
         disease=f.optional_text("disease"),
+        filed_out_of_area=f.flag("filed_out_of_area", False),
     )
 
 

@@ -238,7 +238,15 @@ def _first_reason(request: QuoteRequest, version: PolicyVersion, benefit: Benefi
         return Reason.NOT_YET_COVERED
     if version.scheme is RESIDENT and route is None:
         return Reason.NOT_CONTRACTED_FACILITY
+    if not facility.in_city and not visit.filed_out_of_area and _filing_required(version):
+        return Reason.OUT_OF_AREA_NOT_FILED
     return None
+
+
+def _filing_required(version: PolicyVersion) -> bool:
+    """Care outside the pooling city is paid only with 异地安置 or 转诊备案 on file (employee schemes)."""
+    rule = version.out_of_area_filing_required
+    return rule is not None and rule.value
 
 
 def _has_rate(request: QuoteRequest, version: PolicyVersion, benefit: Benefit, route: str | None) -> bool:

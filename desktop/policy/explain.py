@@ -122,6 +122,7 @@ REFUSALS = {
     Reason.INPATIENT: "住院期间发生的门诊费用不纳入普通门诊统筹",
     Reason.BENEFIT_SUSPENDED: "参保人的医保待遇处于暂停期",
     Reason.NOT_CONTRACTED_FACILITY: "该机构不是参保人的门诊统筹签约机构，本次也不属于可报销的转诊或急救",
+    Reason.OUT_OF_AREA_NOT_FILED: "参保人在统筹地区以外的医药机构就医，未办理异地安置或转诊备案手续",
 }
 
 
@@ -190,6 +191,10 @@ def employee_rate(
     else:
         place, article = f"{LEVEL_NAMES[request.facility.level]}定点医疗机构就诊", benefit.rates.article
     sentence = f"{who}在{place}，统筹基金支付比例{percent(rate)}（{article}）"
+    if not request.facility.in_city and request.visit.filed_out_of_area:
+        filing = version.out_of_area_filing_required
+        cited = f"（{filing.article}）" if filing is not None else ""
+        sentence += f"；已办理异地安置或转诊备案，在统筹地区以外的定点机构就医按参保地政策支付{cited}"
     timing = version.retirement_takes_effect
     if retired_from is not None and timing is not None:
         if retired:

@@ -168,9 +168,12 @@ def _visit(raw: Any) -> Visit:
     inpatient = f.get("inpatient", False)
     liability = f.get("liability")
     disease = f.get("disease")
+    filed = f.get("filed_out_of_area", False)
     if type(raw_items) is not list or (disease is not None and type(disease) is not str):
         raise NotPlain
     if type(referral) is not bool or type(emergency) is not bool or type(inpatient) is not bool:
+        raise NotPlain
+    if type(filed) is not bool:
         raise NotPlain
     return Visit(
         tuple([_item(entry) for entry in raw_items]),
@@ -179,6 +182,7 @@ def _visit(raw: Any) -> Visit:
         inpatient,
         None if liability is None else _choice(liability, _LIABILITY),
         disease,
+        filed,  # filed_out_of_area
     )
 
 
