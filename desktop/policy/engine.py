@@ -287,7 +287,8 @@ def coverage_start(request: QuoteRequest, version: PolicyVersion) -> dt.date | N
         return None
     if patient.enrolled_on is None:
         return dt.date.max
-    if patient.enrolled_on < add_months(patient.birth_date, window.value):
+    # "出生6个月内" runs to the corresponding day six months on, inclusive (民法典第二百零一条).
+    if patient.enrolled_on <= add_months(patient.birth_date, window.value):
         return patient.birth_date
     return first_of_next_month(patient.enrolled_on)
 
