@@ -23,14 +23,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from desktop.input_error import show
 from desktop.policy.types import Category, FacilityKind
 
 T = TypeVar("T")
 
 POLICY_DIRS_ENV = "CLINIC_POS_POLICY_DIRS"
 ANY_KIND = "*"
-_RATE = re.compile(r"(?:0\.\d{2}|1\.00)")
-_MONEY = re.compile(r"\d{1,9}\.\d{2}")
+_RATE = re.compile(r"(?:0\.[0-9]{2}|1\.00)")
+_MONEY = re.compile(r"[0-9]{1,9}\.[0-9]{2}")
 
 
 class Scheme(StrEnum):
@@ -77,7 +78,7 @@ class PolicyFileError(ValueError):
 class UnknownPolicyError(LookupError):
     def __init__(self, policy: str, known: Iterable[str]) -> None:
         names = ", ".join(sorted(known))
-        super().__init__(f"unknown policy {policy!r}; known policies: {names}")
+        super().__init__(f"unknown policy {show(policy)}; known policies: {names}")
         self.policy = policy
 
 

@@ -39,8 +39,9 @@ from desktop.policy.types import (
 E = TypeVar("E", bound=StrEnum)
 
 
-_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_AMOUNT = re.compile(r"\d{1,12}\.\d{2}")
+# ASCII digits: ``\d`` also matches "１２.５０", which Decimal would read (the contract's money is ASCII).
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}")
 _ZERO = Decimal("0.00")
 _REMEMBERED = 8192  # dates, amounts and facilities kept (each); a memo starts afresh when full
 _dates: dict[str, dt.date] = {}
