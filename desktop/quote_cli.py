@@ -32,23 +32,23 @@ _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _ESCAPED_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def quote_request(raw: Any, book: PolicyBook) -> Quote:
+def quote_request(raw: Any, book: PolicyBook, *, explain: bool = True) -> Quote:
     """One decoded request to its quote; ``InputError`` names what is wrong."""
-    return _quoted(read_request(raw), book)
+    return _quoted(read_request(raw), book, explain)
 
 
-def _quoted(request: QuoteRequest, book: PolicyBook) -> Quote:
+def _quoted(request: QuoteRequest, book: PolicyBook, explain: bool) -> Quote:
     try:
-        return quote(request, book)
+        return quote(request, book, explain=explain)
     except UnknownPolicyError as exc:
         raise InputError("policy", str(exc)) from None
     except NotInForceError as exc:
         raise InputError("visit_date", str(exc)) from None
 
 
-def quote_json(raw: Any, book: PolicyBook) -> dict[str, Any]:
+def quote_json(raw: Any, book: PolicyBook, *, explain: bool = True) -> dict[str, Any]:
     """One decoded request to one result object; ``InputError`` names what is wrong."""
-    return write_quote(quote_request(raw, book))
+    return write_quote(quote_request(raw, book, explain=explain))
 
 
 def _batch_request(line: bytes) -> QuoteRequest:
@@ -63,10 +63,10 @@ def _batch_request(line: bytes) -> QuoteRequest:
         return read_request(json_input.loads(json_input.decode(line)))
 
 
-def run_one(data: bytes | str, book: PolicyBook, out: TextIO, err: TextIO) -> int:
+def run_one(data: bytes | str, book: PolicyBook, out: TextIO, err: TextIO, *, explain: bool = True) -> int:
     try:
         raw = json_input.load_bytes(data) if isinstance(data, bytes) else json_input.loads(data)
-        result = quote_json(raw, book)
+        result = quote_json(raw, book, explain=explain)
     except InputError as exc:
         err.write(json.dumps(exc.as_json(), ensure_ascii=False) + "\n")
         return EXIT_BAD_INPUT
@@ -74,14 +74,14 @@ def run_one(data: bytes | str, book: PolicyBook, out: TextIO, err: TextIO) -> in
     return 0
 
 
-def run_batch(lines: Iterable[bytes | str], book: PolicyBook, out: TextIO) -> int:
+def run_batch(lines: Iterable[bytes | str], book: PolicyBook, out: TextIO, *, explain: bool = True) -> int:
     """One result line per input line, in order; a bad line gets an error object and the batch goes on."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     write = out.write
     for number, line in enumerate(lines, start=1):
         raw = line if isinstance(line, bytes) else line.encode("utf-8", "surrogatepass")
         try:
-            text = quote_line(_quoted(_batch_request(raw.rstrip(b"\r\n")), book))
+            text = quote_line(_quoted(_batch_request(raw.rstrip(b"\r\n")), book, explain))
         except InputError as exc:
             text = dumps({**exc.as_json(), "line": number})
         if _LINE_BREAKS.search(text) is not None:
@@ -90,7 +90,7 @@ def run_batch(lines: Iterable[bytes | str], book: PolicyBook, out: TextIO) -> in
     return 0
 
 
-def main(file: str | None, batch: bool, policy_dirs: list[str]) -> int:
+def main(file: str | None, batch: bool, policy_dirs: list[str], *, explain: bool = True) -> int:
     try:
         book = load_book(_policy_dirs(policy_dirs))
     except ValueError as exc:
@@ -106,8 +106,8 @@ def main(file: str | None, batch: bool, policy_dirs: list[str]) -> int:
         return EXIT_BAD_INPUT
     with source:
         if batch:
-            return run_batch(source, book, sys.stdout)
-        return run_one(source.read(), book, sys.stdout, sys.stderr)
+            return run_batch(source, book, sys.stdout, explain=explain)
+        return run_one(source.read(), book, sys.stdout, sys.stderr, explain=explain)
 
 
 def _policy_dirs(given: list[str]) -> list[str]:
