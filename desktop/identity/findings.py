@@ -34,6 +34,10 @@ class FindingCode(StrEnum):
     SIGNED_ELSEWHERE = "signed_elsewhere"
     SIGNING_UNREADABLE = "signing_unreadable"
     CAP_REACHED = "cap_reached"
+    OUT_OF_AREA_NOT_FILED = "out_of_area_not_filed"
+    OUT_OF_AREA_FILED = "out_of_area_filed"
+    OUT_OF_AREA = "out_of_area"
+    INSURED_AREA_UNKNOWN = "insured_area_unknown"
     ROSTER_STALE = "roster_stale"
 
 
@@ -146,6 +150,34 @@ def cap_reached(cap: Decimal, article: str | None) -> Finding:
         FindingCode.CAP_REACHED,
         f"今年统筹基金已支付到年度限额{format_amount(cap)}元，本次统筹基金不再支付。",
         article,
+    )
+
+
+def out_of_area_not_filed(insured_area: str, article: str | None) -> Finding:
+    return refusal(
+        FindingCode.OUT_OF_AREA_NOT_FILED,
+        f"参保地（{insured_area}）不在本统筹地区，名册上没有覆盖本机构所在地的异地安置或转诊备案，"
+        "统筹基金不支付。患者带有备案表的，请点“录入异地备案”录入后再结算。",
+        article,
+    )
+
+
+def out_of_area_filed(insured_area: str, filing: str, article: str | None) -> Finding:
+    return warning(
+        FindingCode.OUT_OF_AREA_FILED,
+        f"参保地（{insured_area}）不在本统筹地区，已办理{filing}，统筹基金按参保地政策支付。",
+        article,
+    )
+
+
+def out_of_area(insured_area: str, article: str | None) -> Finding:
+    return warning(FindingCode.OUT_OF_AREA, f"参保地（{insured_area}）不在本统筹地区，按市外就医的规定结算。", article)
+
+
+def insured_area_unknown(insured_area: str) -> Finding:
+    return warning(
+        FindingCode.INSURED_AREA_UNKNOWN,
+        f"名册上的参保地区划（{insured_area or '空'}）不是有效代码，暂按本地参保处理；能联网时请重新核实。",
     )
 
 
