@@ -16,13 +16,14 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
+    RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
 # the centre's clerks and administrators, so a village doctor settles but does not reverse.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE}),
-    Role.VILLAGE_DOCTOR: frozenset({Permission.SETTLE, Permission.SEE_FULL_ID}),
+    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE, Permission.RECORD_FILING}),
+    Role.VILLAGE_DOCTOR: frozenset({Permission.SETTLE, Permission.SEE_FULL_ID, Permission.RECORD_FILING}),
     Role.ADMIN: frozenset(Permission),
 }
 
