@@ -346,10 +346,12 @@ def quote_line(result: Quote) -> str:
 def _item_line(share: ItemShare) -> str:
     item = share.item
     amount = format_amount(item.amount)
-    # An item wholly in scope carries its own amount as ``in_scope`` (the same Decimal): same text.
+    # An item wholly in scope carries its own amount as ``in_scope`` (the same Decimal) and the ZERO
+    # constant as ``out_of_scope``: the same text, without formatting either again.
     in_scope = amount if share.in_scope is item.amount else format_amount(share.in_scope)
+    out_of_scope = "0.00" if share.out_of_scope is ZERO else format_amount(share.out_of_scope)
     return (
         f'{{"code":{_json_text(item.code)},"name":{_json_text(item.name)},'
         f"{_KIND_JSON[item.kind]},{_CLASS_JSON[item.item_class]},"
-        f'"amount":"{amount}","in_scope":"{in_scope}","out_of_scope":"{format_amount(share.out_of_scope)}"}}'
+        f'"amount":"{amount}","in_scope":"{in_scope}","out_of_scope":"{out_of_scope}"}}'
     )

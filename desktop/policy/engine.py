@@ -74,26 +74,27 @@ def quote(request: QuoteRequest, book: PolicyBook | None = None, *, explain: boo
     ytd = request.year_to_date
     toward_cap = share.toward_cap
     version = plan.version
+    # Made by position, in the fields' order: a keyword call of a class costs CPython 3.11 a dict and back.
     return Quote(
-        policy=version.policy,
-        policy_version=version.version,
-        covered=coverage.reason is None,
-        reason=CAP_REACHED if share.cap_reached else coverage.reason,
-        total=total,
-        out_of_scope=scope.out_of_scope,
-        in_scope=scope.in_scope,
-        deductible_applied=share.deductible_applied,
-        rate=rate,
-        fund=fund,
-        account=account,
-        cash=cash,
-        year_to_date_after=YearToDate(
+        version.policy,
+        version.version,
+        coverage.reason is None,  # covered
+        CAP_REACHED if share.cap_reached else coverage.reason,
+        total,
+        scope.out_of_scope,
+        scope.in_scope,
+        share.deductible_applied,
+        rate,
+        fund,
+        account,
+        cash,
+        YearToDate(
             ytd.deductible_met + share.deductible_applied,
             ytd.fund_paid + toward_cap,
             ytd.fund_paid_out_of_city + (ZERO if request.facility.in_city else toward_cap),
         ),
-        explanation=narration.sentences(request, plan, scope, coverage, steps, share, account, cash) if explain else (),
-        items=scope.shares,
+        narration.sentences(request, plan, scope, coverage, steps, share, account, cash) if explain else (),
+        scope.shares,  # items
     )
 
 
