@@ -31,6 +31,7 @@ from desktop.divisions import covers, division_prefix, in_pooling_area
 from desktop.identity import check
 from desktop.identity.findings import FindingCode, Severity
 from desktop.identity.reads import CardKind, CardRead
+from desktop.identity.report import check_json
 from desktop.policy import default_book
 from desktop.policy.parameters import PoolingLevel
 from desktop.settlement import DraftItem, VisitDraft, settle
@@ -202,6 +203,11 @@ def test_the_check_warns_of_a_filed_out_of_area_employee_in_amber_citing_art26(s
     found = findings_of(store, 1)
     assert FindingCode.OUT_OF_AREA_NOT_FILED not in found
     assert found[FindingCode.OUT_OF_AREA_FILED] == (Severity.WARNING, "第二十六条")
+    with store.reading() as session:
+        result = check(session, CardRead(CardKind.SOCIAL_SECURITY_CARD, "CARD1"), "T01", TODAY, NOW)
+    area = check_json(result)["person"]["area"]
+    assert (area["insured"], area["care"], area["in_pooling_area"]) == ("511302", "360101", False)
+    assert (area["filing"]["place_admdvs"], area["filing"]["origin"]) == ("360100", "agency")
 
 
 def test_the_check_says_nothing_of_the_area_for_someone_at_home(store: Store) -> None:
