@@ -12,14 +12,14 @@ by staff with the paper in hand — each in force for its dates at its place.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-from db.models import AreaFiling, AuditEntry
+from db import audit
+from db.models import AreaFiling
 from desktop.divisions import covers, in_pooling_area, is_division
 from desktop.input_error import InputError
 from desktop.policy.parameters import PolicyVersion, PoolingLevel
@@ -36,6 +36,7 @@ class FilingOrigin(StrEnum):
 
 
 KIND_NAMES = {FilingKind.RELOCATION: "异地安置", FilingKind.REFERRAL: "转诊备案"}
+ENGLISH_KIND_NAMES = {FilingKind.RELOCATION: "a relocation filing", FilingKind.REFERRAL: "a referral filing"}
 
 
 class FilingError(InputError):
@@ -201,7 +202,16 @@ def record_filing(
         "origin": origin.value,
         "document_no": checked.document_no,
     }
-    _audit(connection, now, staff_id, "record_filing", person_id, detail)
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="record_filing",
+        entity="person",
+        entity_id=person_id,
+        detail=detail,
+        rows=audit.rows_by_key("area_filing", [filing_id]),
+    )
     return filing_id
 
 
@@ -216,21 +226,15 @@ def withdraw_filing(connection: Connection, filing_id: int, *, staff_id: int, no
     connection.execute(
         update(AreaFiling).where(AreaFiling.id == filing_id).values(withdrawn_at=now, withdrawn_by=staff_id)
     )
-    _audit(connection, now, staff_id, "withdraw_filing", found.person_id, {"filing_id": filing_id})
-
-
-def _audit(
-    connection: Connection, now: dt.datetime, staff_id: int | None, action: str, person_id: int, detail: object
-) -> None:
-    connection.execute(
-        insert(AuditEntry).values(
-            at=now,
-            staff_id=staff_id,
-            action=action,
-            entity="person",
-            entity_id=str(person_id),
-            detail=json.dumps(detail, ensure_ascii=False),
-        )
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="withdraw_filing",
+        entity="person",
+        entity_id=found.person_id,
+        detail={"filing_id": filing_id},
+        rows=audit.rows_by_key("area_filing", [filing_id]),
     )
 
 
@@ -238,3 +242,8 @@ def describe(filing: Filing) -> str:
     """The filing in the words of the paper: kind, place, dates."""
     until = "长期" if filing.valid_until is None else filing.valid_until.isoformat()
     return f"{KIND_NAMES[filing.kind]}（{filing.place_admdvs}，{filing.valid_from.isoformat()} 至 {until}）"
+
+
+def describe_in_english(filing: Filing) -> str:
+    until = "open-ended" if filing.valid_until is None else f"until {filing.valid_until.isoformat()}"
+    return f"{ENGLISH_KIND_NAMES[filing.kind]} ({filing.place_admdvs}, from {filing.valid_from.isoformat()}, {until})"

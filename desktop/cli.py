@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from desktop.cli_args import JsonArgumentParser
+from desktop.privacy import mask_log_records
+from desktop.store_cli import add_store_commands
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("action", choices=["set", "check"], help="set: read the secret from standard input")
     k.add_argument("--facility", required=True, help="agency facility code (or a facility id with --db)")
     k.add_argument("--db", help="store to look the facility id up in")
+    add_store_commands(sub)
     return parser
+
+
+# Commands that write to the store pass the start-up check first (desktop/store_cli.py).
+_WRITERS = frozenset({"settle", "reverse", "sync"})
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -73,6 +80,15 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    mask_log_records()  # whatever any module logs, an ID number leaves the process masked
+    if args.command in _WRITERS:
+        from desktop.store_cli import startup_check
+
+        refused = startup_check(args.db)
+        if refused is not None:
+            return refused
+    if args.command in {"audit", "backup", "restore", "encrypt", "store-key"}:
+        return _store_command(args)
     if args.command == "quote":
         from desktop import quote_cli
 
@@ -113,6 +129,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.ui.app import main as counter
 
     return counter(args.db)
+
+
+def _store_command(args: argparse.Namespace) -> int:
+    from desktop import store_cli
+
+    if args.command == "audit":
+        return store_cli.audit_verify_main(args.db, args.head)
+    if args.command == "backup":
+        return store_cli.backup_main(args.db, args.to)
+    if args.command == "restore":
+        return store_cli.restore_main(args.db, args.source)
+    if args.command == "encrypt":
+        return store_cli.encrypt_main(args.db)
+    return store_cli.store_key_main(args.action)
 
 
 if __name__ == "__main__":

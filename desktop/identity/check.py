@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Accumulator, Facility, Person, Setting
-from desktop.area import AreaStanding, Filing, area_standing, describe, filings_of
+from desktop.area import AreaStanding, Filing, area_standing, describe, describe_in_english, filings_of
 from desktop.divisions import is_division
 from desktop.identity import findings
 from desktop.identity.findings import Finding, Severity
@@ -302,7 +302,9 @@ def _area_findings(area: AreaStanding, version: PolicyVersion | None) -> list[Fi
     if area.filing is None:
         return [findings.out_of_area_not_filed(area.insured_area, _article(version, Reason.OUT_OF_AREA_NOT_FILED))]
     rule = version.out_of_area_filing_required if version else None
-    return [findings.out_of_area_filed(area.insured_area, describe(area.filing), rule.article if rule else None)]
+    filing = area.filing
+    article = rule.article if rule else None
+    return [findings.out_of_area_filed(area.insured_area, describe(filing), describe_in_english(filing), article)]
 
 
 def _article(version: PolicyVersion | None, reason: Reason) -> str | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from db import audit as chain
 from db.models import Accumulator, Person
 from db.session import Store
 from desktop.agency import Reply, codes
@@ -138,7 +139,11 @@ def store_standing(
     if (before.account_balance_fen, before.insured, before.insuplc_admdvs) == (balance, insured, area):
         return False
     detail = {"balance_before": before.account_balance_fen, "balance_after": balance, "insured": insured}
-    if area != before.insuplc_admdvs:
-        detail = {**detail, "insured_area_before": before.insuplc_admdvs, "insured_area_after": area}
-    audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
+    if area == before.insuplc_admdvs:
+        audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
+        return True
+    # The insured area decides whether a visit here is paid: the person's row is sealed again.
+    detail = {**detail, "insured_area_before": before.insuplc_admdvs, "insured_area_after": area}
+    rows = chain.rows_by_key("person", [person_id])
+    audit(connection, now, None, "standing_from_agency", "person", person_id, detail, rows)
     return True

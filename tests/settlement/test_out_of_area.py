@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from db.audit_verify import verify
 from db.models import AreaFiling, AuditEntry, Card, Settlement
 from db.session import Store
 from desktop.area import (
@@ -221,3 +222,14 @@ def test_area_standing_reads_filings_only_away_from_home(store: Store) -> None:
     with store.reading() as session:
         home = area_standing(session.connection(), 2, "360121", "360101", version, TODAY)
     assert (home.in_area, home.known, home.filing) == (True, True, None)
+
+
+def test_filings_and_their_withdrawal_keep_the_audit_chain_whole(store: Store) -> None:
+    filing_id = file(store, 1, NewFiling(FilingKind.RELOCATION, "360100", dt.date(2024, 1, 1)))
+    settle_at_t01(store, 1)
+    with store.write_connection() as connection:
+        withdraw_filing(connection, filing_id, staff_id=3, now=NOW)
+    with store.reading() as session:
+        verdict = verify(session.connection())
+    assert verdict.ok, verdict.breaks
+    assert verdict.rows.get("area_filing") == 1

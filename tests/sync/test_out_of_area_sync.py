@@ -11,6 +11,7 @@ import json
 
 from sqlalchemy import select, update
 
+from db.audit_verify import verify
 from db.models import AuditEntry, OutboxEntry, Person, Settlement
 from db.session import Store
 from desktop.identity.reads import CardKind, CardRead
@@ -104,3 +105,5 @@ def test_1101_brings_the_insured_area_and_the_change_is_audited(store: Store, ag
             select(AuditEntry.detail).where(AuditEntry.action == "standing_from_agency", AuditEntry.entity_id == "2")
         ).all()
     assert any(json.loads(d).get("insured_area_before") == "360121" for d in details)
+    with store.reading() as session:  # the person's row, changed by 1101, was sealed again
+        assert verify(session.connection()).ok

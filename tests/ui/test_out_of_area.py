@@ -56,7 +56,7 @@ def test_a_filed_out_of_area_employee_is_shown_in_amber_and_paid(qtbot: Any, sto
     panel = window.counter.patient
     assert not panel.refusal.isVisible()
     assert panel.warnings.isVisible()
-    assert "异地安置" in panel.warnings.text()
+    assert "360100" in panel.warnings.text()
     assert "第二十六条" in panel.warnings.text()
     assert "360100" in panel.fields["area"].text()
     with_an_item(qtbot, window)
@@ -86,7 +86,7 @@ def test_the_filing_form_is_entered_from_the_panel_and_the_visit_is_quoted_again
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
     panel = window.counter.patient
     assert not panel.refusal.isVisible()
-    assert "异地安置" in panel.warnings.text()
+    assert "360100" in panel.warnings.text()
     visit = window.counter.visit
     assert visit is not None
     assert len(visit.lines) == 1  # the same visit, its item still there
