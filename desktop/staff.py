@@ -16,14 +16,19 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
+    SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
     RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
 # the centre's clerks and administrators, so a village doctor settles but does not reverse.
+# A settle-up corrects nothing: it pays out or takes in the cash the agency's own split
+# leaves owed, so whoever takes the patient's cash does it.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE, Permission.RECORD_FILING}),
-    Role.VILLAGE_DOCTOR: frozenset({Permission.SETTLE, Permission.SEE_FULL_ID, Permission.RECORD_FILING}),
+    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE, Permission.SETTLE_UP, Permission.RECORD_FILING}),
+    Role.VILLAGE_DOCTOR: frozenset(
+        {Permission.SETTLE, Permission.SEE_FULL_ID, Permission.SETTLE_UP, Permission.RECORD_FILING}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
