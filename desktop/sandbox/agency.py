@@ -144,8 +144,18 @@ class Agency:
         """The transaction and its stored answer, in one database transaction."""
         msgid, infno, code = envelope["msgid"], envelope["infno"], envelope["fixmedins_code"]
         settings = self._misbehaviour.settings
+        insuplc, mdtrtarea = (str(envelope.get("insuplc_admdvs") or ""), str(envelope.get("mdtrtarea_admvs") or ""))
         call = Call(
-            self._connection, self._book, code, msgid, infno, envelope["input"], received, settings.reconcile_by
+            self._connection,
+            self._book,
+            code,
+            msgid,
+            infno,
+            envelope["input"],
+            received,
+            reconcile_by=settings.reconcile_by,
+            insuplc_admdvs=insuplc,
+            mdtrtarea_admvs=mdtrtarea,
         )
         try:
             with transaction(self._connection):

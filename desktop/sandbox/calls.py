@@ -30,6 +30,8 @@ class Call:
     payload: Mapping[str, Any]
     now: dt.datetime
     reconcile_by: str = "setl_time"  # 3201 by the agency's booking time, or by visit date
+    insuplc_admdvs: str = ""  # the envelope's: the patient's insured area, as the clinic sent it
+    mdtrtarea_admvs: str = ""  # the envelope's: where the care happened
 
     def node(self, name: str = "data") -> Mapping[str, Any]:
         value = self.payload.get(name)

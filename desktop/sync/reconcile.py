@@ -119,7 +119,7 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
         .where(
             Visit.facility_id == group.facility_id,
             Person.insutype == group.insutype,
-            Person.insuplc_admdvs == group.clr_optins,
+            Settlement.insuplc_admdvs == group.clr_optins,  # the area its 2207 was booked under
             Settlement.self_pay.is_(False),  # never sent: the agency's books do not hold it
         )
     )
@@ -157,7 +157,7 @@ def periods_to_reconcile(connection: Connection) -> list[tuple[Group, tuple[dt.d
         )
     }
     answered = (
-        select(Visit.facility_id, Person.insutype, Person.insuplc_admdvs, Settlement.agency_setl_time)
+        select(Visit.facility_id, Person.insutype, Settlement.insuplc_admdvs, Settlement.agency_setl_time)
         .add_columns(OutboxEntry.done_at)
         .join(Settlement, Settlement.id == OutboxEntry.settlement_id)
         .join(Visit, Visit.id == Settlement.visit_id)

@@ -1,7 +1,7 @@
 """sync that a real agency accepts: the catalogue mapping, practitioners, the agency's times
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 06:32:19.753176
 
 The national catalogue as downloaded, each local item's national code (医保目录对照) and
@@ -26,8 +26,8 @@ SETTLEMENT_STATUSES = (
 )
 _STATUS_BEFORE = "pending, confirmed, differs (the agency's split is not ours), rejected; local (self-pay)"
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -145,7 +145,7 @@ def upgrade() -> None:
                 "doctor_id",
                 sa.Integer(),
                 nullable=True,
-                comment="the diagnosing doctor (a practitioner); null before 0014",
+                comment="the diagnosing doctor (a practitioner); null before 0015",
             )
         )
         batch_op.create_foreign_key(batch_op.f("fk_visit_doctor_id_staff"), "staff", ["doctor_id"], ["id"])
