@@ -23,6 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from desktop.policy.fund_rules import FundRules, read_fund
 from desktop.policy.types import Category, FacilityKind
 
 T = TypeVar("T")
@@ -127,6 +128,7 @@ class PolicyVersion:
     retirement_takes_effect: Figure[RetirementTiming] | None = None
     account_article: str | None = None
     exclusion_articles: Mapping[str, str] = field(default_factory=dict)
+    fund: FundRules | None = None  # the capitation fund's figures (resident schemes; desktop.fund)
     file: str = ""
 
     def in_force(self, date: dt.date) -> bool:
@@ -294,6 +296,7 @@ _TOP_KEYS = {
     "retirement",
     "account",
     "exclusion_articles",
+    "fund",
 }
 _BENEFIT_KEYS = {
     "rates",
@@ -341,6 +344,8 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         )
     if scheme is Scheme.EMPLOYEE and signing:
         raise r.fail("signing", "employee schemes cover designated facilities with no signing")
+    if scheme is Scheme.EMPLOYEE and "fund" in raw:
+        raise r.fail("fund", "employee schemes have no capitation fund; it belongs to a resident scheme")
     pays_rest = r.figure(account, "account", "pays_rest", r.boolean)
     timing = r.figure(retirement, "retirement", "takes_effect", r.timing, required=scheme is Scheme.EMPLOYEE)
     return PolicyVersion(
@@ -363,6 +368,7 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         retirement_takes_effect=timing,
         account_article=pays_rest.article if pays_rest is not None and pays_rest.value else None,
         exclusion_articles=_exclusion_articles(r, raw),
+        fund=read_fund(r, raw),
         file=path,
     )
 
