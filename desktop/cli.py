@@ -26,6 +26,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra directory of policy files (a county's own); may be repeated",
     )
+    f = sub.add_parser("fund", help="a facility's capitation budget for a year (JSON in, JSON out)")
+    f.add_argument("file", nargs="?", help="JSON file; standard input when left out")
+    f.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
+    f.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra directory of policy files (a county's own); may be repeated",
+    )
     c = sub.add_parser("check", help="identity check from the local roster (JSON out)")
     c.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
     who = c.add_mutually_exclusive_group(required=True)
@@ -74,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop import quote_cli
 
         return quote_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "fund":
+        from desktop.fund import cli as fund_cli
+
+        return fund_cli.main(args.file, args.batch, args.policy_dir)
     if args.command == "check":
         from desktop.identity.cli import check_main
 
