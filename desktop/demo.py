@@ -65,6 +65,20 @@ CATALOGUE = [
     ("CB01", "推拿", "tn", "tcm_treatment", "B", 4000, "次"),
     ("FA01", "一般诊疗费", "ybzlf", "consultation_fee", "A", 1000, "次"),
 ]
+# WHO ATC codes of the Western drugs; J01 (antibacterials for systemic use) is what the
+# antibiotic share counts (desktop.reports.warnings).
+ATC = {
+    "XA01": "J01CA04",
+    "XA02": "M01AE01",
+    "XA03": "R05FA02",
+    "XA04": "C08CA05",
+    "XA05": "A10BA02",
+    "XB01": "J01DD08",
+    "XB02": "R05CB06",
+    "XB03": "A02BC01",
+    "XC01": "A11AA03",
+    "XC02": "C10AX06",
+}
 DIAGNOSES = [
     ("J06.900", "急性上呼吸道感染"),
     ("I10.x00", "原发性高血压"),
@@ -110,7 +124,7 @@ def build_demo(
     with store.writing() as session:
         _places_and_staff(session)
         session.add_all(
-            CatalogueItem(code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u)
+            CatalogueItem(code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u, atc_code=ATC.get(c))
             for c, n, p, k, cl, f, u in CATALOGUE
         )
         session.add(Setting(key="facility_id", value=HOME))

@@ -1,0 +1,223 @@
+"""The fund's input made from the clinic's records: the facility's signings and its months' spending.
+
+A township centre's fund covers the village clinics it runs (洪府厅发〔2019〕102号 第二十五条:
+村卫生室的门诊统筹费用由其一体化管理的乡镇卫生院负责分配; 韶医保规〔2023〕2号 第九条（二）1:
+村卫生站的合计预拨给一体化建设的卫生院), so the signings are the centre's and its villages'.
+A person signed with both the centre and its village station, or who moved from one to
+the other, is one person: their touching spans are joined.
+
+The spending is ``month_total`` (kept by the database as settlements and reversals come,
+with the agency's split where it answered one): one row a month, never a walk over visits.
+
+The store keeps the days a signing is in force; the contract times a move or a
+reassignment by the day of the change (第二十八条第二、三款: 变更之月, 变更次月, 变更前一个月).
+A move takes effect on the 1st of the month after it was confirmed (第八条（一）), so the
+change was the day before the new signing's first; a reassignment takes effect on the day
+it is confirmed (第八条（二）), the day after the old signing's last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from db.models import Facility, MonthTotal, Person, Signing
+from db.session import Store
+from desktop.fund.engine import fund, version_for_year
+from desktop.fund.types import EndKind, FundPosition, FundRequest, SigningSpan, StartKind
+from desktop.money import ZERO, from_fen
+from desktop.policy import PolicyBook, default_book
+from desktop.policy.parameters import Scheme
+from desktop.signing import default_signing_rules
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class NoFundError(LookupError):
+    """The facility has nothing a capitation fund could be worked out for."""
+
+
+@dataclass(frozen=True, slots=True)
+class FundScope:
+    """Whose fund: the centre, the village clinics it runs, and the resident policy its signings are under."""
+
+    facility_id: str
+    facility_name: str
+    facility_code: str
+    clinics: tuple[str, ...]
+    policy: str
+
+
+def scope_of(connection: Connection, facility_id: str, year: int, policy: str | None = None) -> FundScope:
+    facility = connection.execute(
+        select(Facility.id, Facility.name, Facility.code).where(Facility.id == facility_id)
+    ).one_or_none()
+    if facility is None:
+        raise NoFundError(f"no facility {facility_id!r}")
+    children = connection.scalars(select(Facility.id).where(Facility.parent_id == facility_id).order_by(Facility.id))
+    clinics = (facility_id, *children)
+    return FundScope(facility.id, facility.name, facility.code, clinics, policy or _policy(connection, clinics, year))
+
+
+def _policy(connection: Connection, clinics: Sequence[str], year: int) -> str:
+    """The resident policy most of the facility's signings in the year are under: its scheme's fund."""
+    book = default_book()
+    resident = [p for p in book.policies if all(v.scheme is Scheme.RESIDENT for v in book.versions(p))]
+    counts = connection.execute(
+        select(Person.policy, func.count())
+        .select_from(Signing)
+        .join(Person, Person.id == Signing.person_id)
+        .where(Signing.facility_id.in_(clinics), Person.policy.in_(resident), *_touching(year))
+        .group_by(Person.policy)
+        .order_by(func.count().desc(), Person.policy)
+    ).first()
+    if counts is None:
+        raise NoFundError(f"no resident is signed with {clinics[0]} or its village clinics in {year}")
+    return str(counts[0])
+
+
+def _touching(year: int) -> tuple[object, ...]:
+    # From the last day of the year before: Shaoguan's January advance counts who was signed then.
+    return (
+        Signing.effective_from <= dt.date(year, 12, 31),
+        or_(Signing.effective_until.is_(None), Signing.effective_until >= dt.date(year - 1, 12, 31)),
+        or_(Signing.effective_until.is_(None), Signing.effective_until >= Signing.effective_from),  # not withdrawn
+    )
+
+
+def signings(connection: Connection, scope: FundScope, year: int) -> tuple[SigningSpan, ...]:
+    rules = default_signing_rules().get(scope.policy)
+    renews = rules is not None and rules.renews_automatically.value
+    rows = connection.execute(
+        select(
+            Signing.person_id,
+            Person.birth_date,
+            Signing.effective_from,
+            Signing.effective_until,
+            Signing.start_kind,
+            Signing.end_kind,
+        )
+        .join(Person, Person.id == Signing.person_id)
+        .where(Signing.facility_id.in_(scope.clinics), Person.policy == scope.policy, *_touching(year))
+        .order_by(Signing.person_id, Signing.effective_from, Signing.id)
+    ).all()
+    later = _later_signings(connection, scope, year) if renews else set()
+    spans: list[SigningSpan] = []
+    for person, group in _by_person(rows):
+        joined = _joined(group)
+        last = joined[-1]
+        if renews and last.last is not None and (last.last.month, last.last.day) == (12, 31) and person not in later:
+            # 南昌 第九条, 湖南 第六条: 未办理变更手续的，视为继续选定 (carried over, still signed).
+            joined[-1] = replace(last, last=None, end=None)
+        spans.extend(_as_changed(span) for span in joined)
+    return tuple(spans)
+
+
+def _later_signings(connection: Connection, scope: FundScope, year: int) -> set[str]:
+    """Persons with a signing anywhere that begins after one of theirs here ended on a 31 December."""
+    found = connection.scalars(
+        select(Signing.person_id)
+        .join(Person, Person.id == Signing.person_id)
+        .where(Person.policy == scope.policy, Signing.effective_from >= dt.date(year - 1, 1, 1))
+        .where(Signing.facility_id.not_in(scope.clinics))
+        .distinct()
+    )
+    return {str(person) for person in found}
+
+
+def _by_person(rows: Iterable[Any]) -> Iterable[tuple[str, list[SigningSpan]]]:
+    current: str | None = None
+    group: list[SigningSpan] = []
+    for person_id, birth, first, last, start, end in rows:
+        person = str(person_id)
+        if person != current and group:
+            yield current or "", group
+            group = []
+        current = person
+        group.append(SigningSpan(person, first, last, birth, StartKind(start), None if end is None else EndKind(end)))
+    if group:
+        yield current or "", group
+
+
+def _joined(spans: list[SigningSpan]) -> list[SigningSpan]:
+    """A person's spans with the centre and its clinics, those that overlap or touch made one."""
+    joined: list[SigningSpan] = []
+    for span in spans:
+        previous = joined[-1] if joined else None
+        if previous is not None and (previous.last is None or span.first <= previous.last + ONE_DAY):
+            last = None if previous.last is None or span.last is None else max(previous.last, span.last)
+            end = span.end if last is not None and last == span.last else previous.end
+            joined[-1] = replace(previous, last=last, end=None if last is None else end)
+        else:
+            joined.append(span)
+    return joined
+
+
+def _as_changed(span: SigningSpan) -> SigningSpan:
+    """The days the contract times a move or reassignment by (see the module's docstring)."""
+    if span.start is StartKind.MOVED:
+        span = replace(span, first=span.first - ONE_DAY)
+    if span.end is EndKind.REASSIGNED and span.last is not None:
+        span = replace(span, last=span.last + ONE_DAY)
+    return span
+
+
+def fund_paid(connection: Connection, scope: FundScope, year: int) -> dict[int, Decimal]:
+    """Each month's fund share of the settlements that stand, with the agency's split where it gave one."""
+    rows = connection.execute(
+        select(MonthTotal.month, func.sum(MonthTotal.fund_fen))
+        .where(
+            MonthTotal.facility_id.in_(scope.clinics),
+            MonthTotal.policy == scope.policy,
+            MonthTotal.month.between(dt.date(year, 1, 1), dt.date(year, 12, 1)),
+        )
+        .group_by(MonthTotal.month)
+    )
+    return {month.month: from_fen(int(fen)) for month, fen in rows}
+
+
+def fund_request(
+    connection: Connection,
+    scope: FundScope,
+    year: int,
+    *,
+    as_of: dt.date | None = None,
+    quality_score: Decimal | None = None,
+    per_head: Decimal | None = None,
+    carried_in: Decimal = ZERO,
+) -> FundRequest:
+    return FundRequest(
+        policy=scope.policy,
+        year=year,
+        signings=signings(connection, scope, year),
+        fund_paid=fund_paid(connection, scope, year),
+        as_of=as_of,
+        quality_score=quality_score,
+        per_head=per_head,
+        carried_in=carried_in,
+    )
+
+
+def fund_position(
+    store: Store,
+    facility_id: str,
+    year: int,
+    *,
+    as_of: dt.date | None = None,
+    policy: str | None = None,
+    book: PolicyBook | None = None,
+) -> tuple[FundScope, FundPosition]:
+    """The facility's fund for ``year`` from its records; ``NoFundError`` when it has none."""
+    book = book or default_book()
+    with store.reading() as session:
+        connection = session.connection()
+        scope = scope_of(connection, facility_id, year, policy)
+        request = fund_request(connection, scope, year, as_of=as_of)
+    if version_for_year(book, scope.policy, year).fund is None:
+        raise NoFundError(f"{scope.policy} has no capitation fund")
+    return scope, fund(request, book)
