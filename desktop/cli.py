@@ -26,16 +26,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra directory of policy files (a county's own); may be repeated",
     )
-    f = sub.add_parser("fund", help="a facility's capitation budget for a year (JSON in, JSON out)")
-    f.add_argument("file", nargs="?", help="JSON file; standard input when left out")
-    f.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
-    f.add_argument(
-        "--policy-dir",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra directory of policy files (a county's own); may be repeated",
-    )
+    _fund_and_report(sub)
     c = sub.add_parser("check", help="identity check from the local roster (JSON out)")
     c.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
     who = c.add_mutually_exclusive_group(required=True)
@@ -73,6 +64,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fund_and_report(sub: argparse._SubParsersAction[JsonArgumentParser]) -> None:
+    """The fund engine and the reports (desktop.fund, desktop.reports)."""
+    f = sub.add_parser("fund", help="a facility's capitation budget for a year (JSON in, JSON out)")
+    f.add_argument("file", nargs="?", help="JSON file; standard input when left out")
+    f.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
+    f.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra directory of policy files (a county's own); may be repeated",
+    )
+    p = sub.add_parser(
+        "report", help="a report as PDF, Excel workbook or JSON: monthly, ledger, day-close, fund, warnings"
+    )
+    p.add_argument("kind", choices=["monthly", "ledger", "day-close", "fund", "warnings"], help="which report")
+    p.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    p.add_argument("--facility", required=True, help="facility id (a centre's report covers its village clinics)")
+    p.add_argument("--period", required=True, help="month as 2024-05 (a day as 2024-05-10 for day-close or ledger)")
+    p.add_argument("--format", required=True, choices=["pdf", "xlsx", "json"], dest="fmt", help="the file's kind")
+    p.add_argument("--out", help="file to write (json: standard output when left out)")
+    p.add_argument("--staff", help="username of the staff member making the report (named on it)")
+
+
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line, or exit 2 with one ``{"error", "field"}`` object on standard error."""
     return _parser().parse_args(argv)
@@ -88,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.fund import cli as fund_cli
 
         return fund_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "report":
+        from desktop.reports.cli import report_main
+
+        return report_main(args.kind, args.db, args.facility, args.period, args.fmt, args.out, args.staff)
     if args.command == "check":
         from desktop.identity.cli import check_main
 

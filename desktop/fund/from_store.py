@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from db.models import Facility, MonthTotal, Person, Signing
 from db.session import Store
@@ -81,7 +81,7 @@ def _policy(connection: Connection, clinics: Sequence[str], year: int) -> str:
     return str(counts[0])
 
 
-def _touching(year: int) -> tuple[object, ...]:
+def _touching(year: int) -> tuple[ColumnElement[bool], ...]:
     # From the last day of the year before: Shaoguan's January advance counts who was signed then.
     return (
         Signing.effective_from <= dt.date(year, 12, 31),
@@ -167,14 +167,15 @@ def _as_changed(span: SigningSpan) -> SigningSpan:
     return span
 
 
-def fund_paid(connection: Connection, scope: FundScope, year: int) -> dict[int, Decimal]:
-    """Each month's fund share of the settlements that stand, with the agency's split where it gave one."""
+def fund_paid(connection: Connection, scope: FundScope, year: int, through: int = 12) -> dict[int, Decimal]:
+    """Each month's fund share of the settlements that stand, with the agency's split where it gave one,
+    up to the month ``through``."""
     rows = connection.execute(
         select(MonthTotal.month, func.sum(MonthTotal.fund_fen))
         .where(
             MonthTotal.facility_id.in_(scope.clinics),
             MonthTotal.policy == scope.policy,
-            MonthTotal.month.between(dt.date(year, 1, 1), dt.date(year, 12, 1)),
+            MonthTotal.month.between(dt.date(year, 1, 1), dt.date(year, through, 1)),
         )
         .group_by(MonthTotal.month)
     )
@@ -190,12 +191,13 @@ def fund_request(
     quality_score: Decimal | None = None,
     per_head: Decimal | None = None,
     carried_in: Decimal = ZERO,
+    through: int = 12,
 ) -> FundRequest:
     return FundRequest(
         policy=scope.policy,
         year=year,
         signings=signings(connection, scope, year),
-        fund_paid=fund_paid(connection, scope, year),
+        fund_paid=fund_paid(connection, scope, year, through),
         as_of=as_of,
         quality_score=quality_score,
         per_head=per_head,
@@ -211,13 +213,15 @@ def fund_position(
     as_of: dt.date | None = None,
     policy: str | None = None,
     book: PolicyBook | None = None,
+    through: int = 12,
 ) -> tuple[FundScope, FundPosition]:
-    """The facility's fund for ``year`` from its records; ``NoFundError`` when it has none."""
+    """The facility's fund for ``year`` from its records, its spending up to the month ``through``
+    (a report for May shows none of June's); ``NoFundError`` when it has none."""
     book = book or default_book()
     with store.reading() as session:
         connection = session.connection()
         scope = scope_of(connection, facility_id, year, policy)
-        request = fund_request(connection, scope, year, as_of=as_of)
+        request = fund_request(connection, scope, year, as_of=as_of, through=through)
     if version_for_year(book, scope.policy, year).fund is None:
         raise NoFundError(f"{scope.policy} has no capitation fund")
     return scope, fund(request, book)

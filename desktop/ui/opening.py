@@ -55,7 +55,7 @@ def build_demo_store(path: Path) -> Path:
     partial.unlink(missing_ok=True)
     store = open_store(partial)
     try:
-        build_demo(store)
+        build_demo(store, showcase=True)
     finally:
         store.dispose()
     partial.replace(path)

@@ -46,7 +46,12 @@ def request(store: Store) -> tuple[str, dict[str, tuple[str, str | None, str, st
         scope = scope_of(connection, "T01", YEAR)
         built = fund_request(connection, scope, YEAR)
     spans = {
-        s.person: (s.first.isoformat(), None if s.last is None else s.last.isoformat(), s.start.value, s.end)
+        s.person: (
+            s.first.isoformat(),
+            None if s.last is None else s.last.isoformat(),
+            s.start.value,
+            None if s.end is None else s.end.value,
+        )
         for s in built.signings
     }
     return scope.policy, spans

@@ -30,8 +30,7 @@ def rows(store: Store) -> Rows:
 def worked_out_again(store: Store) -> Rows:
     with store.writing() as session:
         month_totals.rebuild(session.connection())
-    again = rows(store)
-    return again
+    return rows(store)
 
 
 def exercise(store: Store) -> None:
