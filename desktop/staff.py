@@ -16,6 +16,7 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
+    SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through

@@ -343,8 +343,8 @@ INDICATOR_KIND = {
 }
 
 
-def warnings_report(store: Store, heading: Heading, year: int, month: int) -> tuple[Report, Watch]:
-    found = watch(store, heading, year, month)
+def warning_sections(found: Watch) -> tuple[Section, Section]:
+    """The month's warnings, and every unit's indicators beside them."""
     listed = Section(
         "warnings",
         "一、预警",
@@ -402,8 +402,11 @@ def warnings_report(store: Store, heading: Heading, year: int, month: int) -> tu
             for u in found.units
         ),
     )
-    limits = found.thresholds
-    notes = (
+    return listed, measures
+
+
+def warning_notes(limits: Thresholds) -> tuple[str, ...]:
+    return (
         f"依据：{ARTICLE}（常态化监测普通门诊医药费用增长快、次均费用高、患者自费比例高、检查费用占比高等异常指标）；{WHO}。",
         f"阈值（设置 warning.*）：人次人头比、次均费用比近12个月增长超过 {limits.visits_per_person_growth * 100:.0f}%、"
         f"{limits.cost_per_visit_growth * 100:.0f}%；自费比例、检查占比高出 {limits.self_pay_share_rise * 100:.0f}、"
@@ -411,6 +414,10 @@ def warnings_report(store: Store, heading: Heading, year: int, month: int) -> tu
         f"当月或近12个月不足 {limits.min_visits} 人次的不作判断。",
         *(f"设置 {key} 无法读取，按默认值。" for key in limits.refused),
     )
+
+
+def warnings_report(store: Store, heading: Heading, year: int, month: int) -> tuple[Report, Watch]:
+    found = watch(store, heading, year, month)
     month_first = dt.date(year, month, 1)
     figures: dict[str, Cell] = {"warnings": len(found.warnings)}
     report = heading.report(
@@ -419,8 +426,8 @@ def warnings_report(store: Store, heading: Heading, year: int, month: int) -> tu
         f"{year}年{month}月",
         month_first,
         _first_of(_month_index(month_first) + 1) - dt.timedelta(days=1),
-        (listed, measures),
-        notes,
+        warning_sections(found),
+        warning_notes(found.thresholds),
         figures,
     )
     return report, found

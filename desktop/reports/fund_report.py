@@ -67,12 +67,13 @@ def build(heading: Heading, position: FundPosition, month: int) -> Report:
         "projected": None if position.projection is None else position.projection.projected,
         "projected_band": None if position.projection is None else position.projection.band,
     }
+    as_of = position.projection.as_of if position.projection else month_end(position.year, month)
     return heading.report(
         "fund",
         "门诊统筹基金运行情况",
-        f"{position.year}年（截至{position.year}年{month}月末）",
+        f"{position.year}年（截至{as_of.year}年{as_of.month}月{as_of.day}日）",
         first,
-        month_end(position.year, month),
+        min(as_of, month_end(position.year, 12)),
         sections,
         notes,
         figures,
@@ -84,7 +85,11 @@ def _summary(position: FundPosition, month: int) -> Section:
     projection = position.projection
     rows: list[tuple[Cell, ...]] = [
         ("年度预算", position.budget, f"年内签约 {position.signed} 人"),
-        (f"截至{month}月末实际发生", projection.fund_paid if projection else ZERO, f"{month} 个月"),
+        (
+            f"截至{projection.months if projection else 0}月末实际发生",
+            projection.fund_paid if projection else ZERO,
+            f"{projection.months if projection else 0} 个月",
+        ),
     ]
     if projection is not None:
         rows.append(
