@@ -29,7 +29,9 @@ def _month(dialect: str, column: str) -> str:
 def _upsert(dialect: str, select: str) -> str:
     table = "month_total." if dialect == "postgresql" else ""
     sums = ", ".join(f"{name} = {table}{name} + excluded.{name}" for name in _FIGURES)
-    return f"INSERT INTO month_total ({_COLUMNS}) {select} ON CONFLICT (facility_id, month, policy) DO UPDATE SET {sums}"
+    return (
+        f"INSERT INTO month_total ({_COLUMNS}) {select} ON CONFLICT (facility_id, month, policy) DO UPDATE SET {sums}"
+    )
 
 
 def _official(row: str, payer: str) -> str:
@@ -72,9 +74,8 @@ def install(connection: Connection) -> None:
     uninstall(connection)
     for name, (event, statement) in _bodies(dialect).items():
         if dialect == "postgresql":
-            connection.exec_driver_sql(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {statement}; RETURN NULL; END $$"
-            )
+            body = f"BEGIN {statement}; RETURN NULL; END"
+            connection.exec_driver_sql(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$")
             connection.exec_driver_sql(f"CREATE TRIGGER {name} {event} FOR EACH ROW EXECUTE FUNCTION {name}()")
         else:
             connection.exec_driver_sql(f"CREATE TRIGGER {name} {event} FOR EACH ROW BEGIN {statement}; END")

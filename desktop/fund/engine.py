@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any, Generic, TypeVar
 
 from desktop.fund.types import (
     MONTHS,
@@ -28,7 +31,7 @@ from desktop.fund.types import (
 )
 from desktop.money import ZERO, round_fen
 from desktop.policy.codec import InputError
-from desktop.policy.fund_rules import Band, FundMethod, FundRules, MonthShift, Settles
+from desktop.policy.fund_rules import OLDEST_AGE, AgeGroup, Band, FundMethod, FundRules, MonthShift, Settles
 from desktop.policy.parameters import NotInForceError, PolicyBook, PolicyVersion, UnknownPolicyError, default_book
 
 TWELVE = Decimal(12)
@@ -130,7 +133,21 @@ def persons_signed_in_year(signings: Iterable[SigningSpan], year: int) -> int:
 
 
 def persons_signed_on(signings: Iterable[SigningSpan], day: dt.date) -> int:
-    return len({s.person for s in signings if s.signed_on(day)})
+    return persons_signed_on_days(signings, (day,))[0]
+
+
+def persons_signed_on_days(signings: Iterable[SigningSpan], days: tuple[dt.date, ...]) -> list[int]:
+    """How many persons were signed on each of ``days`` (in order): one pass over the signings,
+    each marking the days it covers, a person's marks joined."""
+    marks: dict[str, int] = {}
+    for span in signings:
+        covered = 0
+        for index, day in enumerate(days):
+            if span.first <= day and (span.last is None or day <= span.last):
+                covered |= 1 << index
+        if covered:
+            marks[span.person] = marks.get(span.person, 0) | covered
+    return [sum(1 for mark in marks.values() if mark >> index & 1) for index in range(len(days))]
 
 
 def _articles(rules: FundRules) -> dict[str, str]:
@@ -149,76 +166,105 @@ def _floors(rules: FundRules) -> tuple[tuple[str, Decimal], ...]:
 # --- Nanchang: age groups, a monthly ceiling (洪府厅发〔2019〕102号 第二十三条–第二十九条) ---------
 
 
-def counted_months(span: SigningSpan, year: int, shifts: Mapping[str, MonthShift]) -> range:
-    """The months of ``year`` a signing counts in (第二十八条第二款、第三款): from its first month
-    (January when earlier), shifted for a move or reassignment in, to its last (December when
-    open), shifted for one out."""
-
-    def index(day: dt.date) -> int:
-        return (day.year - year) * 12 + day.month
-
-    start = index(span.first)
-    if span.start is StartKind.MOVED and shifts["moved_in"] is MonthShift.NEXT_MONTH:
-        start += 1
-    if span.start is StartKind.REASSIGNED and shifts["reassigned_in"] is MonthShift.NEXT_MONTH:
-        start += 1
-    end = 12 if span.last is None else index(span.last)
-    if span.end is EndKind.MOVED and shifts["moved_out"] is MonthShift.MONTH_BEFORE:
-        end -= 1
-    if span.end is EndKind.REASSIGNED and shifts["reassigned_out"] is MonthShift.MONTH_BEFORE:
-        end -= 1
-    return range(max(start, 1), min(end, 12) + 1)
+ALL_MONTHS = 0b1_1111_1111_1110  # bits 1–12
 
 
-class _Person:
-    __slots__ = ("birth_date", "budget_months", "months")
-
-    def __init__(self, birth_date: dt.date) -> None:
-        self.birth_date = birth_date
-        self.months: set[int] = set()  # toward the monthly ceiling
-        self.budget_months: set[int] = set()  # toward the year's budget
+R = TypeVar("R")
 
 
-def _people(request: FundRequest, rules: FundRules) -> dict[str, _Person]:
-    """Each person's counted months: a person with two signings (left and came back) counts each
-    month once."""
+class _SameSignings(Generic[R]):
+    """Remembers a few answers by the very tuple of signings asked about (``is``, not ``==``).
+
+    ``desktop.fund.from_store`` hands out the same tuple until the signings change, and
+    hashing or comparing a busy centre's thousands on every page opening would cost what
+    the remembering saves.
+    """
+
+    def __init__(self, work: Callable[[tuple[SigningSpan, ...], int, FundRules], R], size: int = 4) -> None:
+        self._work = work
+        self._size = size
+        self._kept: list[tuple[tuple[SigningSpan, ...], int, FundRules, R]] = []
+
+    def __call__(self, signings: tuple[SigningSpan, ...], year: int, rules: FundRules) -> R:
+        for kept, kept_year, kept_rules, answer in self._kept:
+            if kept is signings and kept_year == year and kept_rules is rules:
+                return answer
+        answer = self._work(signings, year, rules)
+        self._kept = [(signings, year, rules, answer), *self._kept[: self._size - 1]]
+        return answer
+
+
+@cache
+def age_table(groups: tuple[AgeGroup, ...]) -> tuple[int, ...]:
+    """Each age's group number, 0 to ``OLDEST_AGE``; older is the open range's (checked when loaded)."""
+    return tuple(next(g.number for g in groups if any(s.holds(age) for s in g.ages)) for age in range(OLDEST_AGE + 2))
+
+
+def _people(signings: tuple[SigningSpan, ...], year: int, rules: FundRules) -> Counter[tuple[int, int, int]]:
+    """How many persons share each (age group, months counted toward the ceiling, months counted
+    toward the budget). A person with two signings (left and came back) counts each month once.
+
+    The loop is written out (no call a signing): the fund page reads a busy centre's thousands.
+    """
     assert rules.months_counted is not None
     assert rules.first_signing_full_year is not None
+    assert rules.groups is not None
     shifts = rules.months_counted.value
     whole_year = rules.first_signing_full_year.value
-    people: dict[str, _Person] = {}
-    for index, span in enumerate(request.signings):
-        if not span.touches(request.year):
+    first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    later_in = {StartKind.MOVED: shifts["moved_in"], StartKind.REASSIGNED: shifts["reassigned_in"]}
+    sooner_out = {EndKind.MOVED: shifts["moved_out"], EndKind.REASSIGNED: shifts["reassigned_out"]}
+    step_in = {kind: 1 if shift is MonthShift.NEXT_MONTH else 0 for kind, shift in later_in.items()}
+    step_out: dict[EndKind | None, int] = {
+        kind: 1 if shift is MonthShift.MONTH_BEFORE else 0 for kind, shift in sooner_out.items()
+    }
+    first_choice = StartKind.FIRST if whole_year else None
+    people: dict[str, list[Any]] = {}  # person → [birth date, ceiling months, budget months]
+    for index, (person, first, last, birth, start, end) in enumerate(signings):
+        if first > last_day or (last is not None and last < first_day):
             continue
-        assert span.birth_date is not None  # the reader requires it for this method
-        person = people.get(span.person)
-        if person is None:
-            person = people[span.person] = _Person(span.birth_date)
-        elif person.birth_date != span.birth_date:
+        assert birth is not None  # the reader requires it for this method
+        # 第二十八条第二、三款: from the first month (January when earlier), to the last (December when open).
+        begin = max((first.year - year) * 12 + first.month + step_in.get(start, 0), 1)
+        stop = 12 if last is None else min((last.year - year) * 12 + last.month - step_out.get(end, 0), 12)
+        months = (1 << (stop + 1)) - (1 << begin) if stop >= begin else 0
+        # 第二十八条第一款: a first choice of less than a whole year counts the full standard.
+        budget = ALL_MONTHS if start is first_choice else months
+        found = people.get(person)
+        if found is None:
+            people[person] = [birth, months, budget]
+            continue
+        if found[0] != birth:
             raise InputError(
                 f"signings.{index}.birth_date",
-                f"{span.birth_date.isoformat()} differs from {person.birth_date.isoformat()} given for the "
-                f"same person {span.person!r} in another signing",
+                f"{birth.isoformat()} differs from {found[0].isoformat()} given for the "
+                f"same person {person!r} in another signing",
             )
-        months = counted_months(span, request.year, shifts)
-        person.months.update(months)
-        # 第二十八条第一款: a first choice of less than a whole year counts the full standard.
-        person.budget_months.update(MONTHS if whole_year and span.start is StartKind.FIRST else months)
-    return people
+        found[1] |= months
+        found[2] |= budget
+    table = age_table(rules.groups.value)
+    oldest = len(table) - 1
+    shared: Counter[tuple[int, int, int]] = Counter()
+    for birth, months, budget in people.values():
+        shared[table[max(0, min(year - birth.year, oldest))], months, budget.bit_count()] += 1
+    return shared
+
+
+people_by_group = _SameSignings(_people)
 
 
 def _age_groups(request: FundRequest, version: PolicyVersion, rules: FundRules) -> FundPosition:
     assert rules.bands is not None
-    people = _people(request, rules)
+    shared = people_by_group(request.signings, request.year, rules)
     year = request.year
     weights: dict[int, int] = {}  # group → Σ months counted toward the budget
     per_month: dict[int, dict[int, int]] = {}  # group → month → persons counted
-    for person in people.values():
-        group = rules.group_of(year - person.birth_date.year).number
-        weights[group] = weights.get(group, 0) + len(person.budget_months)
+    for (group, mask, budget_months), persons in shared.items():
+        weights[group] = weights.get(group, 0) + budget_months * persons
         counts = per_month.setdefault(group, {})
-        for month in person.months:
-            counts[month] = counts.get(month, 0) + 1
+        for month in MONTHS:
+            if mask >> month & 1:
+                counts[month] = counts.get(month, 0) + persons
     assert rules.groups is not None
     standards = {group.number: group.standard for group in rules.groups.value}
     groups = tuple(
@@ -259,7 +305,7 @@ def _age_groups(request: FundRequest, version: PolicyVersion, rules: FundRules) 
         method=rules.method.value,
         year=year,
         budget=budget,
-        signed=len(people),
+        signed=sum(shared.values()),
         months=tuple(months),
         year_end=year_end,
         projection=projection(request, budget, rules.bands.value),
@@ -267,6 +313,21 @@ def _age_groups(request: FundRequest, version: PolicyVersion, rules: FundRules) 
         articles=_articles(rules),
         band_floors=_floors(rules),
     )
+
+
+def _heads_before_months(signings: tuple[SigningSpan, ...], year: int, _rules: FundRules) -> tuple[int, list[int]]:
+    """Persons signed in the year, and on the last day of each month before (上月签约人数)."""
+    eves = tuple(dt.date(year, month, 1) - dt.timedelta(days=1) for month in MONTHS)
+    return persons_signed_in_year(signings, year), persons_signed_on_days(signings, eves)
+
+
+def _heads_at_month_ends(signings: tuple[SigningSpan, ...], year: int, _rules: FundRules) -> tuple[int, list[int]]:
+    ends = tuple(month_end(year, month) for month in MONTHS)
+    return persons_signed_in_year(signings, year), persons_signed_on_days(signings, ends)
+
+
+heads_before_months = _SameSignings(_heads_before_months)
+heads_at_month_ends = _SameSignings(_heads_at_month_ends)
 
 
 # --- Shaoguan: a flat figure a head, monthly advances (韶医保规〔2023〕2号 第七条、第九条（二）) ---
@@ -280,12 +341,10 @@ def _monthly_advance(request: FundRequest, version: PolicyVersion, rules: FundRu
     assert rules.deposit_returned_by_score is not None
     year = request.year
     per_head = rules.per_head.value
-    signed = persons_signed_in_year(request.signings, year)
+    signed, eves_signed = heads_before_months(request.signings, year, rules)
     budget = round_fen(per_head * signed)
     months = []
-    for month in MONTHS:
-        before = dt.date(year, month, 1) - dt.timedelta(days=1)
-        heads = persons_signed_on(request.signings, before)
+    for month, heads in zip(MONTHS, eves_signed, strict=True):
         advance = round_fen(per_head * heads * rules.advance_rate.value / TWELVE)
         spent = request.paid_in(month)
         pre = round_fen(spent * rules.pre_settlement_rate.value)
@@ -336,7 +395,7 @@ def _quarterly_advance(request: FundRequest, version: PolicyVersion, rules: Fund
             )
         per_head = rules.per_head.value
     year = request.year
-    signed = persons_signed_in_year(request.signings, year)
+    signed, ends = heads_at_month_ends(request.signings, year, rules)
     budget = round_fen(per_head * signed)
     advance = round_fen(budget / 4)
     quarters = tuple(
@@ -347,10 +406,7 @@ def _quarterly_advance(request: FundRequest, version: PolicyVersion, rules: Fund
         )
         for q in range(1, 5)
     )
-    months = tuple(
-        FundMonth(m, persons_signed_on(request.signings, month_end(year, m)), None, request.paid_in(m), None)
-        for m in MONTHS
-    )
+    months = tuple(FundMonth(m, ends[m - 1], None, request.paid_in(m), None) for m in MONTHS)
     spent = sum((m.fund_paid for m in months), ZERO)
     carried_in = request.carried_in
     year_end = YearEnd(

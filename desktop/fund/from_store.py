@@ -19,14 +19,15 @@ it is confirmed (第八条（二）), the day after the old signing's last.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
-from db.models import Facility, MonthTotal, Person, Signing
+from db import signings_changed
+from db.models import Facility, MonthTotal, Person, Setting, Signing
 from db.session import Store
 from desktop.fund.engine import fund, version_for_year
 from desktop.fund.types import EndKind, FundPosition, FundRequest, SigningSpan, StartKind
@@ -36,10 +37,15 @@ from desktop.policy.parameters import Scheme
 from desktop.signing import default_signing_rules
 
 ONE_DAY = dt.timedelta(days=1)
+T = TypeVar("T")
 
 
 class NoFundError(LookupError):
     """The facility has nothing a capitation fund could be worked out for."""
+
+
+class NotRememberedError(LookupError):
+    """Asked for the quick answer, but the signings must be read first (they changed, or never were)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +59,22 @@ class FundScope:
     policy: str
 
 
-def scope_of(connection: Connection, facility_id: str, year: int, policy: str | None = None) -> FundScope:
-    facility = connection.execute(
-        select(Facility.id, Facility.name, Facility.code).where(Facility.id == facility_id)
-    ).one_or_none()
+def scope_of(
+    connection: Connection, facility_id: str, year: int, policy: str | None = None, *, quick: bool = False
+) -> FundScope:
+    rows = connection.execute(
+        select(Facility.id, Facility.name, Facility.code, Facility.parent_id)
+        .where(or_(Facility.id == facility_id, Facility.parent_id == facility_id))
+        .order_by(Facility.id)
+    ).all()
+    facility = next((row for row in rows if row.id == facility_id), None)
     if facility is None:
         raise NoFundError(f"no facility {facility_id!r}")
-    children = connection.scalars(select(Facility.id).where(Facility.parent_id == facility_id).order_by(Facility.id))
-    clinics = (facility_id, *children)
-    return FundScope(facility.id, facility.name, facility.code, clinics, policy or _policy(connection, clinics, year))
+    clinics = (facility_id, *(row.id for row in rows if row.id != facility_id))
+    chosen = policy or _remembered(
+        connection, ("policy", clinics, year), lambda: _policy(connection, clinics, year), quick=quick
+    )
+    return FundScope(facility.id, facility.name, facility.code, clinics, chosen)
 
 
 def _policy(connection: Connection, clinics: Sequence[str], year: int) -> str:
@@ -109,13 +122,45 @@ def signings(connection: Connection, scope: FundScope, year: int) -> tuple[Signi
     later = _later_signings(connection, scope, year) if renews else set()
     spans: list[SigningSpan] = []
     for person, group in _by_person(rows):
-        joined = _joined(group)
+        joined = _joined(group) if len(group) > 1 else group
         last = joined[-1]
         if renews and last.last is not None and (last.last.month, last.last.day) == (12, 31) and person not in later:
             # 南昌 第九条, 湖南 第六条: 未办理变更手续的，视为继续选定 (carried over, still signed).
-            joined[-1] = replace(last, last=None, end=None)
-        spans.extend(_as_changed(span) for span in joined)
+            joined[-1] = last._replace(last=None, end=None)
+        for span in joined:
+            spans.append(span if span.start is CONTINUING and span.end is None else _as_changed(span))
     return tuple(spans)
+
+
+# What was read from each store's signings (the centre's policy, its signings for a year), with
+# the count of changes (``db.signings_changed``) it was read at: read again once that has moved.
+# A busy centre's five thousand signings are read once, not at every opening of its fund page.
+_REMEMBERED: dict[tuple[str, Hashable], tuple[str, Any]] = {}
+_CHANGES = select(Setting.value).where(Setting.key == signings_changed.KEY)
+
+
+def _remembered(connection: Connection, key: Hashable, read: Callable[[], T], *, quick: bool = False) -> T:
+    changes = connection.scalar(_CHANGES)
+    where = (connection.engine.url.render_as_string(hide_password=True), key)
+    found = _REMEMBERED.get(where)
+    if changes is not None and found is not None and found[0] == changes:
+        kept: T = found[1]
+        return kept
+    if quick:
+        raise NotRememberedError(key)
+    value = read()
+    if changes is not None:  # no count yet (nothing changed since the migration): nothing to go by
+        _REMEMBERED[where] = (changes, value)
+    return value
+
+
+def remembered_signings(
+    connection: Connection, scope: FundScope, year: int, *, quick: bool = False
+) -> tuple[SigningSpan, ...]:
+    """``signings``, read again only when the database says a signing (or a signed person) changed;
+    ``quick``: ``NotRememberedError`` rather than reading them."""
+    key = ("signings", scope.clinics, scope.policy, year)
+    return _remembered(connection, key, lambda: signings(connection, scope, year), quick=quick)
 
 
 def _later_signings(connection: Connection, scope: FundScope, year: int) -> set[str]:
@@ -130,18 +175,26 @@ def _later_signings(connection: Connection, scope: FundScope, year: int) -> set[
     return {str(person) for person in found}
 
 
+CONTINUING = StartKind.CONTINUING
+_STARTS = {kind.value: kind for kind in StartKind}
+_ENDS: dict[str | None, EndKind | None] = {None: None, **{kind.value: kind for kind in EndKind}}
+
+
 def _by_person(rows: Iterable[Any]) -> Iterable[tuple[str, list[SigningSpan]]]:
-    current: str | None = None
+    """The rows (ordered by person) as each person's spans; the kinds read from dicts, not enum calls."""
+    current: int | None = None
     group: list[SigningSpan] = []
+    person = ""
     for person_id, birth, first, last, start, end in rows:
-        person = str(person_id)
-        if person != current and group:
-            yield current or "", group
+        if person_id != current:
+            if group:
+                yield person, group
             group = []
-        current = person
-        group.append(SigningSpan(person, first, last, birth, StartKind(start), None if end is None else EndKind(end)))
+            current = person_id
+            person = str(person_id)
+        group.append(SigningSpan(person, first, last, birth, _STARTS[start], _ENDS[end]))
     if group:
-        yield current or "", group
+        yield person, group
 
 
 def _joined(spans: list[SigningSpan]) -> list[SigningSpan]:
@@ -152,7 +205,7 @@ def _joined(spans: list[SigningSpan]) -> list[SigningSpan]:
         if previous is not None and (previous.last is None or span.first <= previous.last + ONE_DAY):
             last = None if previous.last is None or span.last is None else max(previous.last, span.last)
             end = span.end if last is not None and last == span.last else previous.end
-            joined[-1] = replace(previous, last=last, end=None if last is None else end)
+            joined[-1] = previous._replace(last=last, end=None if last is None else end)
         else:
             joined.append(span)
     return joined
@@ -161,9 +214,9 @@ def _joined(spans: list[SigningSpan]) -> list[SigningSpan]:
 def _as_changed(span: SigningSpan) -> SigningSpan:
     """The days the contract times a move or reassignment by (see the module's docstring)."""
     if span.start is StartKind.MOVED:
-        span = replace(span, first=span.first - ONE_DAY)
+        span = span._replace(first=span.first - ONE_DAY)
     if span.end is EndKind.REASSIGNED and span.last is not None:
-        span = replace(span, last=span.last + ONE_DAY)
+        span = span._replace(last=span.last + ONE_DAY)
     return span
 
 
@@ -192,11 +245,12 @@ def fund_request(
     per_head: Decimal | None = None,
     carried_in: Decimal = ZERO,
     through: int = 12,
+    quick: bool = False,
 ) -> FundRequest:
     return FundRequest(
         policy=scope.policy,
         year=year,
-        signings=signings(connection, scope, year),
+        signings=remembered_signings(connection, scope, year, quick=quick),
         fund_paid=fund_paid(connection, scope, year, through),
         as_of=as_of,
         quality_score=quality_score,
@@ -214,14 +268,19 @@ def fund_position(
     policy: str | None = None,
     book: PolicyBook | None = None,
     through: int = 12,
+    quick: bool = False,
 ) -> tuple[FundScope, FundPosition]:
     """The facility's fund for ``year`` from its records, its spending up to the month ``through``
-    (a report for May shows none of June's); ``NoFundError`` when it has none."""
+    (a report for May shows none of June's); ``NoFundError`` when it has none.
+
+    ``quick``: only if the signings were read before and have not changed since — a few
+    small queries, fit for the GUI thread — else ``NotRememberedError`` (read them on a worker).
+    """
     book = book or default_book()
     with store.reading() as session:
         connection = session.connection()
-        scope = scope_of(connection, facility_id, year, policy)
-        request = fund_request(connection, scope, year, as_of=as_of, through=through)
+        scope = scope_of(connection, facility_id, year, policy, quick=quick)
+        request = fund_request(connection, scope, year, as_of=as_of, through=through, quick=quick)
     if version_for_year(book, scope.policy, year).fund is None:
         raise NoFundError(f"{scope.policy} has no capitation fund")
     return scope, fund(request, book)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from desktop.money import ZERO
 
@@ -29,9 +30,11 @@ class EndKind(StrEnum):
     REASSIGNED = "reassigned"
 
 
-@dataclass(frozen=True, slots=True)
-class SigningSpan:
-    """One signing with the facility or one of its village clinics; ``last`` None: still in force."""
+class SigningSpan(NamedTuple):
+    """One signing with the facility or one of its village clinics; ``last`` None: still in force.
+
+    A named tuple: a busy centre has thousands, read every time its fund page opens.
+    """
 
     person: str
     first: dt.date

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 from typing_extensions import override
 
 from db.models import Staff
 from db.session import Store
 from desktop.fund.engine import months_elapsed
-from desktop.fund.from_store import FundScope, NoFundError, fund_position
+from desktop.fund.from_store import FundScope, NoFundError, NotRememberedError, fund_position
 from desktop.fund.types import FundPosition
 from desktop.money import format_amount
 from desktop.policy.codec import InputError
@@ -50,6 +51,7 @@ from desktop.ui.workers import run_in_background
 
 CHART_PRINT_SIZE = QSize(1300, 620)  # the screen font at print size
 CHART_PRINT_MM = 95.0
+WARNINGS_AFTER_MS = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,11 @@ class FundView:
     month: int  # the month the page calls "this month"
 
 
-def load_view(store: Store, facility_id: str, year: int, today: dt.date) -> FundView:
-    """Off the GUI thread: the fund as of today (a past year: as of its end)."""
+def load_view(store: Store, facility_id: str, year: int, today: dt.date, *, quick: bool = False) -> FundView:
+    """The fund as of today (a past year: as of its end); off the GUI thread unless ``quick``
+    (``NotRememberedError`` when the signings must be read first)."""
     as_of = today if year == today.year else dt.date(year, 12, 31)
-    scope, position = fund_position(store, facility_id, year, as_of=as_of)
+    scope, position = fund_position(store, facility_id, year, as_of=as_of, quick=quick)
     month = today.month if year == today.year else 12
     return FundView(scope, position, months_elapsed(year, as_of), month)
 
@@ -94,8 +97,13 @@ class FundPage(QWidget):
         self._staff_name = staff.name
         self._today = today or dt.datetime.now(CHINA).date()
         self.view: FundView | None = None
+        self.shown = 0  # how many loads have been shown (a test or benchmark waits on it)
         self.watched: tuple[Watch, Watch] | None = None  # last month's and this month's
         self._loading = 0  # which load the page waits for: an older one's answer is dropped
+        # The warnings read the visits: a pool of their own, one at a time, so that a slow one
+        # never holds up the fund's figures, and one no longer wanted does not start.
+        self._slow_pool = QThreadPool(self)
+        self._slow_pool.setMaxThreadCount(1)
 
         self.year = QSpinBox(self)
         self.year.setRange(2000, self._today.year)
@@ -193,36 +201,66 @@ class FundPage(QWidget):
     # --- loading -----------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the fund again (off the GUI thread), then the warnings."""
+        """Read the fund again, then the warnings (off the GUI thread). With the signings read
+        before and unchanged, the fund is the month totals and a little arithmetic: shown at
+        once, in the same paint as the page; otherwise the signings are read on a worker."""
         self._loading += 1
         ticket = self._loading
         year = self.year.value()
         store, facility, today = self._store, self._facility_id, self._today
+        try:
+            view = load_view(store, facility, year, today, quick=True)
+        except NotRememberedError:
+            pass
+        except Exception as exc:  # shown on the page, as a worker's failure would be
+            self._failed(ticket, exc)
+            return
+        else:
+            self._loaded(ticket, view)
+            return
         run_in_background(
             lambda: load_view(store, facility, year, today),
             lambda view: self._loaded(ticket, view),
             lambda error: self._failed(ticket, error),
         )
 
+    def _wanted(self, ticket: int) -> bool:
+        """Whether an answer is still for this page: the newest load, the page not closed meanwhile."""
+        return ticket == self._loading and isValid(self.alerts)
+
     def _loaded(self, ticket: int, view: object) -> None:
-        if ticket != self._loading:
+        if not self._wanted(ticket):
             return
         assert isinstance(view, FundView)
         self.view = view
         self._show(view)
+        self.shown += 1
         self.alert_status.setText(self.tr("Checking the visits…"))
         store, heading = self._store, self._heading(view)
         this = dt.date(view.position.year, view.month, 1)
         last = this - dt.timedelta(days=1)
-        run_in_background(
+
+        def work() -> tuple[Watch, Watch] | None:
+            if ticket != self._loading:
+                return None  # another year was asked for, or the page was read again, meanwhile
             # The month just ended, and the one under way so far.
-            lambda: (watch(store, heading, last.year, last.month), watch(store, heading, this.year, this.month)),
-            lambda found: self._watched(ticket, found),
-            lambda error: self._watch_failed(ticket, error),
-        )
+            return watch(store, heading, last.year, last.month), watch(store, heading, this.year, this.month)
+
+        def start() -> None:
+            if self._wanted(ticket):
+                run_in_background(
+                    work,
+                    lambda found: self._watched(ticket, found),
+                    lambda error: self._watch_failed(ticket, error),
+                    self._slow_pool,
+                )
+
+        # After the figures are painted: the warnings' worker holds the interpreter while it
+        # tallies a year of visits, and the page should not wait for its paint behind it.
+        QTimer.singleShot(WARNINGS_AFTER_MS, start)
 
     def _failed(self, ticket: int, error: BaseException) -> None:
-        if ticket != self._loading:
+        if not self._wanted(ticket):
             return
         self.view = None
         self.chart.show_position(None, 0)
@@ -234,7 +272,7 @@ class FundPage(QWidget):
             label.setText("—")
 
     def _watched(self, ticket: int, found: object) -> None:
-        if ticket != self._loading:
+        if found is None or not self._wanted(ticket):
             return
         assert isinstance(found, tuple)
         last, this = found
@@ -249,7 +287,7 @@ class FundPage(QWidget):
         )
 
     def _watch_failed(self, ticket: int, error: BaseException) -> None:
-        if ticket == self._loading:
+        if self._wanted(ticket):
             self.alert_status.setText(self.tr("The warnings could not be worked out: {0}").format(error))
 
     def _heading(self, view: FundView) -> Heading:

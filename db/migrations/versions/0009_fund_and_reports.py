@@ -7,7 +7,8 @@ Create Date: 2026-12-03 09:00:00
 The capitation fund counts a signing's months by how it began and ended (洪府厅发〔2019〕
 102号 第二十八条); a signing the agency reassigned was recorded with origin 'reassigned'
 and starts so. Antibiotic warnings read the catalogue's ATC codes. ``month_total`` is
-filled from the settlements that stand and kept by triggers (``db.month_totals``).
+filled from the settlements that stand and kept by triggers (``db.month_totals``); a
+counter in ``setting`` moves with every change to the signings (``db.signings_changed``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db import month_totals
+from db import month_totals, signings_changed
 
 revision: str = "0009"
 down_revision: str | None = "0004"
@@ -44,9 +45,7 @@ def upgrade() -> None:
                 comment="null (simply ended or open), moved, reassigned",
             )
         )
-        batch_op.create_check_constraint(
-            "start_kind", "start_kind IN ('continuing', 'first', 'moved', 'reassigned')"
-        )
+        batch_op.create_check_constraint("start_kind", "start_kind IN ('continuing', 'first', 'moved', 'reassigned')")
         batch_op.create_check_constraint("end_kind", "end_kind IS NULL OR end_kind IN ('moved', 'reassigned')")
     op.execute("UPDATE signing SET start_kind = 'reassigned' WHERE origin = 'reassigned'")
     with op.batch_alter_table("catalogue_item", schema=None) as batch_op:
@@ -74,9 +73,11 @@ def upgrade() -> None:
     connection = op.get_bind()
     month_totals.rebuild(connection)
     month_totals.install(connection)
+    signings_changed.install(connection)
 
 
 def downgrade() -> None:
+    signings_changed.uninstall(op.get_bind())
     month_totals.uninstall(op.get_bind())
     op.drop_table("month_total")
     with op.batch_alter_table("catalogue_item", schema=None) as batch_op:
