@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import Setting, Staff
 from db.session import Store
 
@@ -95,6 +96,7 @@ class Authenticator:
         # The block commits a failure count too: refusing must not roll it back.
         with self.store.writing() as session:
             outcome = self._attempt(session, username, password, now)
+            _audit_sign_in(session, username, outcome, now)
         if isinstance(outcome, SignInError):
             raise outcome
         return outcome
@@ -133,6 +135,25 @@ class Authenticator:
             return SignInError("Too many wrong passwords; try again later.", locked_until)
         _store_failures(session, username, _Failures(count, None))
         return SignInError("Wrong username or password.")
+
+
+def _audit_sign_in(session: Session, username: str, outcome: SignedIn | SignInError, now: dt.datetime) -> None:
+    """Every sign-in, and every refusal with why, goes into the audit chain."""
+    if isinstance(outcome, SignedIn):
+        action, staff_id, detail = "sign_in", outcome.staff_id, {"role": outcome.role, "locked_until": None}
+    else:
+        action, staff_id = "sign_in_refused", None
+        until = None if outcome.locked_until is None else outcome.locked_until.isoformat()
+        detail = {"why": outcome.message, "locked_until": until}
+    audit.record(
+        session.connection(),
+        at=now,
+        staff_id=staff_id,
+        action=action,
+        entity="staff",
+        entity_id=username[:40],
+        detail=detail,
+    )
 
 
 def _failures_query(username: str) -> Select[str]:

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from desktop.cli_args import JsonArgumentParser
+from desktop.privacy import mask_log_records
+from desktop.store_cli import add_store_commands
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,7 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("action", choices=["set", "check"], help="set: read the secret from standard input")
     k.add_argument("--facility", required=True, help="agency facility code (or a facility id with --db)")
     k.add_argument("--db", help="store to look the facility id up in")
+    add_store_commands(sub)
     return parser
+
+
+# Commands that write to the store pass the start-up check first (desktop/store_cli.py).
+_WRITERS = frozenset({"settle", "reverse", "sync", "warning-thresholds"})
 
 
 def _fund_and_report(sub: argparse._SubParsersAction[JsonArgumentParser]) -> None:
@@ -86,6 +93,24 @@ def _fund_and_report(sub: argparse._SubParsersAction[JsonArgumentParser]) -> Non
     p.add_argument("--format", required=True, choices=["pdf", "xlsx", "json"], dest="fmt", help="the file's kind")
     p.add_argument("--out", help="file to write (json: standard output when left out)")
     p.add_argument("--staff", help="username of the staff member making the report (named on it)")
+    w = sub.add_parser("warning-thresholds", help="show, or set, the early warnings' thresholds (JSON out)")
+    w.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    w.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="e.g. antibiotic_share_limit=0.25")
+    w.add_argument("--staff", help="the administrator setting them (username)")
+
+
+def _fund_command(args: argparse.Namespace) -> int:
+    if args.command == "fund":
+        from desktop.fund import cli as fund_cli
+
+        return fund_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "warning-thresholds":
+        from desktop.reports.thresholds import thresholds_main
+
+        return thresholds_main(args.db, args.set, args.staff)
+    from desktop.reports.cli import report_main
+
+    return report_main(args.kind, args.db, args.facility, args.period, args.fmt, args.out, args.staff)
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -95,18 +120,21 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    mask_log_records()  # whatever any module logs, an ID number leaves the process masked
+    if args.command in _WRITERS:
+        from desktop.store_cli import startup_check
+
+        refused = startup_check(args.db)
+        if refused is not None:
+            return refused
+    if args.command in {"audit", "backup", "restore", "encrypt", "store-key"}:
+        return _store_command(args)
     if args.command == "quote":
         from desktop import quote_cli
 
         return quote_cli.main(args.file, args.batch, args.policy_dir)
-    if args.command == "fund":
-        from desktop.fund import cli as fund_cli
-
-        return fund_cli.main(args.file, args.batch, args.policy_dir)
-    if args.command == "report":
-        from desktop.reports.cli import report_main
-
-        return report_main(args.kind, args.db, args.facility, args.period, args.fmt, args.out, args.staff)
+    if args.command in ("fund", "report", "warning-thresholds"):
+        return _fund_command(args)
     if args.command == "check":
         from desktop.identity.cli import check_main
 
@@ -143,6 +171,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.ui.app import main as counter
 
     return counter(args.db)
+
+
+def _store_command(args: argparse.Namespace) -> int:
+    from desktop import store_cli
+
+    if args.command == "audit":
+        return store_cli.audit_verify_main(args.db, args.head)
+    if args.command == "backup":
+        return store_cli.backup_main(args.db, args.to)
+    if args.command == "restore":
+        return store_cli.restore_main(args.db, args.source)
+    if args.command == "encrypt":
+        return store_cli.encrypt_main(args.db)
+    return store_cli.store_key_main(args.action)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ import datetime as dt
 import random
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import Card, Person, Signing
 from db.session import Store
 
@@ -70,4 +72,25 @@ def add_catchment(store: Store, people: int, today: dt.date, seed: int = 4202) -
         session.execute(insert(Person), persons)
         session.execute(insert(Card), cards)
         session.execute(insert(Signing), signings)
+        _seal(session, first_id, count, now)
     return count
+
+
+def _seal(session: Session, first_id: int, count: int, now: dt.datetime) -> None:
+    """Rows written with Core statements are sealed by an entry of their own (db/audit.py)."""
+    person_ids = tuple(range(first_id, first_id + count))
+    added = {
+        "person": person_ids,
+        "card": tuple(session.scalars(select(Card.id).where(Card.person_id >= first_id))),
+        "signing": tuple(session.scalars(select(Signing.id).where(Signing.person_id >= first_id))),
+    }
+    audit.record(
+        session.connection(),
+        at=now,
+        staff_id=None,
+        action="demo_catchment",
+        entity="person,card,signing",
+        entity_id=count,
+        detail={table: len(keys) for table, keys in added.items()},
+        rows=[audit.Batch(table, keys) for table, keys in added.items()],
+    )

@@ -7,11 +7,11 @@ date, the new record is added, and the audit log says who did it. Nothing is del
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy import insert, select, update
 
-from db.models import AuditEntry, Person, Signing
+from db import audit
+from db.models import Person, Signing
 from db.session import Store
 from desktop.roster import signing_history
 from desktop.signing import ChangeRequest, Decision, Grounds, Origin, SigningHistory, decide
@@ -81,14 +81,17 @@ def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_i
             "from": record.effective_from.isoformat(),
             "article": decision.article,
         }
-        connection.execute(
-            insert(AuditEntry).values(
-                at=now,
-                staff_id=staff_id,
-                action="sign",
-                entity="signing",
-                entity_id=str(signing_id),
-                detail=json.dumps(detail, ensure_ascii=False),
-            )
+        audit.record(
+            connection,
+            at=now,
+            staff_id=staff_id,
+            action="sign",
+            entity="signing",
+            entity_id=signing_id,
+            detail=detail,
+            rows=audit.rows_by_key(
+                "signing",
+                [signing_id, *(closed.record_id for closed in decision.closes if closed.record_id is not None)],
+            ),
         )
         return decision

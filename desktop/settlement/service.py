@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import (
     Accumulator,
     AuditEntry,
@@ -165,7 +167,22 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    _audit(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
+    audit.record(
+        connection,
+        at=now,
+        staff_id=draft.staff_id,
+        action="settle",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail=_split(result),
+        rows=(
+            audit.Rows("visit", "id", visit_id),
+            audit.Rows("visit_item", "visit_id", visit_id),
+            audit.Rows("diagnosis", "visit_id", visit_id),
+            audit.Rows("settlement", "id", settlement_id),
+            audit.Rows("outbox", "settlement_id", settlement_id),
+        ),
+    )
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
@@ -226,7 +243,6 @@ _OUTBOX = Prepared(
     insert(OutboxEntry),
     ("infno", "msgid", "settlement_id", "payload", "created_at", "state", "attempts", "last_error"),
 )
-_AUDIT = Prepared(insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail"))
 _STORE_ACCUMULATOR = Prepared(
     update(Accumulator)
     .where(Accumulator.person_id == bindparam("b_person"), Accumulator.year == bindparam("b_year"))
@@ -321,6 +337,11 @@ def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
         if drafted.quantity <= 0:
             raise SettlementError(f"items.{index}.quantity", f"quantity {drafted.quantity} must be more than zero")
+        if not entry.divisible and drafted.quantity != drafted.quantity.to_integral_value():
+            raise SettlementError(
+                f"items.{index}.quantity",
+                f"quantity {drafted.quantity}: {entry.name} is sold in whole {entry.unit or 'units'}",
+            )
         price = from_fen(entry.price_fen) if drafted.price is None else drafted.price
         if price < 0 or price != price.quantize(Decimal("0.01")):
             raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")
@@ -474,28 +495,6 @@ def _split(result: Quote) -> dict[str, str]:
     }
 
 
-def _audit(
-    connection: Connection,
-    now: dt.datetime,
-    staff_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int,
-    detail: Any,
-) -> None:
-    _AUDIT.run(
-        connection,
-        {
-            "at": now,
-            "staff_id": staff_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "detail": json.dumps(detail, ensure_ascii=False),
-        },
-    )
-
-
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
     """The four messages of one settlement, numbered from the visit's own id.
 
@@ -529,6 +528,24 @@ def _taken_back(figure: Any, moved: int) -> Any:
     return case((figure > moved, figure - moved), else_=0)
 
 
+def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
+    """A reversal the audit log records but the store has lost was deleted behind the program's back:
+    reversing again would pay the money back twice."""
+    entry = session.scalar(
+        select(AuditEntry.seq).where(
+            AuditEntry.entity == "settlement",
+            AuditEntry.entity_id == str(settlement_id),
+            AuditEntry.action == "reverse",
+        )
+    )
+    if entry is not None:
+        raise SettlementError(
+            "settlement",
+            f"settlement {settlement_id} was reversed (audit entry {entry}) but that reversal is gone from the store: "
+            "it was deleted behind the program's back. Nothing was written; run `clinic-pos audit verify`",
+        )
+
+
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
     if not reason.strip():
@@ -544,6 +561,7 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
             raise SettlementError("settlement", f"no settlement {settlement_id}")
         if settlement.reversal is not None:
             raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
+        _refuse_a_reversal_gone(session, settlement_id)
         facility = session.get(Facility, settlement.visit.facility_id)
         assert facility is not None
         connection = session.connection()
@@ -581,5 +599,14 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
                 created_at=now,
             )
         )
-        _audit(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        audit.record(
+            connection,
+            at=now,
+            staff_id=staff_id,
+            action="reverse",
+            entity="settlement",
+            entity_id=settlement_id,
+            detail={"reversal_id": reversal_id},
+            rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+        )
         return ReversedSettlement(reversal_id, settlement_id, msgid)

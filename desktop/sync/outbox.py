@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from db.models import AuditEntry, OutboxEntry, Person, Settlement, Visit
+from db import audit as chain
+from db.models import OutboxEntry, Person, Settlement, Visit
 from db.session import Store
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
@@ -76,12 +78,15 @@ def reversed_unbooked(connection: Connection) -> list[Unbooked]:
 
 def send_as_2601(connection: Connection, entry_id: int) -> None:
     """The reversal's row goes as 2601 under its own stored msgid (it was never sent as 2208)."""
-    connection.execute(
+    turned = connection.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id, OutboxEntry.state == PENDING, OutboxEntry.infno == "2208")
         .where(OutboxEntry.attempts == 0)
         .values(infno="2601")
     )
+    if turned.rowcount == 1:  # the row says otherwise than when it was sealed: seal it again
+        at = dt.datetime.now(dt.UTC)
+        audit(connection, at, None, "sync_send_as_2601", "outbox", entry_id, {}, [chain.Rows("outbox", "id", entry_id)])
 
 
 def waiting_for_person(connection: Connection, person_id: int) -> bool:
@@ -204,17 +209,17 @@ def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.date
 
 
 def audit(
-    connection: Connection, now: dt.datetime, staff_id: int | None, action: str, entity: str, key: int, detail: Any
+    connection: Connection,
+    now: dt.datetime,
+    staff_id: int | None,
+    action: str,
+    entity: str,
+    key: int,
+    detail: Any,
+    rows: Sequence[chain.Spec] = (),
 ) -> None:
-    connection.execute(
-        insert(AuditEntry).values(
-            at=now,
-            staff_id=staff_id,
-            action=action,
-            entity=entity,
-            entity_id=str(key),
-            detail=json.dumps(detail, ensure_ascii=False, default=str),
-        )
+    chain.record(
+        connection, at=now, staff_id=staff_id, action=action, entity=entity, entity_id=key, detail=detail, rows=rows
     )
 
 

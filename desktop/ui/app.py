@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMargins, QObject, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.ui.i18n import ORGANISATION, install_translation
+from desktop.ui.i18n import ORGANISATION, install_translation, prepare_system_locale
 from desktop.ui.main_window import CARD_CHECK_MODULES, CounterWindow
 from desktop.ui.style import counter_font, style_sheet
 from desktop.ui.workers import run_in_background
@@ -71,8 +73,7 @@ class Launcher(QObject):
         # However the program ends (a closed window stops it too), the relay and the demo's
         # agency stop with it: the relay's thread would otherwise keep the process alive.
         self.app.aboutToQuit.connect(self.window.stop_sync)
-        self.window.resize(1280, 760)
-        self.window.show()
+        show_fitted(self.window)
         self.window.counter.focus_card()
         self._open_when_shown()
         return self.window
@@ -93,6 +94,8 @@ class Launcher(QObject):
     def _located(self, location: Location) -> None:
         from desktop.ui.opening import open_clinic
 
+        if location.build_demo and self._wants_encryption():
+            location = replace(location, encrypt=True)
         self.location = location
         if location.build_demo:
             self._show_progress()
@@ -101,6 +104,27 @@ class Launcher(QObject):
         run_in_background(
             lambda: open_clinic(location, sign_in_as=sign_in_as, warm=CARD_CHECK_MODULES), self._opened, self._failed
         )
+
+    def _wants_encryption(self) -> bool:
+        """A new installation offers to encrypt its records, where this computer can keep the key."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.ui.opening import encryption_on_offer
+
+        if not encryption_on_offer():
+            return False
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("Clinic counter"),
+            self.tr(
+                "Encrypt the clinic's records on this computer?\n\nWhoever copies an encrypted file sees no name, "
+                "ID number or diagnosis in it. The key is kept in this computer's keyring; an administrator "
+                "writes it down with `clinic-pos store-key show` to open a backup on another computer."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _show_progress(self) -> None:
         from PySide6.QtCore import Qt
@@ -147,15 +171,40 @@ class Launcher(QObject):
 
     def _sign_in(self, store: Store) -> SignedIn | None:
         from desktop.ui.sign_in import SignInDialog
+        from desktop.ui.sync_setup import is_demo_clinic
 
-        dialog = SignInDialog(store, self.window)
+        # The data folder's own demo, opened again: its logins are said on the dialog.
+        dialog = SignInDialog(store, self.window, demo=self.db is None and is_demo_clinic(store))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return None
         return dialog.signed_in
 
 
+def show_fitted(window: QWidget) -> None:
+    """Maximised on the screen it opens on: a counter PC's screen may be 1024×768, and a
+    fixed size there put the quote and the settle button off its edge. Where no window
+    manager maximises (a bare X server), the window is given the screen's free area itself."""
+    available = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    window.setGeometry(available)
+    window.showMaximized()
+    frame, inner = window.frameGeometry(), window.geometry()
+    if not available.contains(frame):  # a frame drawn around it after all: the frame fits, not the inside
+        window.setGeometry(
+            available.marginsRemoved(
+                QMargins(
+                    inner.left() - frame.left(),
+                    inner.top() - frame.top(),
+                    frame.right() - inner.right(),
+                    frame.bottom() - inner.bottom(),
+                )
+            )
+        )
+
+
 def make_application() -> QApplication:
     existing = QApplication.instance()
+    if existing is None:
+        prepare_system_locale()  # read by Qt once, as the application is made
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("clinic-pos")
     app.setOrganizationName(ORGANISATION)

@@ -233,6 +233,15 @@
 <context>
     <name>Launcher</name>
     <message>
+        <location filename="../../desktop/ui/app.py" line="1"/>
+        <source>Encrypt the clinic&apos;s records on this computer?
+
+Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The key is kept in this computer&apos;s keyring; an administrator writes it down with `clinic-pos store-key show` to open a backup on another computer.</source>
+        <translation>加密本机上的诊所数据吗？
+
+加密后，即使有人拷走数据文件，也看不到任何姓名、身份证号或诊断。密钥保存在本机的系统密钥环中；管理员可用 `clinic-pos store-key show` 抄下密钥，以便在其他电脑上打开备份。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/app.py" line="109"/>
         <source>Setting up a demo clinic to try the counter…</source>
         <translation>正在建立演示卫生院，请稍候…</translation>
@@ -433,6 +442,18 @@
         <location filename="../../desktop/ui/patient_panel.py" line="180"/>
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Not stated</source>
+        <translation>未说明</translation>
     </message>
 </context>
 <context>
@@ -841,6 +862,22 @@
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
+    <message>
+        <source>clerk</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>village doctor</source>
+        <translation>村医</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Demo clinic: each password is the same as the username: {0}</source>
+        <translation>演示诊所：密码与用户名相同——{0}</translation>
+    </message>
 </context>
 <context>
     <name>SyncModels</name>
@@ -951,6 +988,18 @@
         <location filename="../../desktop/ui/sync_page.py" line="199"/>
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
+    </message>
+    <message>
+        <source>{0} records sent again are still waiting to go.</source>
+        <translation>重新上传的 {0} 条记录仍在等待上传。</translation>
+    </message>
+    <message>
+        <source>{0} of the records sent again were refused again: see the agency's reason above.</source>
+        <translation>重新上传的记录中有 {0} 条又被医保退回，退回原因见上表。</translation>
+    </message>
+    <message>
+        <source>The {0} records sent again were accepted by the agency.</source>
+        <translation>重新上传的 {0} 条记录已被医保接收。</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1146,14 @@
         <location filename="../../desktop/ui/visit_entry.py" line="300"/>
         <source>Price: {0} has more than two decimals (whole fen)</source>
         <translation>单价：{0} 超过两位小数（须精确到分）</translation>
+    </message>
+    <message>
+        <source>Quantity: {0} will not do, {1} is sold only in whole {2}</source>
+        <translation>数量 {0} 不行：{1}只能按整{2}出售</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>单位</translation>
     </message>
 </context>
 <context>

@@ -17,21 +17,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from db import audit
 from db.session import open_store
-from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, service, settle
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
 from tests.factories import NOW, TODAY
 
 
 def _hang_at_the_audit_entry() -> None:
     """The audit entry is the settlement's last write: stop there, inside the transaction."""
-    write_audit = service._audit
+    write_audit = audit.record
 
-    def audit_then_hang(*args: Any, **kwargs: Any) -> None:
+    def audit_then_hang(*args: Any, **kwargs: Any) -> Any:
         write_audit(*args, **kwargs)
         print("inside", flush=True)
         time.sleep(600)
 
-    service._audit = audit_then_hang
+    audit.record = audit_then_hang
 
 
 def main(db: str, facility: str, person: int, count: int, go: Path | None, hang_inside: bool) -> None:

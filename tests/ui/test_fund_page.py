@@ -123,6 +123,6 @@ def test_a_facility_without_a_fund_says_so(qtbot: Any, year_store: Store) -> Non
 def test_only_administrators_get_the_fund_page(qtbot: Any, store: Store, username: str, sees: bool) -> None:
     window = open_window(qtbot, store, username, extra_pages=True)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert ("Fund" in titles or "基金" in titles) is sees
+    assert any(title.startswith(("Fund", "基金")) for title in titles) is sees
     wait_for_workers(qtbot)
     window.stop_sync()
