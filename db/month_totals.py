@@ -2,9 +2,12 @@
 
 The fund page and the fund report read a year of a busy centre as twelve rows a policy
 instead of a walk over 100,000 visits. Triggers keep the rows: a settlement adds its
-visit's month, a reversal (冲正) takes it back out, and the agency's own split, when sync
-brings one, replaces the counter's in the figures (the official split). Every writer —
-the counter, sync, imports, a bulk load — keeps them right without knowing of them.
+visit's month, a reversal (冲正) takes it back out, and a change in where it stands with
+the agency moves it — its own split replaced by the agency's when the agency books it
+(the official split, ``desktop.official``), out of the month while the agency has it set
+aside and back in when it is booked. Self-pay (自费) visits are never in it: the fund paid
+nothing for them. Every writer — the counter, sync, imports, a bulk load — keeps the
+rows right without knowing of them.
 
 A migration that copies ``settlement``, ``reversal`` or ``visit`` on SQLite (batch mode's
 "move and copy") drops their triggers: it must call ``install`` again afterwards.
@@ -15,15 +18,35 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-TRIGGERS = ("month_total_settled", "month_total_reversed", "month_total_agency_split")
+TRIGGERS = ("month_total_settled", "month_total_reversed", "month_total_answered")
 _COLUMNS = "facility_id, month, policy, visits, total_fen, fund_fen, account_fen, cash_fen"
 _FIGURES = ("visits", "total_fen", "fund_fen", "account_fen", "cash_fen")
+_ANSWER = "status, agency_setl_id, agency_fund_fen, agency_account_fen, agency_cash_fen"
 
 
 def _month(dialect: str, column: str) -> str:
     if dialect == "postgresql":
         return f"CAST(date_trunc('month', {column}) AS date)"
     return f"date({column}, 'start of month')"
+
+
+def _counted(row: str) -> str:
+    """In the totals: not what the agency set aside (refused, not booked); self-pay is filtered before."""
+    return f"NOT ({row}.agency_setl_id IS NULL AND {row}.status = 'rejected')"
+
+
+def _official(row: str, payer: str) -> str:
+    """The agency's figure once it booked the settlement, the counter's until then."""
+    return (
+        f"CASE WHEN {row}.agency_setl_id IS NOT NULL THEN coalesce({row}.agency_{payer}_fen, {row}.{payer}_fen)"
+        f" ELSE {row}.{payer}_fen END"
+    )
+
+
+def contribution(row: str) -> list[str]:
+    """What one settlement puts in its month: visits, total, fund, account, cash (0 while set aside)."""
+    values = ["1", f"{row}.total_fen", *(_official(row, p) for p in ("fund", "account", "cash"))]
+    return [f"(CASE WHEN {_counted(row)} THEN {value} ELSE 0 END)" for value in values]
 
 
 def _upsert(dialect: str, select: str) -> str:
@@ -34,37 +57,31 @@ def _upsert(dialect: str, select: str) -> str:
     )
 
 
-def _official(row: str, payer: str) -> str:
-    return f"coalesce({row}.agency_{payer}_fen, {row}.{payer}_fen)"
-
-
 def _bodies(dialect: str) -> dict[str, tuple[str, str]]:
     """Each trigger's event and the statement it runs."""
     month = _month(dialect, "v.visit_date")
+    standing = "NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = NEW.id)"
     settled = _upsert(
         dialect,
-        f"SELECT v.facility_id, {month}, NEW.policy, 1, NEW.total_fen, {_official('NEW', 'fund')}, "
-        f"{_official('NEW', 'account')}, {_official('NEW', 'cash')} FROM visit v WHERE v.id = NEW.visit_id",
+        f"SELECT v.facility_id, {month}, NEW.policy, {', '.join(contribution('NEW'))} FROM visit v"
+        " WHERE v.id = NEW.visit_id AND NOT NEW.self_pay",
     )
     reversed_ = _upsert(
         dialect,
-        f"SELECT v.facility_id, {month}, s.policy, -1, -s.total_fen, -{_official('s', 'fund')}, "
-        f"-{_official('s', 'account')}, -{_official('s', 'cash')} FROM settlement s JOIN visit v ON v.id = s.visit_id "
-        "WHERE s.id = NEW.settlement_id",
+        f"SELECT v.facility_id, {month}, s.policy, {', '.join('-' + c for c in contribution('s'))} FROM settlement s"
+        " JOIN visit v ON v.id = s.visit_id WHERE s.id = NEW.settlement_id AND NOT s.self_pay",
     )
-    agency = _upsert(
+    # A reversed settlement left its month with what it stood at then: a later answer moves nothing.
+    moved = ", ".join(f"{new} - {old}" for new, old in zip(contribution("NEW"), contribution("OLD"), strict=True))
+    answered = _upsert(
         dialect,
-        f"SELECT v.facility_id, {month}, NEW.policy, 0, 0, "
-        + ", ".join(f"{_official('NEW', p)} - {_official('OLD', p)}" for p in ("fund", "account", "cash"))
-        + " FROM visit v WHERE v.id = NEW.visit_id"
-        # A reversed settlement was taken out with the split it had then; a later answer changes nothing.
-        + " AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = NEW.id)",
+        f"SELECT v.facility_id, {month}, NEW.policy, {moved} FROM visit v"
+        f" WHERE v.id = NEW.visit_id AND NOT NEW.self_pay AND {standing}",
     )
-    split = "agency_fund_fen, agency_account_fen, agency_cash_fen"
     return {
         "month_total_settled": ("AFTER INSERT ON settlement", settled),
         "month_total_reversed": ("AFTER INSERT ON reversal", reversed_),
-        "month_total_agency_split": (f"AFTER UPDATE OF {split} ON settlement", agency),
+        "month_total_answered": (f"AFTER UPDATE OF {_ANSWER} ON settlement", answered),
     }
 
 
@@ -83,8 +100,8 @@ def install(connection: Connection) -> None:
 
 def uninstall(connection: Connection) -> None:
     postgresql = connection.dialect.name == "postgresql"
-    for name, (event, _statement) in _bodies(connection.dialect.name).items():
-        table = event.rsplit(" ", 1)[-1]
+    for name in (*TRIGGERS, "month_total_agency_split"):
+        table = "reversal" if name == "month_total_reversed" else "settlement"
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else ""))
         if postgresql:
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
@@ -93,12 +110,11 @@ def uninstall(connection: Connection) -> None:
 def rebuild(connection: Connection) -> None:
     """Work every row out again from the settlements that stand (for the migration, and for repair)."""
     month = _month(connection.dialect.name, "v.visit_date")
+    sums = ", ".join(f"sum({value})" for value in contribution("s"))
     connection.exec_driver_sql("DELETE FROM month_total")
     connection.exec_driver_sql(
-        f"INSERT INTO month_total ({_COLUMNS}) "
-        f"SELECT v.facility_id, {month}, s.policy, count(*), sum(s.total_fen), sum({_official('s', 'fund')}), "
-        f"sum({_official('s', 'account')}), sum({_official('s', 'cash')}) "
+        f"INSERT INTO month_total ({_COLUMNS}) SELECT v.facility_id, {month}, s.policy, {sums} "
         "FROM settlement s JOIN visit v ON v.id = s.visit_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = s.id) "
+        "WHERE NOT s.self_pay AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = s.id) "
         f"GROUP BY v.facility_id, {month}, s.policy"
     )

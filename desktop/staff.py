@@ -17,13 +17,16 @@ class Permission(StrEnum):
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
     SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
+    SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
 # the centre's clerks and administrators, so a village doctor settles but does not reverse.
+# A settle-up corrects nothing: it pays out or takes in the cash the agency's own split
+# leaves owed, so whoever takes the patient's cash does it.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE}),
-    Role.VILLAGE_DOCTOR: frozenset({Permission.SETTLE, Permission.SEE_FULL_ID}),
+    Role.CLERK: frozenset({Permission.SETTLE, Permission.REVERSE, Permission.SETTLE_UP}),
+    Role.VILLAGE_DOCTOR: frozenset({Permission.SETTLE, Permission.SEE_FULL_ID, Permission.SETTLE_UP}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -12,17 +12,29 @@ import datetime as dt
 from db.models import Staff
 from db.session import Store
 from desktop.day_close import DayClose, Split, day_close
-from desktop.ledger import LedgerError, LedgerQuery, Period, clinic_names, ledger_rows, totals, viewer_sees_full_id
+from desktop.ledger import LedgerError, LedgerQuery, Period, clinic_names, ledger_rows, totals
+from desktop.official import Standing
 from desktop.policy import PolicyBook
+from desktop.privacy import for_role
 from desktop.reports.document import Cell, Column, Kind, Report, Section
 from desktop.reports.heading import Heading, ReportError
 
 LEDGER_ARTICLE = "湘人社发〔2017〕94号 第十三条（门诊台账）"
 
 
+STANDINGS = {
+    Standing.SELF_PAY: "自费",
+    Standing.WAITING: "待医保确认",
+    Standing.SET_ASIDE: "医保退回（不计入）",
+    Standing.BOOKED: "已结算",
+    Standing.DIFFERS: "以医保为准",
+}
+
+
 def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: str | None) -> Report:
-    """The register of the period's settled visits, the centre's and its village clinics', reversed ones struck."""
-    full_id = viewer_role is not None and viewer_sees_full_id(viewer_role)
+    """The register of the period's settled visits, the centre's and its village clinics', self-pay ones
+    included; reversed ones struck, those the agency set aside marked: both left out of the totals."""
+    full_id = viewer_role is not None and for_role(viewer_role).full_id
     try:
         names = clinic_names(store, heading.facility_id)
         rows = ledger_rows(store, LedgerQuery(heading.facility_id, period, include_villages=True, full_id=full_id))
@@ -46,7 +58,8 @@ def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: s
             Column("signed", "签名"),
             Column("phone", "联系电话"),
             Column("settlement", "结算号", Kind.COUNT),
-            Column("status", "状态"),
+            Column("standing", "医保状态"),
+            Column("status", "冲正"),
         ),
         tuple(
             (
@@ -63,6 +76,7 @@ def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: s
                 "已签名" if row.signed else "未签名",
                 row.phone,
                 row.settlement_id,
+                STANDINGS[row.standing],
                 f"已冲正：{row.reversal_reason}" if row.reversed else "",
             )
             for row in rows
@@ -81,6 +95,7 @@ def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: s
             f"{summed.signed} 已签名",
             None,
             None,
+            f"{summed.waiting} 待医保确认",
             f"{summed.reversed} 笔冲正",
         ),
         struck=frozenset(number for number, row in enumerate(rows) if row.reversed),
@@ -90,6 +105,10 @@ def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: s
     figures: dict[str, Cell] = {
         "visits": summed.visits,
         "reversed": summed.reversed,
+        "set_aside": summed.set_aside,
+        "self_pay": summed.self_pay,
+        "waiting": summed.waiting,
+        "differs": summed.differs,
         "signed": summed.signed,
         "total": summed.total,
         "fund": summed.fund,
@@ -98,7 +117,9 @@ def ledger_report(store: Store, heading: Heading, period: Period, viewer_role: s
     }
     notes = (
         f"依据：{LEDGER_ARTICLE}。冲正的就诊保留在台账中并划线标出，不计入合计。",
-        "证件号码按制表人的权限显示；报送经办机构的台账须由有权查看完整号码的人员制作。" if not full_id else "",
+        f"金额为官方结算数：医保经办机构已结算的按其结算结果（其中 {summed.differs} 笔与本院结算不同），"
+        f"其余按本院结算；医保退回的 {summed.set_aside} 笔不计入合计；自费就诊 {summed.self_pay} 人次计入。",
+        "" if full_id else "证件号码按制表人的权限遮盖；报送经办机构的台账须由有权查看完整号码的人员制作。",
     )
     return heading.report(
         "ledger", "门诊台账", label, period.first, period.last, (section,), tuple(n for n in notes if n), figures
@@ -128,7 +149,7 @@ def day_close_report(store: Store, heading: Heading, day: dt.date, book: PolicyB
 def _day_close(heading: Heading, close: DayClose) -> Report:
     schemes = Section(
         "by_scheme",
-        "一、按险种",
+        "一、按险种（官方结算数）",
         (
             Column("scheme", "险种"),
             Column("policy_version", "政策文件"),
@@ -157,9 +178,23 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
         ),
         ("合计", close.settled.total, close.reversed.total, close.net.total),
     )
+    drawer = close.drawer
+    cash = Section(
+        "drawer",
+        "三、钱箱",
+        (Column("item", "项目"), Column("amount", "金额", Kind.MONEY)),
+        (
+            ("结算收取现金", drawer.settled),
+            ("冲正退还现金", -drawer.reversed),
+            ("补收", drawer.collected),
+            ("退费", -drawer.refunded),
+        ),
+        ("合计：钱箱应有", drawer.expected),
+        note="钱箱按柜台实际收付计；与官方结算数的差额由补收、退费结清。",
+    )
     reversals = Section(
         "reversals",
-        "三、当日冲正",
+        "四、当日冲正",
         (
             Column("reversed_at", "冲正时间"),
             Column("settlement", "结算号", Kind.COUNT),
@@ -168,6 +203,8 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
             Column("reason", "原因"),
             Column("staff", "经办人"),
             *SPLIT_COLUMNS,
+            Column("cash_back", "退还现金", Kind.MONEY),
+            Column("account_back", "退回个人账户", Kind.MONEY),
         ),
         tuple(
             (
@@ -178,11 +215,65 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
                 line.reason,
                 line.staff,
                 *_split_cells(line.split),
+                line.cash_back,
+                line.account_back,
             )
             for line in close.reversals
         ),
-        ("合计", close.reversed_count, None, None, None, None, *_split_cells(close.reversed)),
+        ("合计", close.reversed_count, None, None, None, None, *_split_cells(close.reversed), drawer.reversed, None),
         note="当日无冲正。" if not close.reversals else "",
+    )
+    settle_ups = Section(
+        "settle_ups",
+        "五、补收 / 退费",
+        (
+            Column("state", "状态"),
+            Column("settlement", "结算号", Kind.COUNT),
+            Column("patient", "患者"),
+            Column("amount", "补收(+)/退费(-)", Kind.MONEY),
+            Column("staff", "经办人"),
+            Column("agency_setl_id", "医保结算号"),
+        ),
+        (
+            *(
+                (
+                    ("已办" + ("补收" if line.kind == "collect" else "退费")),
+                    line.settlement_id,
+                    line.patient,
+                    line.cash,
+                    line.staff,
+                    line.agency_setl_id,
+                )
+                for line in close.settle_ups
+            ),
+            *(("尚欠", line.settlement_id, line.patient, line.owed, "", line.agency_setl_id) for line in close.owed),
+        ),
+        note=(
+            f"当日补收 {drawer.collected}、退费 {drawer.refunded}；日终尚欠补收 {close.owed_to_collect}、"
+            f"尚欠退费 {close.owed_to_refund}。"
+        ),
+    )
+    set_aside = Section(
+        "set_aside",
+        "六、医保退回（不计入合计）",
+        (
+            Column("settled_at", "结算时间"),
+            Column("settlement", "结算号", Kind.COUNT),
+            Column("patient", "患者"),
+            *SPLIT_COLUMNS,
+            Column("reversed", "冲正"),
+        ),
+        tuple(
+            (
+                f"{line.settled_at:%H:%M}",
+                line.settlement_id,
+                line.patient,
+                *_split_cells(line.split),
+                "已冲正" if line.reversed else "",
+            )
+            for line in close.set_aside
+        ),
+        note="当日无医保退回。" if not close.set_aside else "",
     )
     figures: dict[str, Cell] = {
         "settled": close.settled_count,
@@ -191,9 +282,15 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
         "net_fund": close.net.fund,
         "net_account": close.net.account,
         "net_cash": close.net.cash,
+        "drawer_expected": drawer.expected,
+        "waiting": close.waiting_count,
+        "differs": close.differs_count,
+        "set_aside": len(close.set_aside),
     }
     notes = (
-        "冲正计入冲正当日；冲正前日的结算，其原结算日的日结不变。",
+        "冲正计入冲正当日；冲正前日的结算，其原结算日的日结不变。补收、退费计入办理当日。",
+        f"金额为官方结算数：其中 {close.differs_count} 笔以医保为准，{close.waiting_count} 笔待医保确认。",
+        f"审计链头（请另行保存，供 clinic-pos audit verify --head 核对）：{close.audit_head}",
         f"日结人：{heading.made_by}　　复核人：____________________",
     )
     return heading.report(
@@ -202,7 +299,7 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
         close.day.isoformat(),
         close.day,
         close.day,
-        (schemes, payers, reversals),
+        (schemes, payers, cash, reversals, settle_ups, set_aside),
         notes,
         figures,
         landscape=False,

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, exists, func, not_, select
 
 from db.models import CatalogueItem, Facility, Reversal, Setting, Settlement, Staff, Visit, VisitItem
 from db.session import Store
@@ -193,7 +193,8 @@ def _first_of(index: int) -> dt.date:
 
 
 def _visits(connection: Connection, clinics: Iterable[str], first: dt.date, last: dt.date) -> list[Any]:
-    """One row a standing settled visit: its clinic, staff, person, cost and what it held."""
+    """One row a standing settled visit (self-pay ones are no insured spending): its clinic, staff,
+    person, cost and what it held."""
     exam = func.coalesce(
         select(func.sum(VisitItem.amount_fen))
         .where(VisitItem.visit_id == Visit.id, VisitItem.kind == "exam")
@@ -220,7 +221,7 @@ def _visits(connection: Connection, clinics: Iterable[str], first: dt.date, last
         )
         .join(Settlement, Settlement.visit_id == Visit.id)
         .where(Visit.facility_id.in_(list(clinics)), Visit.visit_date.between(first, last))
-        .where(~exists().where(Reversal.settlement_id == Settlement.id))
+        .where(~exists().where(Reversal.settlement_id == Settlement.id), not_(Settlement.self_pay))
     )
     return list(connection.execute(statement))
 

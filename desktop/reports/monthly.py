@@ -2,9 +2,10 @@
 (韶医保规〔2023〕2号 第十条): last month's settled visits by scheme, by village clinic and by payer.
 
 The month is the visits' month, as the ledger's; the centre's report covers the village
-clinics it runs. A settlement reversed (冲正) is left out and counted apart; where the
-agency answered a settlement with its own split, its split is the one reported (the
-official one). Totals come from the same rows as the lines, so they add up to the fen.
+clinics it runs. The figures are the official ones (``desktop.official``): the agency's
+split once it booked a visit. What was reversed (冲正), what the agency set aside, and the
+self-pay (自费) visits, which are no pooling settlement, are left out and counted apart.
+Totals come from the same rows as the lines, so they add up to the fen.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, and_, case, exists, func, not_, select
 
 from db.models import Facility, Reversal, Settlement, Visit
 from db.session import Store
 from desktop.money import ZERO, from_fen, round_fen
+from desktop.official import BOOKED, COUNTED, OFFICIAL_ACCOUNT, OFFICIAL_CASH, OFFICIAL_FUND, SET_ASIDE
 from desktop.policy import PolicyBook, default_book
 from desktop.reports.document import Cell, Column, Kind, Report, Section, ratio
 from desktop.reports.heading import Heading
@@ -37,17 +39,12 @@ FIGURE_COLUMNS = (
 )
 
 
-def official(payer: str) -> Any:
-    """The agency's figure where it answered one, the counter's otherwise."""
-    return func.coalesce(getattr(Settlement, f"agency_{payer}_fen"), getattr(Settlement, f"{payer}_fen"))
-
-
 REVERSED = exists().where(Reversal.settlement_id == Settlement.id)
 
 
-def standing(clinics: Sequence[str], first: dt.date, last: dt.date) -> Any:
-    """The settlements of the clinics' visits in the period that stand (not reversed)."""
-    return and_(Visit.facility_id.in_(clinics), Visit.visit_date.between(first, last))
+def of_the_month(clinics: Sequence[str], first: dt.date, last: dt.date) -> Any:
+    """The settlements of the clinics' visits in the period (the pooling's: not self-pay)."""
+    return and_(Visit.facility_id.in_(clinics), Visit.visit_date.between(first, last), not_(Settlement.self_pay))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +76,9 @@ _SUMS = (
     func.count(func.distinct(Settlement.person_id)),
     func.sum(Settlement.total_fen),
     func.sum(Settlement.in_scope_fen),
-    func.sum(official("fund")),
-    func.sum(official("account")),
-    func.sum(official("cash")),
+    func.sum(OFFICIAL_FUND),
+    func.sum(OFFICIAL_ACCOUNT),
+    func.sum(OFFICIAL_CASH),
 )
 
 
@@ -90,7 +87,7 @@ def _grouped(connection: Connection, where: Any, *keys: Any) -> list[Any]:
         select(*keys, *_SUMS)
         .select_from(Settlement)
         .join(Visit, Visit.id == Settlement.visit_id)
-        .where(where, ~REVERSED)
+        .where(where, ~REVERSED, COUNTED)
     )
     if keys:
         statement = statement.group_by(*keys).order_by(*keys)
@@ -111,20 +108,11 @@ def monthly_report(store: Store, heading: Heading, year: int, month: int, book: 
         names = dict(
             connection.execute(select(Facility.id, Facility.name).where(Facility.id.in_(heading.clinics))).all()
         )
-        where = standing(heading.clinics, first, last)
+        where = of_the_month(heading.clinics, first, last)
         by_scheme = _grouped(connection, where, Settlement.policy)
         by_clinic = _grouped(connection, where, Visit.facility_id)
         overall = Figures.of_row(_grouped(connection, where)[0])
-        reversed_count, reversed_total = connection.execute(
-            select(func.count(Settlement.id), func.coalesce(func.sum(Settlement.total_fen), 0))
-            .join(Visit, Visit.id == Settlement.visit_id)
-            .where(where, REVERSED)
-        ).one()
-        agency_split = connection.scalar(
-            select(func.count(Settlement.id))
-            .join(Visit, Visit.id == Settlement.visit_id)
-            .where(where, ~REVERSED, Settlement.agency_fund_fen.is_not(None))
-        )
+        apart = _apart(connection, heading.clinics, first, last)
     schemes = Section(
         "by_scheme",
         "一、按险种",
@@ -150,8 +138,9 @@ def monthly_report(store: Store, heading: Heading, year: int, month: int, book: 
         ("合计", overall.total, ratio(overall.total, overall.total) if overall.total else Decimal("0.0000")),
     )
     notes = (
-        f"本月冲正 {reversed_count} 笔（医疗总费用 {from_fen(int(reversed_total))} 元），不计入上表。",
-        f"其中 {agency_split} 笔按医保经办机构的结算结果（官方分割）计列。",
+        f"本月冲正 {apart.reversed} 笔（医疗总费用 {apart.reversed_total} 元），不计入上表。",
+        f"医保经办机构退回待处理 {apart.set_aside} 笔，不计入上表；自费就诊 {apart.self_pay} 人次，不属统筹结算。",
+        f"上表中 {apart.booked} 笔按医保经办机构的结算结果（官方）计列，{apart.waiting} 笔待医保确认，按本院结算计列。",
         f"依据：{ARTICLE}，于次月5日前报医疗保障经办机构审核。",
     )
     figures: dict[str, Cell] = {
@@ -161,11 +150,50 @@ def monthly_report(store: Store, heading: Heading, year: int, month: int, book: 
         "fund": overall.fund,
         "account": overall.account,
         "cash": overall.cash,
-        "reversed": int(reversed_count),
+        "reversed": apart.reversed,
+        "set_aside": apart.set_aside,
+        "self_pay": apart.self_pay,
     }
     return heading.report(
         "monthly", "门诊统筹费用统计月报", f"{year}年{month}月", first, last, (schemes, clinics, payers), notes, figures
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Apart:
+    """What the month's report leaves out of its lines, and how its lines stand with the agency."""
+
+    reversed: int
+    reversed_total: Decimal
+    set_aside: int
+    self_pay: int
+    booked: int
+    waiting: int
+
+
+def _apart(connection: Connection, clinics: Sequence[str], first: dt.date, last: dt.date) -> Apart:
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    month = and_(Visit.facility_id.in_(clinics), Visit.visit_date.between(first, last))
+    pooled = and_(not_(Settlement.self_pay), ~REVERSED)
+    row = connection.execute(
+        select(
+            count(and_(REVERSED, not_(Settlement.self_pay))),
+            func.coalesce(
+                func.sum(case((and_(REVERSED, not_(Settlement.self_pay)), Settlement.total_fen), else_=0)), 0
+            ),
+            count(and_(pooled, SET_ASIDE)),
+            count(and_(Settlement.self_pay, ~REVERSED)),
+            count(and_(pooled, BOOKED)),
+            count(and_(pooled, COUNTED, not_(BOOKED))),
+        )
+        .select_from(Settlement)
+        .join(Visit, Visit.id == Settlement.visit_id)
+        .where(month)
+    ).one()
+    reversed_, reversed_total, set_aside, self_pay, booked, waiting = (int(value) for value in row)
+    return Apart(reversed_, from_fen(reversed_total), set_aside, self_pay, booked, waiting)
 
 
 def _title(book: PolicyBook, policy: str, day: dt.date) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from db import audit
 from db.models import (
@@ -42,7 +42,7 @@ from desktop.policy.parameters import PolicyVersion, Scheme
 from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest, YearToDate
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import PERSON, facility_for_quote, patient_on
-from desktop.settlement.draft import SettlementError, VisitDraft
+from desktop.settlement.draft import DraftItem, SettlementError, VisitDraft
 from desktop.staff import Permission, may
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -63,7 +63,7 @@ class SettledVisit:
 class ReversedSettlement:
     reversal_id: int
     settlement_id: int
-    msgid: str
+    msgid: str | None  # the 2208's; none for a self-pay settlement, which the agency never heard of
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ class _Moved:
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class CatalogueLine:
     code: str
     name: str
     kind: str
@@ -103,7 +103,7 @@ def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook |
 def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book: PolicyBook) -> SettledVisit:
     """The settlement's writes inside a write transaction the caller holds (imports, demo data)."""
     person, facility = _participants(connection, draft, now)
-    lines = _lines(connection, draft)
+    lines = catalogue_lines(connection, draft.items)
     version = _version(book, person.policy, draft.visit_date)
     year = draft.visit_date.year
     before = _lock_accumulator(connection, person.id, year)
@@ -261,6 +261,15 @@ _SPEND_ACCOUNT = Prepared(
 )
 
 
+def check_staff(connection: Connection, staff_id: int, permission: Permission, doing: str) -> None:
+    """``SettlementError`` unless the staff member is active and their role may do this."""
+    staff = connection.execute(_STAFF, {"id": staff_id}).one_or_none()
+    if staff is None or not staff.active:
+        raise SettlementError("staff", f"no active staff member with id {staff_id}")
+    if not may(staff.role, permission):
+        raise SettlementError("staff", f"role {staff.role!r} may not {doing}")
+
+
 def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
     found = _PARTICIPANTS.one_or_none(
         connection, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
@@ -324,14 +333,15 @@ def _catalogue(size: int) -> Prepared:
 _CATALOGUE: dict[int, Prepared] = {}
 
 
-def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
-    codes = sorted({item.code for item in draft.items})
+def catalogue_lines(connection: Connection, items: Sequence[DraftItem]) -> list[CatalogueLine]:
+    """Each drafted item with its catalogue entry, its price (the catalogue's by default) and amount."""
+    codes = sorted({item.code for item in items})
     size = 1 << max(len(codes) - 1, 0).bit_length()
     padded = codes + codes[-1:] * (size - len(codes))  # a repeated code in IN (…) matches nothing more
     rows = _catalogue(size).all(connection, {f"code_{n}": code for n, code in enumerate(padded)})
     catalogue = {row.code: row for row in rows}
     lines = []
-    for index, drafted in enumerate(draft.items):
+    for index, drafted in enumerate(items):
         entry = catalogue.get(drafted.code)
         if entry is None or not entry.active:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
@@ -346,7 +356,9 @@ def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
         if price < 0 or price != price.quantize(Decimal("0.01")):
             raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")
         amount = round_fen(drafted.quantity * price)
-        lines.append(_Line(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount))
+        lines.append(
+            CatalogueLine(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount)
+        )
     return lines
 
 
@@ -397,7 +409,7 @@ _UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.i
 
 
 def _insert_visit(
-    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
+    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[CatalogueLine], result: Quote
 ) -> int:
     visit_id: int = _VISIT.one(
         connection,
@@ -528,10 +540,10 @@ def _taken_back(figure: Any, moved: int) -> Any:
     return case((figure > moved, figure - moved), else_=0)
 
 
-def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
+def _refuse_a_reversal_gone(connection: Connection, settlement_id: int) -> None:
     """A reversal the audit log records but the store has lost was deleted behind the program's back:
     reversing again would pay the money back twice."""
-    entry = session.scalar(
+    entry = connection.scalar(
         select(AuditEntry.seq).where(
             AuditEntry.entity == "settlement",
             AuditEntry.entity_id == str(settlement_id),
@@ -548,65 +560,108 @@ def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
 
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
+    with store.write_connection() as connection:
+        return reverse_in(connection, settlement_id, reason, staff_id, now)
+
+
+_TO_REVERSE = select(
+    Settlement.person_id,
+    Settlement.year,
+    Settlement.self_pay,
+    Settlement.deductible_fen,
+    Settlement.fund_toward_cap_fen,
+    Settlement.fund_out_of_city_fen,
+    Settlement.account_fen,
+    Facility.code,
+    Reversal.id.label("reversal_id"),
+)
+
+
+def reverse_in(
+    connection: Connection, settlement_id: int, reason: str, staff_id: int, now: dt.datetime
+) -> ReversedSettlement:
+    """The reversal's writes inside a write transaction the caller holds.
+
+    A self-pay settlement was never sent and moved no figure: its reversal is the row and
+    the audit entry, with no message for the agency.
+    """
     if not reason.strip():
         raise SettlementError("reason", "a reversal needs a reason")
-    with store.writing() as session:
-        staff = session.get(Staff, staff_id)
-        if staff is None or not staff.active:
-            raise SettlementError("staff", f"no active staff member with id {staff_id}")
-        if not may(staff.role, Permission.REVERSE):
-            raise SettlementError("staff", f"role {staff.role!r} may not reverse settlements")
-        settlement = session.get(Settlement, settlement_id)
-        if settlement is None:
-            raise SettlementError("settlement", f"no settlement {settlement_id}")
-        if settlement.reversal is not None:
-            raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
-        _refuse_a_reversal_gone(session, settlement_id)
-        facility = session.get(Facility, settlement.visit.facility_id)
-        assert facility is not None
-        connection = session.connection()
-        _lock_accumulator(connection, settlement.person_id, settlement.year)
-        msgid = reversal_msgid(facility.code, now, settlement_id)
-        reversal_id: int = session.execute(
-            insert(Reversal)
-            .returning(Reversal.id)
-            .values(settlement_id=settlement_id, staff_id=staff_id, reversed_at=now, reason=reason.strip(), msgid=msgid)
-        ).scalar_one()
-        session.execute(
-            update(Accumulator)
-            .where(Accumulator.person_id == settlement.person_id, Accumulator.year == settlement.year)
-            .values(
-                deductible_met_fen=_taken_back(Accumulator.deductible_met_fen, settlement.deductible_fen),
-                fund_paid_fen=_taken_back(Accumulator.fund_paid_fen, settlement.fund_toward_cap_fen),
-                fund_paid_out_of_city_fen=_taken_back(
-                    Accumulator.fund_paid_out_of_city_fen, settlement.fund_out_of_city_fen
-                ),
-            )
+    check_staff(connection, staff_id, Permission.REVERSE, "reverse settlements")
+    settlement = connection.execute(
+        _TO_REVERSE.join(Visit, Visit.id == Settlement.visit_id)
+        .join(Facility, Facility.id == Visit.facility_id)
+        .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+        .where(Settlement.id == settlement_id)
+    ).one_or_none()
+    if settlement is None:
+        raise SettlementError("settlement", f"no settlement {settlement_id}")
+    if settlement.reversal_id is not None:
+        raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
+    _refuse_a_reversal_gone(connection, settlement_id)
+    if settlement.self_pay:
+        reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, None)
+        _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
+        return ReversedSettlement(reversal_id, settlement_id, None)
+    person_id: int = settlement.person_id
+    _lock_accumulator(connection, person_id, settlement.year)
+    msgid = reversal_msgid(settlement.code, now, settlement_id)
+    reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, msgid)
+    connection.execute(
+        update(Accumulator)
+        .where(Accumulator.person_id == person_id, Accumulator.year == settlement.year)
+        .values(
+            deductible_met_fen=_taken_back(Accumulator.deductible_met_fen, settlement.deductible_fen),
+            fund_paid_fen=_taken_back(Accumulator.fund_paid_fen, settlement.fund_toward_cap_fen),
+            fund_paid_out_of_city_fen=_taken_back(
+                Accumulator.fund_paid_out_of_city_fen, settlement.fund_out_of_city_fen
+            ),
         )
-        if settlement.account_fen:
-            session.execute(
-                update(Person)
-                .where(Person.id == settlement.person_id)
-                .values(account_balance_fen=Person.account_balance_fen + settlement.account_fen)
-            )
-        session.execute(
-            insert(OutboxEntry).values(
-                infno=CANCEL_MESSAGE,
-                msgid=msgid,
-                settlement_id=settlement_id,
-                reversal_id=reversal_id,
-                payload=json.dumps({"settlement_id": settlement_id, "reversal_id": reversal_id}),
-                created_at=now,
-            )
+    )
+    if settlement.account_fen:
+        connection.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(account_balance_fen=Person.account_balance_fen + settlement.account_fen)
         )
-        audit.record(
-            connection,
-            at=now,
-            staff_id=staff_id,
-            action="reverse",
-            entity="settlement",
-            entity_id=settlement_id,
-            detail={"reversal_id": reversal_id},
-            rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+    connection.execute(
+        insert(OutboxEntry).values(
+            infno=CANCEL_MESSAGE,
+            msgid=msgid,
+            settlement_id=settlement_id,
+            reversal_id=reversal_id,
+            payload=json.dumps({"settlement_id": settlement_id, "reversal_id": reversal_id}),
+            created_at=now,
+            state="pending",
+            attempts=0,
+            last_error="",
         )
-        return ReversedSettlement(reversal_id, settlement_id, msgid)
+    )
+    _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
+    return ReversedSettlement(reversal_id, settlement_id, msgid)
+
+
+def _audit_reversal(
+    connection: Connection, now: dt.datetime, staff_id: int, settlement_id: int, reversal_id: int
+) -> None:
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="reverse",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail={"reversal_id": reversal_id},
+        rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+    )
+
+
+def _insert_reversal(
+    connection: Connection, settlement_id: int, staff_id: int, now: dt.datetime, reason: str, msgid: str | None
+) -> int:
+    reversal_id: int = connection.execute(
+        insert(Reversal)
+        .returning(Reversal.id)
+        .values(settlement_id=settlement_id, staff_id=staff_id, reversed_at=now, reason=reason.strip(), msgid=msgid)
+    ).scalar_one()
+    return reversal_id

@@ -17,6 +17,7 @@ from desktop.fund.from_store import NoFundError, fund_position, fund_request, sc
 from desktop.fund.types import EndKind, StartKind
 from desktop.policy.types import FacilityKind
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
+from desktop.settlement.self_pay import SelfPayDraft, settle_self_pay
 from desktop.signing import ChangeRequest, Grounds
 from tests.factories import COLD, add_person, make_store
 
@@ -129,8 +130,10 @@ def test_the_months_spending_is_net_of_reversals_with_the_agencys_split(store: S
         session.execute(
             update(Settlement)
             .where(Settlement.id == kept)
-            .values(agency_fund_fen=1200, agency_account_fen=0, agency_cash_fen=1300)
+            .values(agency_setl_id="S1", agency_fund_fen=1200, agency_account_fen=0, agency_cash_fen=1300)
         )
+    self_pay = SelfPayDraft("T01", 1, dt.date(2024, 3, 2), (DraftItem("X01", Decimal(2)),), COLD, person_id=1)
+    settle_self_pay(store, self_pay, dt.datetime(2024, 3, 2, 2, tzinfo=dt.UTC))  # 自费: the fund paid nothing
     _, position = fund_position(store, "T01", YEAR)
     assert [m.fund_paid for m in position.months[:3]] == [Decimal("27.00"), Decimal("0.00"), Decimal("0.00")]
 

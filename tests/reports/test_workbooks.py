@@ -1,30 +1,74 @@
 """Every workbook made from a year of demo data reads back with openpyxl, and its totals equal
 the settlements that make them, to the fen: the monthly report and the ledger of every month,
-the fund position, the warnings, and a day close a month."""
+the fund position, the warnings, and a day close a month.
+
+The year is the demo's, with what a year at the counter also brings: visits the agency
+booked with its own split, records it set aside, and self-pay (自费) visits."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import String, func, text, update
 
+from db.models import Settlement
 from db.session import Store, open_store
 from desktop.reports.cli import report_main
+from desktop.settlement import DiagnosisLine, DraftItem
+from desktop.settlement.self_pay import SelfPayDraft, settle_self_pay
 from tests.reports.workbooks import Table, fen, read_workbook
 
 MONTHS = range(1, 13)
-OFFICIAL = "coalesce(s.agency_{0}_fen, s.{0}_fen)"
-STANDING = "NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = s.id)"
+# The official split (desktop.official), written out again: the agency's once it booked the visit.
+OFFICIAL = "CASE WHEN s.agency_setl_id IS NOT NULL THEN coalesce(s.agency_{0}_fen, s.{0}_fen) ELSE s.{0}_fen END"
+STANDING = (
+    "NOT EXISTS (SELECT 1 FROM reversal r WHERE r.settlement_id = s.id)"
+    " AND NOT (s.agency_setl_id IS NULL AND s.status = 'rejected')"  # what the agency set aside is counted apart
+)
+POOLED = "NOT s.self_pay"
 IN_SCOPE = "v.facility_id IN ('T01', 'V01', 'V02', 'V03')"
 
 
 @pytest.fixture(scope="module")
-def store(demo_year: Path) -> Any:
-    opened = open_store(demo_year)
+def year(demo_year: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's year with answers from the agency, records it set aside, and self-pay visits."""
+    path = tmp_path_factory.mktemp("year") / "clinic.sqlite3"
+    shutil.copy(demo_year, path)
+    store = open_store(path)
+    with store.writing() as session:
+        session.execute(
+            update(Settlement)
+            .where(Settlement.id % 37 == 0, Settlement.fund_fen >= 100)
+            .values(
+                agency_setl_id="A" + func.cast(Settlement.id, String),
+                agency_fund_fen=Settlement.fund_fen - 100,
+                agency_account_fen=Settlement.account_fen,
+                agency_cash_fen=Settlement.cash_fen + 100,
+                status="differs",
+            )
+        )
+        session.execute(update(Settlement).where(Settlement.id % 53 == 0).values(status="rejected"))
+    for month in MONTHS:
+        for facility, staff in (("T01", 2), ("V01", 3)):
+            day = dt.date(2024, month, 15)
+            items = (DraftItem("XA01", Decimal(1)), DraftItem("FA01"))
+            draft = SelfPayDraft(
+                facility, staff, day, items, (DiagnosisLine("J06.900", "急性上呼吸道感染"),), person_id=7
+            )
+            settle_self_pay(store, draft, dt.datetime.combine(day, dt.time(3), dt.UTC))
+    store.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(year: Path) -> Any:
+    opened = open_store(year)
     yield opened
     opened.dispose()
 
@@ -56,16 +100,16 @@ def column_sum(table: Table, title: str) -> int:
     return sum(fen(value) for value in table.column(title))
 
 
-def test_the_monthly_workbooks_add_up_to_the_settlements(store: Store, demo_year: Path, tmp_path: Path) -> None:
+def test_the_monthly_workbooks_add_up_to_the_settlements(store: Store, year: Path, tmp_path: Path) -> None:
     titles = ["一、按险种", "二、按机构（含一体化村卫生室）", "三、按支付方"]
     for month in MONTHS:
-        path = make("monthly", demo_year, f"2024-{month:02d}", tmp_path / f"monthly-{month}.xlsx")
+        path = make("monthly", year, f"2024-{month:02d}", tmp_path / f"monthly-{month}.xlsx")
         heading, tables = read_workbook(path, titles)
         assert heading["医保机构编码"] == "H36012100101"
         assert heading["期间"] == f"2024年{month}月"
         assert heading["制表人"] == "赵建国"
         where, params = month_where(month)
-        truth = settled(store, f"{where} AND {STANDING}", **params)
+        truth = settled(store, f"{where} AND {STANDING} AND {POOLED}", **params)
         for title in titles[:2]:
             table = tables[title]
             assert sum(table.column("人次")) == table.total("人次") == truth["count"]
@@ -77,9 +121,9 @@ def test_the_monthly_workbooks_add_up_to_the_settlements(store: Store, demo_year
         assert fen(payers.total("金额")) == truth["total"]
 
 
-def test_the_ledger_workbooks_add_up_to_the_settlements(store: Store, demo_year: Path, tmp_path: Path) -> None:
+def test_the_ledger_workbooks_add_up_to_the_settlements(store: Store, year: Path, tmp_path: Path) -> None:
     for month in MONTHS:
-        path = make("ledger", demo_year, f"2024-{month:02d}", tmp_path / f"ledger-{month}.xlsx")
+        path = make("ledger", year, f"2024-{month:02d}", tmp_path / f"ledger-{month}.xlsx")
         _heading, tables = read_workbook(path, ["门诊台账"])
         table = tables["门诊台账"]
         where, params = month_where(month)
@@ -91,12 +135,12 @@ def test_the_ledger_workbooks_add_up_to_the_settlements(store: Store, demo_year:
         assert fen(table.total("患者应自付")) == standing["account"] + standing["cash"]
 
 
-def test_the_fund_workbook_adds_up_to_the_residents_fund_shares(store: Store, demo_year: Path, tmp_path: Path) -> None:
-    path = make("fund", demo_year, "2024-12", tmp_path / "fund.xlsx")
+def test_the_fund_workbook_adds_up_to_the_residents_fund_shares(store: Store, year: Path, tmp_path: Path) -> None:
+    path = make("fund", year, "2024-12", tmp_path / "fund.xlsx")
     _heading, tables = read_workbook(path, ["二、逐月额度与发生"])
     months = tables["二、逐月额度与发生"]
     assert len(months.rows) == 12
-    resident = f"{IN_SCOPE} AND s.policy = 'nanchang-resident' AND {STANDING}"
+    resident = f"{IN_SCOPE} AND s.policy = 'nanchang-resident' AND {STANDING} AND {POOLED}"
     for month, spent in zip(MONTHS, months.column("实际发生"), strict=True):
         where, params = month_where(month)
         assert fen(spent) == settled(store, f"{where} AND {resident}", **params)["fund"], month
@@ -106,28 +150,39 @@ def test_the_fund_workbook_adds_up_to_the_residents_fund_shares(store: Store, de
                                                                 strict=True))  # fmt: skip
 
 
-def test_the_day_close_workbooks_add_up_to_the_days_settlements(store: Store, demo_year: Path, tmp_path: Path) -> None:
+def test_the_day_close_workbooks_add_up_to_the_days_settlements(store: Store, year: Path, tmp_path: Path) -> None:
     for month in MONTHS:
         day = dt.date(2024, month, 15)
-        path = make("day-close", demo_year, day.isoformat(), tmp_path / f"close-{month}.xlsx")
-        _heading, tables = read_workbook(path, ["一、按险种", "二、按支付方"])
+        path = make("day-close", year, day.isoformat(), tmp_path / f"close-{month}.xlsx")
+        _heading, tables = read_workbook(path, ["一、按险种（官方结算数）", "二、按支付方", "三、钱箱"])
         start = dt.datetime.combine(day, dt.time(0), dt.timezone(dt.timedelta(hours=8)))
-        truth = settled(
-            store,
-            "v.facility_id = 'T01' AND s.settled_at >= :start AND s.settled_at < :end",
-            start=start.astimezone(dt.UTC).replace(tzinfo=None),
-            end=(start + dt.timedelta(days=1)).astimezone(dt.UTC).replace(tzinfo=None),
-        )
-        schemes = tables["一、按险种"]
+        window = {
+            "start": start.astimezone(dt.UTC).replace(tzinfo=None),
+            "end": (start + dt.timedelta(days=1)).astimezone(dt.UTC).replace(tzinfo=None),
+        }
+        of_the_day = "v.facility_id = 'T01' AND s.settled_at >= :start AND s.settled_at < :end"
+        truth = settled(store, f"{of_the_day} AND NOT (s.agency_setl_id IS NULL AND s.status = 'rejected')", **window)
+        schemes = tables["一、按险种（官方结算数）"]
         assert schemes.total("结算笔数") == truth["count"] == sum(schemes.column("结算笔数"))
         payers = tables["二、按支付方"]
         assert fen(payers.total("结算")) == truth["total"]
+        assert [fen(v) for v in payers.column("结算")] == [truth["fund"], truth["account"], truth["cash"]]
+        # The drawer holds the cash the counter took, set-aside records' too (no reversal or settle-up here).
+        with store.reading() as session:
+            taken = session.execute(
+                text(
+                    f"SELECT coalesce(sum(s.cash_fen), 0) FROM settlement s JOIN visit v ON v.id = s.visit_id"
+                    f" WHERE {of_the_day}"
+                ),
+                window,
+            ).scalar_one()
+        assert fen(tables["三、钱箱"].total("金额")) == taken
 
 
-def test_the_warnings_workbook_lists_what_the_json_says(demo_year: Path, tmp_path: Path) -> None:
-    path = make("warnings", demo_year, "2024-12", tmp_path / "warnings.xlsx")
+def test_the_warnings_workbook_lists_what_the_json_says(year: Path, tmp_path: Path) -> None:
+    path = make("warnings", year, "2024-12", tmp_path / "warnings.xlsx")
     _heading, tables = read_workbook(path, ["一、预警", "二、本月指标"])
-    as_json = make("warnings", demo_year, "2024-12", tmp_path / "warnings.json", fmt="json")
+    as_json = make("warnings", year, "2024-12", tmp_path / "warnings.json", fmt="json")
     found = json.loads(as_json.read_text(encoding="utf-8"))
     listed = found["sections"][0]["rows"]
     assert [row[0] for row in tables["一、预警"].rows] == [row["scope"] for row in listed]

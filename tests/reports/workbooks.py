@@ -45,7 +45,7 @@ def read_workbook(path: Path, titles: list[str]) -> tuple[dict[str, str], dict[s
             if all(v is None for v in line):
                 break
             cells = line[: len(headers)]
-            if cells[0] == "合计":
+            if isinstance(cells[0], str) and cells[0].startswith("合计"):
                 totals = cells
                 break
             rows.append(cells)

@@ -13,6 +13,7 @@ from db import month_totals
 from db.models import MonthTotal, Settlement
 from db.session import Store
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
+from desktop.settlement.self_pay import SelfPayDraft, settle_self_pay
 from tests.factories import COLD, add_person, make_store
 
 Rows = list[tuple[str, dt.date, str, int, int, int, int, int]]
@@ -47,21 +48,36 @@ def exercise(store: Store) -> None:
     at(dt.date(2024, 5, 1), person=2)
     answered_then_reversed = at(dt.date(2024, 5, 2))
     reversed_then_answered = at(dt.date(2024, 5, 3))
+    refused_then_booked = at(dt.date(2024, 6, 3))
+    refused = at(dt.date(2024, 6, 4))
+    draft = SelfPayDraft("T01", 1, dt.date(2024, 6, 5), (DraftItem("E01", Decimal(1)),), COLD, person_id=1)
+    settle_self_pay(store, draft, dt.datetime(2024, 6, 5, 2, tzinfo=dt.UTC))  # 自费: never in the fund's months
     later = dt.datetime(2024, 5, 6, 2, tzinfo=dt.UTC)
-    with store.writing() as session:
-        session.execute(
-            update(Settlement)
-            .where(Settlement.id.in_((first, answered_then_reversed)))
-            .values(agency_fund_fen=1000, agency_account_fen=0, agency_cash_fen=1000)
-        )
+
+    def answer(settlement: int, fund: int, cash: int) -> None:
+        """The agency's 2207 answer as sync stores it: booked, with its own split."""
+        with store.writing() as session:
+            session.execute(
+                update(Settlement)
+                .where(Settlement.id == settlement)
+                .values(
+                    agency_setl_id=f"A{settlement}", agency_fund_fen=fund, agency_account_fen=0, agency_cash_fen=cash
+                )
+            )
+
+    def status(settlement: int, value: str) -> None:
+        with store.writing() as session:
+            session.execute(update(Settlement).where(Settlement.id == settlement).values(status=value))
+
+    answer(first, 1000, 1000)
+    answer(answered_then_reversed, 1000, 1000)
     reverse(store, answered_then_reversed, "录入错误", 1, later)
     reverse(store, reversed_then_answered, "录入错误", 1, later)
-    with store.writing() as session:
-        session.execute(
-            update(Settlement)
-            .where(Settlement.id == reversed_then_answered)
-            .values(agency_fund_fen=0, agency_account_fen=0, agency_cash_fen=2000)
-        )
+    answer(reversed_then_answered, 0, 2000)
+    for settlement in (refused_then_booked, refused):
+        status(settlement, "rejected")  # set aside by the agency: out of the month
+    status(refused_then_booked, "pending")  # sent again once corrected
+    answer(refused_then_booked, 1200, 800)
 
 
 def check_month_totals(store: Store) -> None:
@@ -76,6 +92,8 @@ def check_month_totals(store: Store) -> None:
     assert may["nanchang-resident"][3] == 0  # both reversed: nothing stands
     assert may["nanchang-resident"][4:] == (0, 0, 0, 0)
     assert may["nanchang-employee"][3] == 1
+    june = [row for row in kept if row[1] == dt.date(2024, 6, 1)]
+    assert [(r[2], r[3], r[5]) for r in june] == [("nanchang-resident", 1, 1200)]  # the one set aside is out
 
 
 def test_the_triggers_keep_month_total(tmp_path: Path) -> None:
