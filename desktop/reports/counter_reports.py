@@ -290,7 +290,8 @@ def _day_close(heading: Heading, close: DayClose) -> Report:
     notes = (
         "冲正计入冲正当日；冲正前日的结算，其原结算日的日结不变。补收、退费计入办理当日。",
         f"金额为官方结算数：其中 {close.differs_count} 笔以医保为准，{close.waiting_count} 笔待医保确认。",
-        f"审计链头（请另行保存，供 clinic-pos audit verify --head 核对）：{close.audit_head}",
+        "审计链头（请另行保存，供 clinic-pos audit verify --head 核对）：",
+        close.audit_head,
         f"日结人：{heading.made_by}　　复核人：____________________",
     )
     return heading.report(

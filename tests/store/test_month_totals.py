@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from db import month_totals
+from db import month_totals, signings_changed
 from db.models import MonthTotal, Settlement
 from db.session import Store
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
@@ -107,3 +107,4 @@ def test_the_triggers_are_there_at_head(tmp_path: Path) -> None:
             session.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
         )
     assert set(month_totals.TRIGGERS) <= names
+    assert set(signings_changed.TRIGGERS) <= names  # the fund page's signings counter (db/signings_changed.py)
