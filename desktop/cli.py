@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("file", nargs="?", help="JSON file; standard input when left out")
     q.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
     q.add_argument(
+        "--no-explain", action="store_true", help="leave out the explanation: the figures only, for batch work"
+    )
+    q.add_argument(
         "--policy-dir",
         action="append",
         default=[],
@@ -132,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "quote":
         from desktop import quote_cli
 
-        return quote_cli.main(args.file, args.batch, args.policy_dir)
+        return quote_cli.main(args.file, args.batch, args.policy_dir, explain=not args.no_explain)
     if args.command in ("fund", "report", "warning-thresholds"):
         return _fund_command(args)
     if args.command == "check":

@@ -1,7 +1,7 @@
 """fund and reports: signing start and end kinds, ATC codes, the month's totals
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 09:00:00
 
 The capitation fund counts a signing's months by how it began and ended (洪府厅发〔2019〕
@@ -20,8 +20,8 @@ from alembic import op
 
 from db import month_totals, signings_changed
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
