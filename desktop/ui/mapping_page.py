@@ -16,8 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -92,7 +91,8 @@ class MappingPage(QWidget):
         self.search.returnPressed.connect(self.review_selected)
         self.candidates = CandidatesModel(self)
         self.candidates_table = _table("candidatesTable", self.candidates)
-        self.candidates_table.doubleClicked.connect(lambda _index: self.review_selected())
+        # Enter on a line, or a double click (activated); Ctrl+Return stays the window's 结算 key.
+        self.candidates_table.activated.connect(lambda _index: self.review_selected())
         self.message = label("mappingMessage", wrap=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
@@ -101,11 +101,6 @@ class MappingPage(QWidget):
             self.review_button = named(QPushButton(self.tr("Confirm mapping (Enter)")), "reviewButton")
             self.review_button.clicked.connect(self.review_selected)
             buttons.addWidget(self.review_button)
-            action = QAction(self)
-            action.setShortcut(QKeySequence("Ctrl+Return"))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(self.review_selected)
-            self.addAction(action)
         hint = label(
             "syncHint",
             self.tr(
