@@ -15,6 +15,10 @@ from typing import Any
 
 import pytest
 
+from db.session import Store
+from desktop.sync import FixedCredentials
+from desktop.ui.sync_setup import Target
+from desktop.ui.sync_worker import SyncWorker
 from desktop.ui.workers import run_in_background
 from tests.ui.conftest import wait_for_workers
 
@@ -50,5 +54,27 @@ def test_a_background_job_leaves_its_work_and_outcome_to_the_gui_thread(qtbot: A
     )
     wait_for_workers(qtbot)
     assert outcomes == ["failed" if fails else "done"]
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
+    assert freed_on == [threading.get_ident()]
+
+
+def test_a_sync_worker_whose_thread_outlives_the_closing_is_freed_on_the_gui_thread(qtbot: Any, store: Store) -> None:
+    freed_on: list[int] = []
+    agency_answers = threading.Event()
+
+    def slow_agency(_store: Store) -> Target:  # the first step hangs past the window's wait
+        agency_answers.wait(10)
+        return Target("http://127.0.0.1:9/", FixedCredentials({}))  # never called: the worker is stopping
+
+    before = set(threading.enumerate())
+    worker = SyncWorker(store, ("clerk", "Clerk"), slow_agency)
+    weakref.finalize(worker, lambda: freed_on.append(threading.get_ident()))
+    worker.start()
+    (thread,) = set(threading.enumerate()) - before
+    assert not worker.shutdown(wait_s=0.05)  # the window closes and stops waiting
+    del worker  # as the window lets go of it: the thread holds the worker now
+    agency_answers.set()
+    thread.join(10)
+    assert not thread.is_alive()
     qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
     assert freed_on == [threading.get_ident()]
