@@ -16,6 +16,7 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     MANAGE = "manage"
     SEE_FULL_ID = "see_full_id"
+    SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
     SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
     RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
 
