@@ -7,12 +7,12 @@ date, the new record is added, and the audit log says who did it. Nothing is del
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy import insert, select, update
 
-from db.models import AuditEntry, Person, Signing
+from db.models import Person, Signing
 from db.session import Store
+from desktop import audit
 from desktop.roster import signing_history
 from desktop.signing import ChangeRequest, Decision, decide
 
@@ -60,14 +60,5 @@ def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_i
             "from": record.effective_from.isoformat(),
             "article": decision.article,
         }
-        connection.execute(
-            insert(AuditEntry).values(
-                at=now,
-                staff_id=staff_id,
-                action="sign",
-                entity="signing",
-                entity_id=str(signing_id),
-                detail=json.dumps(detail, ensure_ascii=False),
-            )
-        )
+        audit.record(connection, now, staff_id, "sign", "signing", signing_id, detail)
         return decision

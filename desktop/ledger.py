@@ -8,18 +8,18 @@ full (the register filed with the agency needs the full number, 第十三条 有
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
-from db.models import AuditEntry, Diagnosis, Facility, Person, Reversal, Settlement, Visit
+from db.models import Diagnosis, Facility, Person, Reversal, Settlement, Visit
 from db.session import Store
+from desktop import audit
 from desktop.money import from_fen
 from desktop.privacy import mask_id_number, mask_phone
 from desktop.staff import Permission, may
@@ -228,16 +228,7 @@ def store_signature(store: Store, visit_id: int, png: bytes, staff_id: int, now:
         )
         if written is None:
             raise LedgerError("signature", f"visit {visit_id} already has a signature on file")
-        session.execute(
-            insert(AuditEntry).values(
-                at=now,
-                staff_id=staff_id,
-                action="sign",
-                entity="visit",
-                entity_id=str(visit_id),
-                detail=json.dumps({"bytes": len(png)}),
-            )
-        )
+        audit.record(session.connection(), now, staff_id, "sign", "visit", visit_id, {"bytes": len(png)})
 
 
 # In LedgerRow's order, up to its diagnosis.

@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from db.models import AuditEntry, OutboxEntry, Person, Settlement, Visit
+from db.models import OutboxEntry, Person, Settlement, Visit
 from db.session import Store
+from desktop.audit import record
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
 
@@ -206,16 +207,7 @@ def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.date
 def audit(
     connection: Connection, now: dt.datetime, staff_id: int | None, action: str, entity: str, key: int, detail: Any
 ) -> None:
-    connection.execute(
-        insert(AuditEntry).values(
-            at=now,
-            staff_id=staff_id,
-            action=action,
-            entity=entity,
-            entity_id=str(key),
-            detail=json.dumps(detail, ensure_ascii=False, default=str),
-        )
-    )
+    record(connection, now, staff_id, action, entity, key, detail)
 
 
 # --- what staff see -------------------------------------------------------------------
