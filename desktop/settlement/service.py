@@ -11,14 +11,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import (
     Accumulator,
-    AuditEntry,
     CatalogueItem,
     Diagnosis,
     Facility,
@@ -32,6 +31,7 @@ from db.models import (
 )
 from db.prepared import Prepared
 from db.session import Store
+from desktop import audit
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
@@ -40,8 +40,16 @@ from desktop.policy.parameters import PolicyVersion, Scheme
 from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest, YearToDate
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import PERSON, facility_for_quote, patient_on
-from desktop.settlement.draft import SettlementError, VisitDraft
-from desktop.staff import Permission, may
+from desktop.settings import LIMIT_KEYS, Limits, limit_columns, limits_from
+from desktop.settlement.draft import SettlementError, UnconfirmedPriceError, VisitDraft
+from desktop.settlement.entry_checks import (
+    check_amount,
+    check_draft_text,
+    check_price,
+    check_quantity,
+    check_text,
+)
+from desktop.staff import Permission, may, may_at
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 # The national interface's order for one outpatient settlement: register, visit, fees, settle.
@@ -90,6 +98,7 @@ class _Line:
     quantity: Decimal
     price: Decimal
     amount: Decimal
+    confirmed_from: Decimal | None = None  # the catalogue's price, where staff confirmed another
 
 
 def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook | None = None) -> SettledVisit:
@@ -100,8 +109,9 @@ def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook |
 
 def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book: PolicyBook) -> SettledVisit:
     """The settlement's writes inside a write transaction the caller holds (imports, demo data)."""
-    person, facility = _participants(connection, draft, now)
-    lines = _lines(connection, draft)
+    check_draft_text(draft)  # before anything is read or written
+    person, facility, limited = _participants(connection, draft, now)
+    lines = _lines(connection, draft, limited)
     version = _version(book, person.policy, draft.visit_date)
     year = draft.visit_date.year
     before = _lock_accumulator(connection, person.id, year)
@@ -165,13 +175,13 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    _audit(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _split(result))
+    audit.record(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _audited(result, lines))
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
 # Statements built once: a settlement runs them all, every time.
 _FACILITY = select(Facility.__table__).where(Facility.id == bindparam("id"))
-_STAFF = select(Staff.active, Staff.role).where(Staff.id == bindparam("id"))
+_STAFF = select(Staff.active, Staff.role, Staff.username, Staff.facility_id).where(Staff.id == bindparam("id"))
 
 
 class _FacilityRow(NamedTuple):
@@ -186,19 +196,22 @@ class _FacilityRow(NamedTuple):
     suspended_on: dt.date | None
 
 
-# Person, staff and facility in one round trip; the slow path below says which is wrong.
+# Person, staff, facility and the limits in one round trip; the slow path below says which is wrong.
 _PARTICIPANTS = Prepared(
     select(
         *Person.__table__.columns,
         Staff.active.label("staff_active"),
         Staff.role.label("staff_role"),
+        Staff.facility_id.label("staff_facility"),
         *(Facility.__table__.c[name].label(f"facility_{name}") for name in _FacilityRow._fields),
+        *limit_columns(),
     )
     .select_from(Person.__table__.join(Staff.__table__, true()).join(Facility.__table__, true()))
     .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility")),
     ("person", "staff", "facility"),
 )
 _FACILITY_FIELDS = tuple(f"facility_{name}" for name in _FacilityRow._fields)
+_LIMIT_FIELDS = tuple(f"limit_{number}" for number in range(len(LIMIT_KEYS)))
 _VISIT = Prepared(
     insert(Visit).returning(Visit.id),
     (
@@ -226,7 +239,6 @@ _OUTBOX = Prepared(
     insert(OutboxEntry),
     ("infno", "msgid", "settlement_id", "payload", "created_at", "state", "attempts", "last_error"),
 )
-_AUDIT = Prepared(insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail"))
 _STORE_ACCUMULATOR = Prepared(
     update(Accumulator)
     .where(Accumulator.person_id == bindparam("b_person"), Accumulator.year == bindparam("b_year"))
@@ -245,11 +257,17 @@ _SPEND_ACCOUNT = Prepared(
 )
 
 
-def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
+def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow, Limits]:
     found = _PARTICIPANTS.one_or_none(
         connection, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
     )
-    if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
+    if (
+        found is not None
+        and found.staff_active
+        and may_at(
+            found.staff_role, Permission.SETTLE, found.staff_facility, draft.facility_id, found.facility_parent_id
+        )
+    ):
         facility = _FacilityRow(*(getattr(found, name) for name in _FACILITY_FIELDS))
         if (
             found.insured
@@ -258,11 +276,11 @@ def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -
             and all(d.coded for d in draft.diagnoses)
             and draft.visit_date <= now.astimezone(CHINA).date()
         ):
-            return found, facility
+            return found, facility, limits_from(tuple(getattr(found, name) for name in _LIMIT_FIELDS))
     return _refuse(connection, draft, now)
 
 
-def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
+def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> NoReturn:
     """The slow path: find out which of the participants is wrong and say so."""
     person = PERSON.one_or_none(connection, {"id": draft.person_id})
     if person is None:
@@ -277,6 +295,12 @@ def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tupl
         raise SettlementError("staff", f"no active staff member with id {draft.staff_id}")
     if not may(staff.role, Permission.SETTLE):
         raise SettlementError("staff", f"role {staff.role!r} may not settle visits")
+    if not may_at(staff.role, Permission.SETTLE, staff.facility_id, facility.id, facility.parent_id):
+        raise SettlementError(
+            "facility",
+            f"{staff.username!r} works at {staff.facility_id!r}, not {facility.id!r}: "
+            "a visit is settled by the staff of the clinic where it happens",
+        )
     if draft.visit_date > now.astimezone(CHINA).date():
         raise SettlementError("visit_date", f"{draft.visit_date.isoformat()} is in the future")
     if not draft.items:
@@ -308,24 +332,34 @@ def _catalogue(size: int) -> Prepared:
 _CATALOGUE: dict[int, Prepared] = {}
 
 
-def _lines(connection: Connection, draft: VisitDraft) -> list[_Line]:
+def _lines(connection: Connection, draft: VisitDraft, limited: Limits) -> list[_Line]:
     codes = sorted({item.code for item in draft.items})
     size = 1 << max(len(codes) - 1, 0).bit_length()
     padded = codes + codes[-1:] * (size - len(codes))  # a repeated code in IN (…) matches nothing more
     rows = _catalogue(size).all(connection, {f"code_{n}": code for n, code in enumerate(padded)})
     catalogue = {row.code: row for row in rows}
     lines = []
+    total = Decimal(0)
     for index, drafted in enumerate(draft.items):
         entry = catalogue.get(drafted.code)
         if entry is None or not entry.active:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
-        if drafted.quantity <= 0:
-            raise SettlementError(f"items.{index}.quantity", f"quantity {drafted.quantity} must be more than zero")
-        price = from_fen(entry.price_fen) if drafted.price is None else drafted.price
-        if price < 0 or price != price.quantize(Decimal("0.01")):
-            raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")
+        check_quantity(f"items.{index}.quantity", drafted.quantity, limited)
+        listed = from_fen(entry.price_fen)
+        price = listed if drafted.price is None else drafted.price
+        check_price(f"items.{index}.price", price, limited)
+        confirmed_from = None
+        if limited.far_from(price, listed):
+            if not drafted.price_confirmed:
+                raise UnconfirmedPriceError(index, entry.code, price, listed)
+            confirmed_from = listed
         amount = round_fen(drafted.quantity * price)
-        lines.append(_Line(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount))
+        check_amount(f"items.{index}", amount)
+        total += amount
+        lines.append(
+            _Line(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount, confirmed_from)
+        )
+    check_amount("items", total)
     return lines
 
 
@@ -464,36 +498,28 @@ def _insert_settlement(
     return settlement_id
 
 
-def _split(result: Quote) -> dict[str, str]:
-    return {
+def _audited(result: Quote, lines: list[_Line]) -> dict[str, Any]:
+    """The split, and any price staff confirmed against the catalogue's."""
+    detail: dict[str, Any] = {
         "policy_version": result.policy_version,
         "total": f"{result.total:.2f}",
         "fund": f"{result.fund:.2f}",
         "account": f"{result.account:.2f}",
         "cash": f"{result.cash:.2f}",
     }
-
-
-def _audit(
-    connection: Connection,
-    now: dt.datetime,
-    staff_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int,
-    detail: Any,
-) -> None:
-    _AUDIT.run(
-        connection,
+    confirmed = [
         {
-            "at": now,
-            "staff_id": staff_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "detail": json.dumps(detail, ensure_ascii=False),
-        },
-    )
+            "line": number,
+            "code": line.code,
+            "price": f"{line.price:.2f}",
+            "catalogue_price": f"{line.confirmed_from:.2f}",
+        }
+        for number, line in enumerate(lines, start=1)
+        if line.confirmed_from is not None
+    ]
+    if confirmed:
+        detail["prices_confirmed"] = confirmed
+    return detail
 
 
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
@@ -533,6 +559,7 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
     if not reason.strip():
         raise SettlementError("reason", "a reversal needs a reason")
+    check_text("reason", "reason", reason.strip())
     with store.writing() as session:
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
@@ -546,6 +573,12 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
             raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
         facility = session.get(Facility, settlement.visit.facility_id)
         assert facility is not None
+        if not may_at(staff.role, Permission.REVERSE, staff.facility_id, facility.id, facility.parent_id):
+            raise SettlementError(
+                "settlement",
+                f"settlement {settlement_id} was made at {facility.id!r}; {staff.username!r} of "
+                f"{staff.facility_id!r} may not reverse there",
+            )
         connection = session.connection()
         _lock_accumulator(connection, settlement.person_id, settlement.year)
         msgid = reversal_msgid(facility.code, now, settlement_id)
@@ -581,5 +614,5 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
                 created_at=now,
             )
         )
-        _audit(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        audit.record(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
         return ReversedSettlement(reversal_id, settlement_id, msgid)

@@ -122,7 +122,17 @@ class Launcher(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         self._close_progress()
-        QMessageBox.critical(self.window, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(error))
+        from desktop.machine import diagnose
+        from desktop.policy.codec import InputError
+
+        refused = diagnose(error, self.db)
+        chinese = self.tr("Could not start: {0}") != "Could not start: {0}"
+        said = refused.message(chinese) if refused is not None else None
+        if said is None and isinstance(error, InputError):
+            said = error.message
+        QMessageBox.critical(
+            self.window, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(said or error)
+        )
         self.app.exit(1)
 
     def _opened(self, opened: OpenedClinic) -> None:

@@ -255,7 +255,8 @@ class CounterPage(QWidget):
             return
         assert self.store is not None, "a visit starts only once the store is open"
         assert self.staff is not None
-        from desktop.settlement import SettlementError, settle
+        from desktop.settlement import SettlementError, UnconfirmedPriceError, settle
+        from desktop.ui.settle_guard import confirm_price, machine_says
 
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
         if self.visit.diagnosis is None or not self.visit.diagnosis.coded:
@@ -264,9 +265,26 @@ class CounterPage(QWidget):
         draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
         try:
             done = settle(self.store, draft, self.clock())
+        except UnconfirmedPriceError as exc:
+            if confirm_price(self, self.visit, exc):
+                self.settle_visit()  # again, with that price confirmed
+            else:
+                self.entry.focus_price(exc.line)
+            return
         except SettlementError as exc:
             self.settle_message.setText(self.tr("Not settled: {0}").format(exc.message))
             self.settle_message.show()
+            return
+        except Exception as exc:
+            said = machine_says(exc, self.store)
+            if said is None:
+                raise
+            # Nothing was written and the visit stays as typed: F12 settles it once the cause is gone.
+            self._set_banner_mood("refused")
+            self.banner.setText(
+                self.tr("Not settled: {0} The visit is kept as typed: F12 settles it then.").format(said)
+            )
+            self.banner.show()
             return
         self.last = done
         self._show_settled(done)

@@ -41,6 +41,10 @@ def locate(db: str | None) -> Location:
     from db.session import default_database_path
 
     if db is not None:
+        if "://" not in db and Path(db).is_file() and Path(db).stat().st_size:
+            from desktop.store_file import check_file
+
+            check_file(Path(db))  # not SQLite, or another program's: refused before it is written to
         return Location(db, build_demo=False)
     path = default_database_path()
     return Location(str(path), build_demo=not path.exists())

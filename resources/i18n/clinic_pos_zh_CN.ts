@@ -29,6 +29,11 @@
         <translation>未结算：{0}</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/counter_page.py" line="285"/>
+        <source>Not settled: {0} The visit is kept as typed: F12 settles it then.</source>
+        <translation>未结算：{0}本次就诊已原样保留，处理好后按 F12 结算。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/counter_page.py" line="287"/>
         <source>The diagnosis needs its ICD-10 code: pick it from the list, or type code and name, e.g. {0}</source>
         <translation>诊断须有 ICD-10 编码：请从列表中选择，或输入“编码 名称”，如 {0}</translation>
@@ -690,6 +695,39 @@
         <location filename="../../desktop/ui/sync_models.py" line="58"/>
         <source>The agency&apos;s reason</source>
         <translation>医保退回原因</translation>
+    </message>
+</context>
+<context>
+    <name>SettleGuard</name>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="32"/>
+        <source>Confirm the price</source>
+        <translation>确认价格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="34"/>
+        <source>{item}: the price is 0.00, free of charge. The catalogue price is {catalogue}.</source>
+        <translation>{item}：单价为 0.00，即免费。目录价为 {catalogue}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="38"/>
+        <source>{item}: the price typed is {price}, far from the catalogue price of {catalogue}.</source>
+        <translation>{item}：录入单价 {price}，与目录价 {catalogue} 相差较大。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="49"/>
+        <source>Settle at {price}? The confirmation is kept in the audit log.</source>
+        <translation>按 {price} 结算吗？此确认将记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="54"/>
+        <source>Settle at this price</source>
+        <translation>按此价格结算</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="58"/>
+        <source>Change the price</source>
+        <translation>返回修改价格</translation>
     </message>
 </context>
 <context>

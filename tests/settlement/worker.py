@@ -18,20 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from db.session import open_store
-from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, service, settle
-from tests.factories import NOW, TODAY
+from desktop import audit
+from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
+from tests.factories import NOW, STAFF_AT, TODAY
 
 
 def _hang_at_the_audit_entry() -> None:
     """The audit entry is the settlement's last write: stop there, inside the transaction."""
-    write_audit = service._audit
+    write_audit = audit.record
 
     def audit_then_hang(*args: Any, **kwargs: Any) -> None:
         write_audit(*args, **kwargs)
         print("inside", flush=True)
         time.sleep(600)
 
-    service._audit = audit_then_hang
+    audit.record = audit_then_hang
 
 
 def main(db: str, facility: str, person: int, count: int, go: Path | None, hang_inside: bool) -> None:
@@ -40,7 +41,12 @@ def main(db: str, facility: str, person: int, count: int, go: Path | None, hang_
     while go is not None and not go.exists():
         time.sleep(0.005)
     visit = VisitDraft(
-        facility, person, 1, TODAY, (DraftItem("E01", Decimal(3)),), (DiagnosisLine("J06.900", "急性上呼吸道感染"),)
+        facility,
+        person,
+        STAFF_AT[facility],
+        TODAY,
+        (DraftItem("E01", Decimal(3)),),
+        (DiagnosisLine("J06.900", "急性上呼吸道感染"),),
     )
     for number in range(count):
         if hang_inside and number == count - 1:

@@ -19,17 +19,18 @@ from db.models import OutboxEntry, Setting
 from db.session import Store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync.cli import AGENCY_URL_KEY
-from tests.factories import REPO_ENV
+from tests.cli_helpers import signed_in_env
 from tests.sync.helpers import FIRST_DAY, SECRETS, Visits, agency_settlements
 
 TOWNSHIP, VILLAGES = "H36012100101", ("H36012100102", "H36012100103", "H36012100104")
 
 
 @pytest.fixture
-def keyring_env(tmp_path: Path) -> dict[str, str]:
-    """A child process's environment with a test keyring (CI machines have no OS keyring)."""
+def keyring_env(store: Store, tmp_path: Path) -> dict[str, str]:
+    """A child process's environment with a test keyring (CI machines have no OS keyring),
+    signed in as the administrator."""
     return {
-        **REPO_ENV,
+        **signed_in_env(tmp_path / "clinic.sqlite3", "admin"),
         "PYTHON_KEYRING_BACKEND": "tests.sync.keyring_backend.FileKeyring",
         "CLINIC_POS_TEST_KEYRING": str(tmp_path / "keyring.json"),
     }
@@ -47,9 +48,9 @@ def clinic_pos(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.C
     )
 
 
-def store_secrets(env: dict[str, str]) -> None:
+def store_secrets(env: dict[str, str], db: Path) -> None:
     for code, secret in SECRETS.items():
-        done = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret + "\n")
+        done = clinic_pos("credentials", "set", "--facility", code, "--db", str(db), env=env, stdin=secret + "\n")
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["stored"] == code
 
@@ -58,7 +59,7 @@ def test_sync_prints_what_it_sent_received_set_aside_and_what_differs(
     store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 5)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     db = str(tmp_path / "clinic.sqlite3")
     done = clinic_pos("sync", "--db", db, "--agency", agency.url, env=keyring_env)
     assert done.returncode == 0, done.stderr
@@ -80,7 +81,7 @@ def test_sync_offline_exits_3_with_the_records_still_waiting(
     store: Store, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 2)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     done = clinic_pos(
         "sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", "http://127.0.0.1:9", "--give-up-after", "1",
         env=keyring_env,
@@ -115,7 +116,10 @@ def test_without_an_os_keyring_sync_refuses_and_sends_nothing(
     store: Store, agency: SandboxServer, visits: Visits, tmp_path: Path
 ) -> None:
     visits.days(FIRST_DAY, 1, 2)
-    bare = {**REPO_ENV, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    bare = {
+        **signed_in_env(tmp_path / "clinic.sqlite3", "admin"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=bare)
     assert done.returncode == 2
     error = json.loads(done.stderr)
@@ -140,7 +144,7 @@ def test_a_sync_killed_mid_run_loses_and_duplicates_nothing(
     store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 2, 20)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     httpx.post(f"{agency.url}/_admin/config", json={"slow_ms": 15}).raise_for_status()
     db = tmp_path / "clinic.sqlite3"
     child = subprocess.Popen(
@@ -197,7 +201,7 @@ def test_check_online_resolves_an_evoucher_through_the_agency(
     entry = next(p for p in roster_from_store(store, FIRST_DAY)["persons"] if p["psn_no"] == person.psn_no)
     entry["cards"].append({"mdtrt_cert_type": "01", "mdtrt_cert_no": "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u"})
     agency.load_roster({"persons": [entry]})
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     db = str(tmp_path / "clinic.sqlite3")
     offline = clinic_pos("check", "--db", db, "--qr", "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u", env=keyring_env)
     assert offline.returncode == 0, offline.stderr
