@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def clinic_db(demo_template: Path, tmp_path: Path) -> Path:
     return copy_of(demo_template, tmp_path / "clinic.sqlite3")
 
 
+@functools.cache
 def resident(db: Path) -> int:
     """A covered Nanchang resident of the demo, settled before at T01."""
     store = open_store(db, migrate=False)

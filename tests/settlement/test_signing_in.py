@@ -21,9 +21,8 @@ from sqlalchemy import select
 from db.models import AuditEntry, Settlement, Staff
 from db.session import open_store
 from desktop.auth import Authenticator, SignInError
-from desktop.cli_auth import TOKEN_ENV
 from desktop.sign_in_tokens import TokenError, check
-from tests.cli_helpers import dump, in_process, password_file, run, token_for
+from tests.cli_helpers import dump, in_process, password_file, token_for
 from tests.factories import REPO_ENV
 from tests.settlement.conftest import copy_of, resident
 
@@ -62,7 +61,7 @@ def settled_by(db: Path, settlement_id: int) -> int:
 def test_a_writing_command_without_a_sign_in_is_refused_and_changes_nothing(clinic_db: Path) -> None:
     before = dump(clinic_db)
     # No terminal to ask at (a new session has none), no password file, no token.
-    for args in (["settle"], ["settle", "--staff", "clerk"], ["reverse", "--settlement", "1", "--reason", "x"]):
+    for args in (["settle", "--staff", "clerk"], ["reverse", "--settlement", "1", "--reason", "x"]):
         done = subprocess.run(
             [sys.executable, "-m", "desktop.cli", args[0], "--db", str(clinic_db), *args[1:]],
             input=visit(resident(clinic_db)).encode(),
@@ -76,14 +75,16 @@ def test_a_writing_command_without_a_sign_in_is_refused_and_changes_nothing(clin
     assert dump(clinic_db) == before
 
 
-def test_the_password_file_signs_in_and_the_audit_credits_that_person(clinic_db: Path, tmp_path: Path) -> None:
+def test_the_password_file_signs_in_and_the_audit_credits_that_person(
+    clinic_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = password_file(tmp_path, "clerk")
-    done = run(
-        "settle", "--db", str(clinic_db), "--staff", "clerk", "--password-file", str(secret),
+    code, out, err = in_process(
+        capsys, monkeypatch, "settle", "--db", str(clinic_db), "--staff", "clerk", "--password-file", str(secret),
         stdin=visit(resident(clinic_db)),
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert settled_by(clinic_db, json.loads(done.stdout)["settlement_id"]) == 2  # the demo's clerk
+    assert code == 0, err
+    assert settled_by(clinic_db, json.loads(out)["settlement_id"]) == 2  # the demo's clerk
     (signed,) = audit(clinic_db, "sign_in")
     assert signed.staff_id == 2
     assert json.loads(signed.detail) == {"via": "command line"}
@@ -129,16 +130,18 @@ def _settlements(db: Path) -> int:
         store.dispose()
 
 
-def test_a_password_file_others_can_read_is_refused(clinic_db: Path, tmp_path: Path) -> None:
+def test_a_password_file_others_can_read_is_refused(
+    clinic_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = password_file(tmp_path, "clerk")
     secret.chmod(0o644)
     before = dump(clinic_db)
-    done = run(
-        "settle", "--db", str(clinic_db), "--staff", "clerk", "--password-file", str(secret),
+    code, _, err = in_process(
+        capsys, monkeypatch, "settle", "--db", str(clinic_db), "--staff", "clerk", "--password-file", str(secret),
         stdin=visit(resident(clinic_db)),
     )  # fmt: skip
-    assert done.returncode == 2
-    error = json.loads(done.stderr)
+    assert code == 2
+    error = json.loads(err)
     assert error["field"] == "password_file"
     assert "chmod 600" in error["error"]
     assert dump(clinic_db) == before
@@ -187,32 +190,42 @@ def _read_until(fd: int, wanted: bytes, seconds: float = 30) -> bytes:
     return seen
 
 
-def test_a_sign_in_token_acts_until_signed_out(clinic_db: Path, tmp_path: Path) -> None:
+def test_a_sign_in_token_acts_until_signed_out(
+    clinic_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = password_file(tmp_path, "clerk")
-    signed = run("sign-in", "--db", str(clinic_db), "--staff", "clerk", "--password-file", str(secret))
-    assert signed.returncode == 0, signed.stderr
-    answer = json.loads(signed.stdout)
+    db = ["--db", str(clinic_db)]
+    code, out, err = in_process(capsys, monkeypatch, "sign-in", *db, "--staff", "clerk", "--password-file", str(secret))
+    assert code == 0, err
+    answer = json.loads(out)
     token = answer["token"]
     assert dt.datetime.fromisoformat(answer["expires_at"]) <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
     assert token.encode() not in clinic_db.read_bytes()  # the file keeps only its SHA-256
-    env = {**REPO_ENV, TOKEN_ENV: token}
-    done = run("settle", "--db", str(clinic_db), stdin=visit(resident(clinic_db)), env=env)
-    assert done.returncode == 0, done.stderr
-    assert settled_by(clinic_db, json.loads(done.stdout)["settlement_id"]) == 2
-    other = run("settle", "--db", str(clinic_db), "--staff", "admin", stdin=visit(resident(clinic_db)), env=env)
-    assert other.returncode == 2
-    assert json.loads(other.stderr)["field"] == "staff"  # the token is clerk's, not admin's
-    ended = run("sign-out", "--db", str(clinic_db), env=env)
-    assert ended.returncode == 0, ended.stderr
-    after = run("settle", "--db", str(clinic_db), stdin=visit(resident(clinic_db)), env=env)
-    assert after.returncode == 2
-    error = json.loads(after.stderr)
+    code, out, err = in_process(capsys, monkeypatch, "settle", *db, stdin=visit(resident(clinic_db)), token=token)
+    assert code == 0, err
+    assert settled_by(clinic_db, json.loads(out)["settlement_id"]) == 2
+    code, _, err = in_process(
+        capsys, monkeypatch, "settle", *db, "--staff", "admin", stdin=visit(resident(clinic_db)), token=token
+    )
+    assert code == 2
+    assert json.loads(err)["field"] == "staff"  # the token is clerk's, not admin's
+    code, _, err = in_process(capsys, monkeypatch, "sign-out", *db, token=token)
+    assert code == 0, err
+    code, _, err = in_process(capsys, monkeypatch, "settle", *db, stdin=visit(resident(clinic_db)), token=token)
+    assert code == 2
+    error = json.loads(err)
     assert error["field"] == "token"
     assert "signed out" in error["error"]
     assert [e.action for e in audit(clinic_db, "token_issued", "token_revoked")] == ["token_issued", "token_revoked"]
 
 
-def test_a_token_lapses_and_dies_with_its_staff_member(clinic_db: Path, demo_template: Path, tmp_path: Path) -> None:
+def test_a_token_lapses_and_dies_with_its_staff_member(
+    clinic_db: Path,
+    demo_template: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     now = dt.datetime.now(dt.UTC)
     token = token_for(clinic_db, "clerk", now)
     store = open_store(clinic_db, migrate=False)
@@ -233,9 +246,9 @@ def test_a_token_lapses_and_dies_with_its_staff_member(clinic_db: Path, demo_tem
         store.dispose()
     other = copy_of(demo_template, tmp_path / "other.sqlite3")
     # A token works only in the store it was made in.
-    done = run("settle", "--db", str(other), stdin="{}", env={**REPO_ENV, TOKEN_ENV: token})
-    assert done.returncode == 2
-    assert "not known to this database" in json.loads(done.stderr)["error"]
+    code, _, err = in_process(capsys, monkeypatch, "settle", "--db", str(other), stdin="{}", token=token)
+    assert code == 2
+    assert "not known to this database" in json.loads(err)["error"]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from desktop.settings import MAX_AMOUNT
 from desktop.settlement.draft import SettlementError
 from desktop.settlement.entry_checks import check_amount
 from tests.cli_helpers import dump, in_process, run, token_for
-from tests.settlement.conftest import resident
+from tests.settlement.conftest import copy_of, resident
 
 
 def visit(person: Any, **extra: Any) -> dict[str, Any]:
@@ -32,6 +32,21 @@ def visit(person: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def unchanged_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the tests whose every command is refused: each proves it stays as it was."""
+    return copy_of(demo_template, tmp_path_factory.mktemp("refusing") / "clinic.sqlite3")
+
+
+_TOKENS: dict[tuple[Path, str], str] = {}
+
+
+def _token(db: Path, who: str) -> str:
+    if (db, who) not in _TOKENS:
+        _TOKENS[db, who] = token_for(db, who)
+    return _TOKENS[db, who]
+
+
 def refused(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -41,7 +56,7 @@ def refused(
     by: str = "clerk",
 ) -> dict[str, str]:
     """Settle ``stdin``; it must be refused with the database unchanged. The error object."""
-    token = token_for(db, by)
+    token = _token(db, by)
     before = dump(db)
     code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(db), *args, stdin=stdin, token=token)
     assert (code, out) == (2, ""), err
@@ -85,9 +100,9 @@ def settles(
     ],
 )
 def test_identifiers_are_exactly_their_type_or_refused(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, person: Any, field: str
+    unchanged_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, person: Any, field: str
 ) -> None:
-    error = refused(capsys, monkeypatch, clinic_db, json.dumps(visit(person)))
+    error = refused(capsys, monkeypatch, unchanged_db, json.dumps(visit(person)))
     assert error["field"] == field
 
 
@@ -110,17 +125,17 @@ def test_identifiers_are_exactly_their_type_or_refused(
     ],
 )
 def test_quantities_and_prices_within_their_limits(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, item: Any, field: str
+    unchanged_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, item: Any, field: str
 ) -> None:
-    error = refused(capsys, monkeypatch, clinic_db, json.dumps(visit({"id": resident(clinic_db)}, items=[item])))
+    error = refused(capsys, monkeypatch, unchanged_db, json.dumps(visit({"id": resident(unchanged_db)}, items=[item])))
     assert error["field"] == field
 
 
 def test_more_lines_than_any_visit_has_are_refused(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    unchanged_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     many = [{"code": "FA01"}] * 201
-    assert refused(capsys, monkeypatch, clinic_db, json.dumps(visit({"id": 1}, items=many)))["field"] == "items"
+    assert refused(capsys, monkeypatch, unchanged_db, json.dumps(visit({"id": 1}, items=many)))["field"] == "items"
 
 
 def test_every_amount_fits_the_agencys_numeric_16_2() -> None:
@@ -180,13 +195,13 @@ def test_a_price_near_the_catalogues_needs_no_confirmation(
     ],
 )
 def test_text_longer_than_the_agency_accepts_is_refused_before_anything_is_written(
-    clinic_db: Path,
+    unchanged_db: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     change: dict[str, Any],
     field: str,
 ) -> None:
-    error = refused(capsys, monkeypatch, clinic_db, json.dumps(visit({"id": resident(clinic_db)}, **change)))
+    error = refused(capsys, monkeypatch, unchanged_db, json.dumps(visit({"id": resident(unchanged_db)}, **change)))
     assert error["field"] == field
 
 
@@ -230,9 +245,13 @@ def test_a_reason_longer_than_its_column_is_refused(
     ],
 )
 def test_bytes_that_are_no_visit_are_refused(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: str | bytes, field: str
+    unchanged_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data: str | bytes,
+    field: str,
 ) -> None:
-    assert refused(capsys, monkeypatch, clinic_db, data)["field"] == field
+    assert refused(capsys, monkeypatch, unchanged_db, data)["field"] == field
 
 
 @pytest.mark.parametrize(
@@ -248,14 +267,14 @@ def test_bytes_that_are_no_visit_are_refused(
     ],
 )
 def test_options_that_broke_a_command_are_refused_naming_the_option(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str], field: str
+    unchanged_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str], field: str
 ) -> None:
-    before = dump(clinic_db)
+    before = dump(unchanged_db)
     command, *rest = args
-    code, out, err = in_process(capsys, monkeypatch, command, "--db", str(clinic_db), *rest)
+    code, out, err = in_process(capsys, monkeypatch, command, "--db", str(unchanged_db), *rest)
     assert (code, out) == (2, "")
     assert json.loads(err)["field"] == field
-    assert dump(clinic_db) == before
+    assert dump(unchanged_db) == before
 
 
 def test_a_reason_with_a_byte_that_is_not_utf8_is_refused(clinic_db: Path) -> None:
@@ -293,16 +312,16 @@ def test_a_reason_with_a_byte_that_is_not_utf8_is_refused(clinic_db: Path) -> No
 
 @pytest.mark.parametrize("visit_date", ["1900-01-01", "2017-12-31", "2099-01-01", "9999-12-31"])
 def test_a_visit_date_outside_a_sane_window_is_refused_with_the_field(
-    clinic_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, visit_date: str
+    unchanged_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, visit_date: str
 ) -> None:
-    data = visit({"id": resident(clinic_db)}, visit_date=visit_date)
-    assert refused(capsys, monkeypatch, clinic_db, json.dumps(data))["field"] == "visit_date"
+    data = visit({"id": resident(unchanged_db)}, visit_date=visit_date)
+    assert refused(capsys, monkeypatch, unchanged_db, json.dumps(data))["field"] == "visit_date"
 
 
 @pytest.mark.parametrize("command", ["settle", "check", "reverse", "sync", "sign-in", "settings"])
 @pytest.mark.parametrize("content", [b"", b"this is a spreadsheet, not a database\n", b"SQLite format 3"])
 def test_a_file_that_is_no_clinic_database_is_refused_and_left_as_it_was(
-    tmp_path: Path, command: str, content: bytes
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, content: bytes
 ) -> None:
     path = tmp_path / "not-a-clinic.sqlite3"
     path.write_bytes(content)
@@ -314,10 +333,9 @@ def test_a_file_that_is_no_clinic_database_is_refused_and_left_as_it_was(
         "sign-in": ["--staff", "clerk"],
         "settings": [],
     }[command]
-    done = run(command, "--db", str(path), *args, stdin="{}")
-    assert done.returncode in (2, 14), done.stderr  # 14: SQLite's header but nothing after it, a damaged file
-    error = json.loads(done.stderr)
-    assert error["field"] == "db"
+    code, out, err = in_process(capsys, monkeypatch, command, "--db", str(path), *args, stdin="{}")
+    assert (code, out) in ((2, ""), (14, "")), err  # 14: SQLite's header and nothing after it, a damaged file
+    assert json.loads(err)["field"] == "db"
     assert path.read_bytes() == content  # no schema given, nothing written
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -335,3 +353,26 @@ def test_a_sqlite_file_of_another_program_is_not_made_a_clinic(tmp_path: Path) -
     assert done.returncode == 2
     assert "not a clinic-pos one" in json.loads(done.stderr)["error"]
     assert path.read_bytes() == before
+
+
+def test_the_lengths_are_the_national_interfaces_and_the_columns() -> None:
+    # Read from the shared spec's own tables, so a length copied wrong into the code fails here.
+    import re
+
+    from desktop.settlement.entry_checks import COLUMNS, INTERFACE, LENGTHS
+    from tests.conftest import SHARED
+
+    spec = (SHARED / "spec" / "national-interface-fields.md").read_text(encoding="utf-8")
+    for kind, sent in INTERFACE.items():
+        column: int = COLUMNS[kind].type.length
+        if sent is None:
+            assert LENGTHS[kind] == column
+            continue
+        where, length = sent
+        infno, field = where.split()[0], where.split(".")[-1]
+        section = spec[spec.index(f"## {infno}") :]
+        section = section[: section.index("\n## ", 1)]
+        row = re.search(rf"\| `{field}` \| [^|]+ \| 字符型 \| (\d+) \|", section)
+        assert row is not None, where
+        assert int(row.group(1)) == length, where
+        assert LENGTHS[kind] == min(length, column)
