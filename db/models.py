@@ -187,12 +187,34 @@ class CatalogueItem(Base):
     spec: Mapped[str] = mapped_column(String(50), default="")
     price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    divisible: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        comment="sold in fractions of its unit (克, 毫升); false for whole packs (盒, 支)",
+    )
 
     __table_args__ = (
         CheckConstraint("item_class IN ('A', 'B', 'C')", name="item_class"),
         CheckConstraint("price_fen >= 0", name="price_not_negative"),
         Index("ix_catalogue_item_pinyin", "pinyin"),
     )
+
+
+class DiagnosisEntry(Base):
+    """A line of the agency's diagnosis catalogue (1307), as downloaded.
+
+    The shipped catalogue (``resources/diagnoses``) is read from its file; a line here
+    renames a shipped code, adds one, or withdraws it (``active`` false).
+    """
+
+    __tablename__ = "diagnosis_catalogue"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True, comment="diag_code (ICD-10, 医保版)")
+    name: Mapped[str] = mapped_column(String(100), comment="diag_name")
+    initials: Mapped[str] = mapped_column(String(100), default="", comment="pinyin initials for keyboard search")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, comment="vali_flag")
+    ver: Mapped[str] = mapped_column(String(30), default="", comment="the catalogue version it came with")
 
 
 class Staff(Base):

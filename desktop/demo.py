@@ -65,11 +65,18 @@ CATALOGUE = [
     ("CB01", "推拿", "tn", "tcm_treatment", "B", 4000, "次"),
     ("FA01", "一般诊疗费", "ybzlf", "consultation_fee", "A", 1000, "次"),
 ]
+# Sold by weight: a prescription takes part of the unit. Kept apart from ``CATALOGUE``,
+# whose lines (all but the last, the consultation fee) the demo's visits draw from.
+BY_WEIGHT = [
+    ("ZB02", "黄芪（饮片）", "hqyp", "tcm_drug", "B", 12, "克"),
+]
+# The catalogue says which units divide; the demo's are the weights.
+DIVISIBLE_UNITS = frozenset({"克"})
 DIAGNOSES = [
     ("J06.900", "急性上呼吸道感染"),
     ("I10.x00", "原发性高血压"),
     ("E11.900", "2型糖尿病"),
-    ("K29.700", "慢性胃炎"),
+    ("K29.500", "慢性胃炎"),
     ("M54.500", "腰痛"),
     ("J20.900", "急性支气管炎"),
     ("S01.900", "头部开放性伤口"),
@@ -110,8 +117,10 @@ def build_demo(
     with store.writing() as session:
         _places_and_staff(session)
         session.add_all(
-            CatalogueItem(code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u)
-            for c, n, p, k, cl, f, u in CATALOGUE
+            CatalogueItem(
+                code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u, divisible=u in DIVISIBLE_UNITS
+            )
+            for c, n, p, k, cl, f, u in [*CATALOGUE, *BY_WEIGHT]
         )
         session.add(Setting(key="facility_id", value=HOME))
         _roster(session, rng, people, today)

@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+bash scripts/venv.sh test
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 .venv/bin/mypy

@@ -47,6 +47,7 @@ HANDLERS: dict[str, Handler] = {
     "3201": settling.reconcile,
     "5206": visits.accumulators,
     **dict.fromkeys(CATALOGUE_INFNOS, visits.catalogue),
+    "1307": visits.diagnosis_catalogue,
 }
 # Answers that only read are not worth remembering; their msgid may be asked again.
 _READ_ONLY = frozenset({"1101", "2206", "3201", "5206", *CATALOGUE_INFNOS})

@@ -12,8 +12,12 @@ Seeded from a JSON file (``--roster FILE``) or ``POST /_admin/roster``:
               "patient": {"contracted_facilities": ["T01"], "family_doctor": false},
               "cards": [{"mdtrt_cert_type": "03", "mdtrt_cert_no": "A1234567", "card_sn": "SN01"}]}],
  "catalogue": [{"med_list_codg": "XA01", "med_list_name": "阿莫西林胶囊", "kind": "drug", "class": "A",
-                "pric": "12.50"}]}
+                "pric": "12.50"}],
+ "diagnoses": [{"diag_code": "J06.900", "diag_name": "急性上呼吸道感染", "vali_flag": "1"}]}
 ```
+
+``diagnoses`` is the agency's diagnosis catalogue, downloaded with 1307; ``vali_flag``
+"0" withdraws a code.
 
 ``patient`` holds the quote contract's patient fields except ``birth_date`` and
 ``account_balance``, which come from ``brdy`` and ``balc``; it is checked with the
@@ -89,23 +93,39 @@ class CatalogueEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class DiagnosisListing:
+    diag_code: str
+    diag_name: str
+    vali_flag: str
+
+
+@dataclass(frozen=True, slots=True)
 class Roster:
     facilities: tuple[RosterFacility, ...]
     persons: tuple[RosterPerson, ...]
     catalogue: tuple[CatalogueEntry, ...]
+    diagnoses: tuple[DiagnosisListing, ...] = ()
 
 
 def read_roster(raw: Any, book: PolicyBook) -> Roster:
     if not isinstance(raw, Mapping):
         raise ProtocolError("(roster)", "must be a JSON object with facilities, persons and catalogue")
-    unknown = set(raw) - {"facilities", "persons", "catalogue"}
+    unknown = set(raw) - {"facilities", "persons", "catalogue", "diagnoses"}
     if unknown:
-        raise ProtocolError(sorted(unknown)[0], "unknown section; expected facilities, persons or catalogue")
+        raise ProtocolError(sorted(unknown)[0], "unknown section; expected facilities, persons, catalogue or diagnoses")
     return Roster(
         facilities=tuple(_facility(r, f"facilities[{i}]") for i, r in enumerate(_list(raw, "facilities"))),
         persons=tuple(_person(r, f"persons[{i}]", book) for i, r in enumerate(_list(raw, "persons"))),
         catalogue=tuple(_entry(r, f"catalogue[{i}]") for i, r in enumerate(_list(raw, "catalogue"))),
+        diagnoses=tuple(_diagnosis(r, f"diagnoses[{i}]") for i, r in enumerate(_list(raw, "diagnoses"))),
     )
+
+
+def _diagnosis(record: Any, where: str) -> DiagnosisListing:
+    flag = _text(record, "vali_flag", where, default="1")
+    if flag not in ("0", "1"):
+        raise ProtocolError(f"{where}.vali_flag", f"{flag!r} is not 0 or 1")
+    return DiagnosisListing(_text(record, "diag_code", where), _text(record, "diag_name", where), flag)
 
 
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS card (
 CREATE TABLE IF NOT EXISTS catalogue (
     med_list_codg TEXT PRIMARY KEY, med_list_name TEXT NOT NULL, kind TEXT NOT NULL, item_class TEXT NOT NULL,
     pric TEXT NOT NULL, ver INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS diag_list (
+    diag_code TEXT PRIMARY KEY, diag_name TEXT NOT NULL, vali_flag TEXT NOT NULL, ver INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sign_in (
     id INTEGER PRIMARY KEY, sign_no TEXT UNIQUE, code TEXT NOT NULL, opter_no TEXT NOT NULL,
     signed_in_at TEXT NOT NULL, signed_out_at TEXT);
@@ -146,10 +148,17 @@ def store_roster(connection: sqlite3.Connection, roster: Roster, patient_json: A
                 for e in roster.catalogue
             ],
         )
+        if roster.diagnoses:  # a new version of the diagnosis catalogue (1307), the same way
+            version = connection.execute("SELECT COALESCE(MAX(ver), 0) + 1 FROM diag_list").fetchone()[0]
+            connection.executemany(
+                "INSERT OR REPLACE INTO diag_list VALUES (?,?,?,?)",
+                [(d.diag_code, d.diag_name, d.vali_flag, version) for d in roster.diagnoses],
+            )
     return {
         "facilities": len(roster.facilities),
         "persons": len(roster.persons),
         "catalogue": len(roster.catalogue),
+        "diagnoses": len(roster.diagnoses),
     }
 
 

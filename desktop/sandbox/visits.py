@@ -275,6 +275,38 @@ def catalogue(call: Call) -> Outcome:
     )
 
 
+def diagnosis_catalogue(call: Call) -> Outcome:
+    """1307 疾病与诊断目录下载: the lines newer than ``ver``, with the national file's columns."""
+    ver = text(call.node(), "ver", "input.data") if call.node().get("ver") not in (None, "") else "0"
+    if not ver.isdigit():
+        raise RefusedError(f"input.data.ver {ver!r} is not a catalogue version number")
+    rows = call.connection.execute("SELECT * FROM diag_list WHERE ver > ? ORDER BY diag_code", (int(ver),)).fetchall()
+    records = [
+        {
+            "diag_list_id": f"{row['ver']}-{row['diag_code']}",
+            "cgy_code": row["diag_code"][:3],
+            "diag_code": row["diag_code"],
+            "diag_name": row["diag_name"],
+            "used_std": "1",
+            "vali_flag": row["vali_flag"],
+            "rid": f"{row['ver']}{row['diag_code']}",
+            "ver": str(row["ver"]),
+            "ver_name": f"诊断目录第{row['ver']}版",
+        }
+        for row in rows
+    ]
+    today = call.now.astimezone(CHINA).date()
+    return Outcome(
+        {
+            "file_qury_no": f"{call.infno}{call.msgid}",
+            "filename": f"{call.infno}_{ver}.json",
+            "dld_end_time": (today + dt.timedelta(days=1)).isoformat(),
+            "data_cn": len(records),
+            "data": records,
+        }
+    )
+
+
 def accumulators(call: Call) -> Outcome:
     node = call.node()
     person = known_person(call.connection, text(node, "psn_no", "input.data"))

@@ -345,6 +345,11 @@ def _lines(connection: Connection, draft: VisitDraft, limited: Limits) -> list[_
         if entry is None or not entry.active:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
         check_quantity(f"items.{index}.quantity", drafted.quantity, limited)
+        if not entry.divisible and drafted.quantity != drafted.quantity.to_integral_value():
+            raise SettlementError(
+                f"items.{index}.quantity",
+                f"quantity {drafted.quantity}: {entry.name} is sold in whole {entry.unit or 'units'}",
+            )
         listed = from_fen(entry.price_fen)
         price = listed if drafted.price is None else drafted.price
         check_price(f"items.{index}.price", price, limited)

@@ -50,6 +50,7 @@ from desktop.sync.answers import Answer, read_answer
 from desktop.sync.backoff import Backoff
 from desktop.sync.catalogue import download_catalogue
 from desktop.sync.client import AgencyBusy, AgencyClient, AgencyUnreachable, OutcomeUnknown, is_session_lost, utc_now
+from desktop.sync.diagnoses import download_diagnoses
 from desktop.sync.lease import Lease
 from desktop.sync.reconcile import periods_to_reconcile, reconcile
 from desktop.sync.refresh import refresh_person
@@ -419,6 +420,7 @@ class Relay:
             return
         try:
             lines = download_catalogue(self.store, self._call, place, self.clock(), self.catalogue_every)
+            lines += download_diagnoses(self.store, self._call, place, self.clock(), self.catalogue_every)
         except (AgencyRefusedError, ProtocolError, SignInRefused) as exc:
             self._report.notes.append(f"catalogue download: {exc}")
             return

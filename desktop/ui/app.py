@@ -20,10 +20,11 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMargins, QObject, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.ui.i18n import ORGANISATION, install_translation
+from desktop.ui.i18n import ORGANISATION, install_translation, prepare_system_locale
 from desktop.ui.main_window import CARD_CHECK_MODULES, CounterWindow
 from desktop.ui.style import counter_font, style_sheet
 from desktop.ui.workers import run_in_background
@@ -71,8 +72,7 @@ class Launcher(QObject):
         # However the program ends (a closed window stops it too), the relay and the demo's
         # agency stop with it: the relay's thread would otherwise keep the process alive.
         self.app.aboutToQuit.connect(self.window.stop_sync)
-        self.window.resize(1280, 760)
-        self.window.show()
+        show_fitted(self.window)
         self.window.counter.focus_card()
         self._open_when_shown()
         return self.window
@@ -157,15 +157,40 @@ class Launcher(QObject):
 
     def _sign_in(self, store: Store) -> SignedIn | None:
         from desktop.ui.sign_in import SignInDialog
+        from desktop.ui.sync_setup import is_demo_clinic
 
-        dialog = SignInDialog(store, self.window)
+        # The data folder's own demo, opened again: its logins are said on the dialog.
+        dialog = SignInDialog(store, self.window, demo=self.db is None and is_demo_clinic(store))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return None
         return dialog.signed_in
 
 
+def show_fitted(window: QWidget) -> None:
+    """Maximised on the screen it opens on: a counter PC's screen may be 1024×768, and a
+    fixed size there put the quote and the settle button off its edge. Where no window
+    manager maximises (a bare X server), the window is given the screen's free area itself."""
+    available = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    window.setGeometry(available)
+    window.showMaximized()
+    frame, inner = window.frameGeometry(), window.geometry()
+    if not available.contains(frame):  # a frame drawn around it after all: the frame fits, not the inside
+        window.setGeometry(
+            available.marginsRemoved(
+                QMargins(
+                    inner.left() - frame.left(),
+                    inner.top() - frame.top(),
+                    frame.right() - inner.right(),
+                    frame.bottom() - inner.bottom(),
+                )
+            )
+        )
+
+
 def make_application() -> QApplication:
     existing = QApplication.instance()
+    if existing is None:
+        prepare_system_locale()  # read by Qt once, as the application is made
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("clinic-pos")
     app.setOrganizationName(ORGANISATION)

@@ -3,12 +3,22 @@
 ``CLINIC_POS_LANG=en`` (or ``zh_CN``) wins; otherwise the ``language`` value in the
 user's Qt settings; otherwise Chinese. Source strings are English, so English needs
 no translation file.
+
+Qt's own dialogs (save as, print) need two more things in Chinese. Their words come from
+Qt's ``qtbase_zh_CN.qm``, which the PySide6 wheel ships older than its Qt: strings Qt 6
+reworded ("&Look in:", "Files of &type:", the folder type) have no translation there,
+so ``qt_extra_zh_CN`` beside ours supplies them. And their dates come from the system
+locale (``QLocale::system()``), which ``QLocale.setDefault`` does not change: on a Linux
+machine set to C a file saved today reads "3 12 2026". Qt reads the system locale from
+the environment once, so ``prepare_system_locale`` sets the time locale before the
+application is made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
@@ -26,6 +36,25 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 def chosen_language() -> str:
     chosen = os.environ.get("CLINIC_POS_LANG") or str(QSettings(ORGANISATION, ORGANISATION).value("language", ""))
     return ENGLISH if chosen.lower().startswith("en") else CHINESE
+
+
+def prepare_system_locale(language: str | None = None) -> None:
+    """Chinese dates in Qt's own dialogs: call before the QApplication is made.
+
+    Only where Qt reads the system locale from the environment (not Windows or macOS,
+    whose own settings Qt asks), and only when the environment names no Chinese time
+    locale; ``LC_ALL``, a choice for everything, is left as it is. An unknown locale name
+    costs nothing: the C library keeps its own, Qt takes the name's formats.
+
+    The language is taken from ``CLINIC_POS_LANG`` only: reading the Qt settings would
+    have Qt read the system locale first, for good. English chosen in the settings keeps
+    the dialogs' dates as 2026/12/3, which reads the same in English.
+    """
+    chosen = language or (ENGLISH if os.environ.get("CLINIC_POS_LANG", "").lower().startswith("en") else CHINESE)
+    if chosen != CHINESE or sys.platform in ("win32", "darwin") or os.environ.get("LC_ALL"):
+        return
+    if not (os.environ.get("LC_TIME") or os.environ.get("LANG") or "").startswith("zh"):
+        os.environ["LC_TIME"] = "zh_CN.UTF-8"
 
 
 def translations_folder() -> str:
@@ -50,6 +79,11 @@ def install_translation(app: QCoreApplication, language: str | None = None) -> l
     if qt_own.load(f"qtbase_{CHINESE}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_own)
         installed.append(qt_own)
+    # Installed after Qt's: asked first, for what Qt's own file lacks (see the docstring).
+    qt_extra = QTranslator(app)
+    if qt_extra.load(f"qt_extra_{CHINESE}", translations_folder()):
+        app.installTranslator(qt_extra)
+        installed.append(qt_extra)
     return installed
 
 

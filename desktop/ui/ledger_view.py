@@ -48,6 +48,7 @@ from desktop.money import format_amount
 from desktop.settlement.service import CHINA
 from desktop.staff import Permission, may
 from desktop.ui.ledger_models import LedgerTableModel
+from desktop.ui.month_edit import MonthEdit
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.signature_pad import SignatureDialog
 from desktop.ui.widgets import qdate
@@ -93,8 +94,7 @@ class LedgerView(QWidget):
         self.day_edit = QDateEdit(start, self)
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
-        self.month_edit = QDateEdit(start, self)
-        self.month_edit.setDisplayFormat("yyyy-MM")
+        self.month_edit = MonthEdit(start, self)  # its arrows step months, not years
         self.month_edit.setVisible(False)
         self.villages = QCheckBox(self.tr("Include village clinics"), self)
         self.villages.setVisible(len(self._names) > 1)

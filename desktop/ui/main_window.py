@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from db.session import Store
     from desktop.auth import SignedIn
-    from desktop.settlement.draft import DiagnosisLine
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.sync import SyncReport
     from desktop.ui.idle_lock import IdleLock
     from desktop.ui.pace import Pace
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
     from desktop.ui.visit import CatalogueEntry
 
-    Catalogue = tuple[list[CatalogueEntry], list[DiagnosisLine]]
+    Catalogue = tuple[list[CatalogueEntry], list[DiagnosisChoice]]
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ PAGE_MODULES = (
     "desktop.ui.sync_page",
     "desktop.ui.sync_worker",
 )
-PAGES = 5  # Ctrl+1 … Ctrl+5
+PAGES = 5  # Ctrl+1 … Ctrl+5, each shown on its tab
 
 
 class CounterWindow(QMainWindow):
@@ -167,9 +167,10 @@ class CounterWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.counter = CounterPage(clock=self.clock)
         self.counter.settled.connect(self._after_settle)
-        self.tabs.addTab(self.counter, self.tr("Counter"))
+        self._add_tab(self.counter, self.tr("Counter"))
         if self.finished:  # made again for another member of staff
             self.counter.finish_building()
+            self._add_counter_keys()
         self.tabs.currentChanged.connect(self._page_shown)
         if self.catalogue is not None:
             self.counter.entry.set_catalogue(*self.catalogue)
@@ -185,17 +186,23 @@ class CounterWindow(QMainWindow):
         assert self.store is not None
         assert self.staff is not None
         self.settlements = SettlementsPage(self.store, self.staff, self.clock, self.print_receipt)
-        self.tabs.addTab(self.settlements, self.tr("Today's settlements"))
+        self._add_tab(self.settlements, self.tr("Today's settlements"))
         self.extra_pages = {}
         titles = {"LedgerView": self.tr("Ledger"), "DayCloseView": self.tr("Day close")}
         for module_name, class_name in EXTRA_PAGES if self.with_extra_pages else ():
             page = self._extra_page(module_name, class_name)
             if page is not None:
                 self.extra_pages[class_name] = page
-                self.tabs.addTab(page, titles[class_name])
+                self._add_tab(page, titles[class_name])
         self._add_sync_page()
         self.facility_name = self._read_facility_name()
         self.who.setText(self._who())
+
+    def _add_tab(self, page: QWidget, title: str) -> None:
+        """A page and its title, with the key that brings it up (Ctrl+1 … Ctrl+5) beside it."""
+        index = self.tabs.addTab(page, title)
+        if index < PAGES:
+            self.tabs.setTabText(index, f"{title}  Ctrl+{index + 1}")
 
     def _read_facility_name(self) -> str | None:
         from db.models import Facility
@@ -214,7 +221,7 @@ class CounterWindow(QMainWindow):
         self.sync_page = SyncPage(self.store, self.staff, self.clock)
         self.sync_page.sync_requested.connect(self.sync_now)
         self.sync_page.retried.connect(lambda _count: self.sync_now())
-        self.tabs.addTab(self.sync_page, self.tr("Sync"))
+        self._add_tab(self.sync_page, self.tr("Sync"))
         if self._sync_problem is not None:
             self.sync_page.show_unavailable(self.sync.reason_text(self._sync_problem.why.value))
 
@@ -264,23 +271,33 @@ class CounterWindow(QMainWindow):
     # --- keys ---------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        # One action per key wherever the focus is. A page's own keys (Ctrl+P, Ctrl+R, F5)
+        # belong to the page and work only while it is shown: Ctrl+P prints the last
+        # receipt on the counter and reprints the chosen one on today's settlements.
         self._action(self.tr("Settle"), ["F12", "Ctrl+Return", "Ctrl+Enter"], self._settle, "settleAction")
-        self._action(self.tr("Print receipt"), ["Ctrl+P"], self.print_last_receipt, "printAction")
+        self._add_counter_keys()
         self._action(self.tr("Read the card in the reader"), ["F3"], self._read_chip, "readCardAction")
         self._action(self.tr("Next patient"), ["Escape"], self._next_patient, "nextPatientAction")
         self._action(self.tr("Lock"), ["Ctrl+L"], self.lock, "lockAction")
         for number in range(PAGES):
             self._action(self.tr("Page {0}").format(number + 1), [f"Ctrl+{number + 1}"], self._go(number), "")
 
-    def _action(self, text: str, keys: list[str], slot: Callable[[], None], name: str) -> QAction:
+    def _add_counter_keys(self) -> None:
+        self._action(self.tr("Print receipt"), ["Ctrl+P"], self.print_last_receipt, "printAction", self.counter)
+
+    def _action(
+        self, text: str, keys: list[str], slot: Callable[[], None], name: str, owner: QWidget | None = None
+    ) -> QAction:
+        """A key anywhere in the window (QAction's default context); with ``owner``, only
+        while that page is shown (a hidden widget's actions take no keys)."""
         from PySide6.QtGui import QAction, QKeySequence
 
-        action = QAction(text, self)
+        action = QAction(text, owner or self)
         if name:
             action.setObjectName(name)
-        action.setShortcuts([QKeySequence(k) for k in keys])  # anywhere in the window: QAction's default
+        action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(slot)
-        self.addAction(action)
+        (owner or self).addAction(action)
         return action
 
     def _go(self, index: int) -> Callable[[], None]:
@@ -379,7 +396,8 @@ class CounterWindow(QMainWindow):
     # --- catalogue ----------------------------------------------------------------
 
     def _load_catalogue(self) -> Catalogue:
-        from desktop.ui.visit import load_catalogue, load_diagnoses
+        from desktop.diagnoses import load_diagnoses
+        from desktop.ui.visit import load_catalogue
 
         assert self.store is not None
         return load_catalogue(self.store), load_diagnoses(self.store)

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 from typing_extensions import override
 
+from desktop.diagnoses import DiagnosisChoice
 from desktop.money import format_amount
 from desktop.privacy import mask_id_number
 from desktop.ui.i18n import CHINA
@@ -66,6 +67,37 @@ class MatchesModel(QAbstractListModel):
             return entry.code
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Class {0} · {1}").format(entry.item_class, entry.kind)
+        return None
+
+
+class DiagnosisMatchesModel(QAbstractListModel):
+    """Diagnoses matching what the clerk typed in the diagnosis box, best first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._choices: list[DiagnosisChoice] = []
+
+    def set_entries(self, choices: Sequence[DiagnosisChoice]) -> None:
+        self.beginResetModel()
+        self._choices = list(choices)
+        self.endResetModel()
+
+    def entry(self, row: int) -> DiagnosisChoice:
+        return self._choices[row]
+
+    @override
+    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._choices)
+
+    @override
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._choices):
+            return None
+        choice = self._choices[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{choice.code}  {choice.name}  [{choice.initials}]"
+        if role == Qt.ItemDataRole.EditRole:
+            return choice.code
         return None
 
 

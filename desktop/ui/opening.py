@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from db.session import Store
     from desktop.auth import SignedIn
-    from desktop.settlement.draft import DiagnosisLine
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.ui.visit import CatalogueEntry
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class OpenedClinic:
     store: Store
     staff: SignedIn | None  # None: someone has to sign in
     catalogue: list[CatalogueEntry]
-    diagnoses: list[DiagnosisLine]
+    diagnoses: list[DiagnosisChoice]
 
 
 def locate(db: str | None) -> Location:
@@ -74,7 +74,8 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
     """
     from db.session import open_store
     from desktop.auth import staff_by_username
-    from desktop.ui.visit import load_catalogue, load_diagnoses
+    from desktop.diagnoses import load_diagnoses
+    from desktop.ui.visit import load_catalogue
 
     if location.build_demo:
         build_demo_store(Path(location.where))

@@ -1,7 +1,8 @@
 """The patient panel: the identity check at a glance, refusals in red and warnings in amber.
 
-Refusals and warnings are the identity package's own words, in Chinese, each with the
-policy article behind it: the clerk reads them out to the patient as they are.
+Refusals and warnings are the identity package's own words, each with the policy
+article behind it: the clerk reads them out to the patient as they are. The package
+words them in Chinese and in English; the interface's language is shown.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
@@ -26,6 +27,18 @@ DISEASES = {
     "hypertension": QT_TRANSLATE_NOOP("PatientPanel", "Hypertension"),
     "diabetes": QT_TRANSLATE_NOOP("PatientPanel", "Diabetes"),
 }
+
+
+# Keyed by the identity package's word for the sex (desktop.identity.check).
+SEXES = {
+    "男": QT_TRANSLATE_NOOP("PatientPanel", "Male"),
+    "女": QT_TRANSLATE_NOOP("PatientPanel", "Female"),
+    "未说明": QT_TRANSLATE_NOOP("PatientPanel", "Not stated"),
+}
+
+
+def sex_text(word: str) -> str:
+    return QCoreApplication.translate("PatientPanel", str(SEXES[word])) if word in SEXES else word
 
 
 def disease_text(disease: str) -> str:
@@ -116,7 +129,7 @@ class PatientPanel(QFrame):
             return
         self.name.setText(person.name)
         f = self.fields
-        f["sex_age"].setText(self.tr("{0}, age {1}").format(person.gender, person.age))
+        f["sex_age"].setText(self.tr("{0}, age {1}").format(sex_text(person.gender), person.age))
         f["id_number"].setText(checked.id_number)
         f["scheme"].setText(self._scheme(person))
         f["signed"].setText(self._signed(person))
@@ -138,11 +151,13 @@ class PatientPanel(QFrame):
 
     def _findings_text(self, found: Sequence[Finding], version: str | None) -> str:
         lines = []
+        chinese = QLocale().language() == QLocale.Language.Chinese
         for finding in found:
+            reason = finding.said_in(chinese)
             if finding.article is None:
-                lines.append(finding.reason)
+                lines.append(reason)
             else:
-                lines.append(self.tr("{0} (see {1} {2})").format(finding.reason, version or "", finding.article))
+                lines.append(self.tr("{0} (see {1} {2})").format(reason, version or "", finding.article))
         return "\n".join(lines)
 
     @staticmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from desktop.money import format_amount
 from desktop.ui.settlements import SettlementRow
@@ -14,7 +16,7 @@ class ReverseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("reverseDialog")
         self.setWindowTitle(self.tr("Reverse settlement"))
-        what = label("reverseWhat", wrap=True)
+        self.what = what = label("reverseWhat", wrap=True)
         what.setText(
             self.tr("Reverse settlement {0} of {1}, total {2}? The original stays on record, marked reversed.").format(
                 row.settlement_id, row.patient_name, format_amount(row.total)
@@ -39,9 +41,24 @@ class ReverseDialog(QDialog):
         self.setMinimumWidth(420)
         self.reason.setFocus()
 
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped line at this width. A dialog's minimum height is
+        worked out as if its wrapped labels did not wrap: when the error line came, the
+        question gave up a line to it and was cut."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None and layout.hasHeightForWidth() else 0
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
+
     def _check(self) -> None:
         if not self.reason.text().strip():
             self.error.setText(self.tr("Give a reason for the reversal."))
             self.error.show()
+            self._fit()
             return
         self.accept()

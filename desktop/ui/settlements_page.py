@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
 
@@ -55,8 +54,8 @@ class SettlementsPage(QWidget):
         for keys, slot in (("Ctrl+R", self.reverse_selected), ("Ctrl+P", self._reprint)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
-            # Only while this page has the focus: on the counter Ctrl+P prints the last receipt.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Only while this page is shown (a hidden page's actions take no keys), wherever
+            # the focus is on it: on the counter Ctrl+P prints the last receipt.
             action.triggered.connect(slot)
             self.addAction(action)
         self.message = label("settlementsMessage", wrap=True)

@@ -1,4 +1,8 @@
-"""The sign-in dialog: username and password, Enter to sign in."""
+"""The sign-in dialog: username and password, Enter to sign in.
+
+On the demo clinic it says the demo's logins: after the first start, which signs the
+demo clerk in by itself, nobody would otherwise know them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from desktop.ui.widgets import label, named
 
 
 class SignInDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None, *, locked_by: SignedIn | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, locked_by: SignedIn | None = None, demo: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Sign in — Clinic counter"))
@@ -32,6 +38,8 @@ class SignInDialog(QDialog):
         if locked_by is not None:
             note.setText(self.tr("The counter is locked. Sign in again to carry on."))
             self.username.setText(locked_by.username)
+        elif demo:
+            note.setText(self._demo_logins())
         else:
             note.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -51,6 +59,15 @@ class SignInDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(360)
         (self.password if locked_by is not None else self.username).setFocus()
+
+    def _demo_logins(self) -> str:
+        from desktop.demo import STAFF
+
+        roles = {"clerk": self.tr("clerk"), "village_doctor": self.tr("village doctor"), "admin": self.tr("admin")}
+        logins = [
+            f"{username}（{roles.get(role, role)}）" for username, _, role, _, password in STAFF if password == username
+        ]
+        return self.tr("Demo clinic: each password is the same as the username: {0}").format("、".join(logins))
 
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:

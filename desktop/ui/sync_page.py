@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,15 +43,21 @@ if TYPE_CHECKING:
 class SyncLists:
     set_aside: list[SetAsideRecord]
     differences: list[Difference]
+    resent: dict[int, str]  # the state of each record the clerk sent again, by outbox row
 
 
-def load_sync_lists(store: Store) -> SyncLists:
-    """Both lists in one read (on the pool)."""
+def load_sync_lists(store: Store, resent: frozenset[int] = frozenset()) -> SyncLists:
+    """Both lists, and where the records sent again stand, in one read (on the pool)."""
+    from sqlalchemy import select
+
+    from db.models import OutboxEntry
     from desktop.sync import outbox
 
     with store.reading() as session:
         connection = session.connection()
-        return SyncLists(outbox.set_aside_records(connection), outbox.differences(connection))
+        states = connection.execute(select(OutboxEntry.id, OutboxEntry.state).where(OutboxEntry.id.in_(resent)))
+        resent_states: dict[int, str] = {row.id: row.state for row in states}
+        return SyncLists(outbox.set_aside_records(connection), outbox.differences(connection), resent_states)
 
 
 def retry_records(store: Store, entry_ids: list[int], staff_id: int, now: dt.datetime) -> int:
@@ -87,6 +93,10 @@ class SyncPage(QWidget):
         self.staff = staff
         self.clock = clock
         self.may_retry = may(staff.role, Permission.REVERSE)  # the same people who correct settlements
+        # Sent again and not yet answered: what the message under the list is about, until
+        # a sync after the send says how they fared.
+        self._resent: frozenset[int] = frozenset()
+        self._reported_since_resend = False
 
         self.summary = label("syncSummary", self.tr("No sync has run since the counter opened."), wrap=True)
         self.sync_button = named(QPushButton(self.tr("Sync now (F5)")), "syncNowButton")
@@ -143,18 +153,19 @@ class SyncPage(QWidget):
         for sequence, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
-            # Only on this page: Ctrl+R reverses on the settlements page.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Only while this page is shown: Ctrl+R reverses on the settlements page.
             action.triggered.connect(slot)
             self.addAction(action)
 
     # --- what is shown ------------------------------------------------------------
 
     def refresh(self) -> None:
-        store = self.store
-        run_in_background(lambda: load_sync_lists(store), self._show, self._failed)
+        store, resent = self.store, self._resent
+        run_in_background(lambda: load_sync_lists(store, resent), self._show, self._failed)
 
     def _show(self, lists: SyncLists) -> None:
+        if self._resent and self._reported_since_resend:
+            self._say_how_the_resent_fared(lists.resent)
         self.set_aside.set_rows(lists.set_aside)
         self.differences.set_rows(lists.differences)
         self.set_aside_title.setText(self.tr("Set aside by the agency: {0}").format(len(lists.set_aside)))
@@ -177,12 +188,32 @@ class SyncPage(QWidget):
             )
         self.summary.setText(text)
         self.summary.setToolTip(report.last_error)
+        self._reported_since_resend = True
         self.refresh()
 
     def show_unavailable(self, reason: str) -> None:
         self.summary.setText(self.tr("Not syncing: {0}").format(reason))
 
     # --- send again ---------------------------------------------------------------
+
+    def _say_how_the_resent_fared(self, states: dict[int, str]) -> None:
+        from desktop.sync.outbox import DONE, SET_ASIDE
+
+        accepted = sum(1 for state in states.values() if state == DONE)
+        refused = sum(1 for state in states.values() if state == SET_ASIDE)
+        waiting = len(self._resent) - accepted - refused
+        if waiting:  # the agency did not answer, or they wait behind the patient's earlier ones
+            self.message.setText(self.tr("{0} records sent again are still waiting to go.").format(waiting))
+            return
+        self._resent = frozenset()
+        if refused:
+            self.message.setText(
+                self.tr("{0} of the records sent again were refused again: see the agency's reason above.").format(
+                    refused
+                )
+            )
+        else:
+            self.message.setText(self.tr("The {0} records sent again were accepted by the agency.").format(accepted))
 
     def selected(self) -> list[SetAsideRecord]:
         rows = sorted(index.row() for index in self.set_aside_table.selectionModel().selectedRows())
@@ -196,6 +227,8 @@ class SyncPage(QWidget):
             self.message.setText(self.tr("Choose the corrected records to send again."))
             return
         queued = retry_records(self.store, [r.entry_id for r in chosen], self.staff.staff_id, self.clock())
+        self._resent = frozenset(r.entry_id for r in chosen)
+        self._reported_since_resend = False
         self.message.setText(self.tr("{0} records will be sent again now.").format(queued))
         self.set_aside_table.clearSelection()
         self.refresh()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     # The store, the engine and the settlement are imported where used: the window is
     # shown before any of them is loaded (benchmarks/startup.py).
     from db.session import Store
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.policy import PolicyBook
     from desktop.policy.types import Quote
     from desktop.settlement.draft import DiagnosisLine, VisitDraft
@@ -36,6 +37,7 @@ class CatalogueEntry:
     item_class: str
     unit: str
     price: Decimal
+    divisible: bool = False  # sold in fractions of its unit (克); a pack (盒, 支) is sold whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +55,19 @@ class Line:
 class EntryError(ValueError):
     """Something typed at the counter that cannot be used; ``field`` names the box.
 
-    ``problem`` says what is wrong (``not_a_number``, ``out_of_range``, ``too_fine``) and
-    ``typed`` what was typed, so that the widgets word it in the clerk's language; the
-    message is for logs.
+    ``problem`` says what is wrong (``not_a_number``, ``out_of_range``, ``too_fine``,
+    ``whole_units``) and ``typed`` what was typed, so that the widgets word it in the
+    clerk's language; ``entry`` is the catalogue line it was typed for, where there is
+    one. The message is for logs.
     """
 
-    def __init__(self, field: str, problem: str, typed: str, message: str) -> None:
+    def __init__(self, field: str, problem: str, typed: str, message: str, entry: CatalogueEntry | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.problem = problem
         self.typed = typed
         self.message = message
+        self.entry = entry
 
 
 def load_catalogue(store: Store) -> list[CatalogueEntry]:
@@ -75,25 +79,9 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
     with store.reading() as session:
         rows = session.scalars(select(CatalogueItem).where(CatalogueItem.active.is_(True)).order_by(CatalogueItem.code))
         return [
-            CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen)) for r in rows
+            CatalogueEntry(r.code, r.name, r.pinyin, r.kind, r.item_class, r.unit, from_fen(r.price_fen), r.divisible)
+            for r in rows
         ]
-
-
-def load_diagnoses(store: Store, limit: int = 500) -> list[DiagnosisLine]:
-    """The diagnoses this clinic has written before, the most frequent first."""
-    from sqlalchemy import func, select
-
-    from db.models import Diagnosis
-    from desktop.settlement.draft import DiagnosisLine
-
-    with store.reading() as session:
-        rows = session.execute(
-            select(Diagnosis.code, Diagnosis.name)
-            .group_by(Diagnosis.code, Diagnosis.name)
-            .order_by(func.count().desc(), Diagnosis.code)
-            .limit(limit)
-        )
-        return [DiagnosisLine(code, name) for code, name in rows]
 
 
 def last_diagnosis(store: Store, person_id: int) -> DiagnosisLine | None:
@@ -178,6 +166,15 @@ def parse_quantity(text: str) -> Decimal:
     return quantity
 
 
+def check_whole(entry: CatalogueEntry, quantity: Decimal) -> None:
+    """A pack (盒, 支) is sold whole; only what the catalogue marks divisible takes a fraction."""
+    if entry.divisible or quantity == quantity.to_integral_value():
+        return
+    typed = f"{quantity.normalize():f}"
+    message = f"quantity {typed}: {entry.name} is sold in whole {entry.unit or 'units'}"
+    raise EntryError("quantity", "whole_units", typed, message, entry)
+
+
 def parse_price(text: str) -> Decimal:
     typed = text.strip()
     try:
@@ -195,7 +192,7 @@ def parse_price(text: str) -> Decimal:
 _CODED = re.compile(r"([A-Za-z]\d{2}(?:\.[0-9A-Za-z]{1,4})?)\s+(\S.*)")
 
 
-def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine | None:
+def parse_diagnosis(typed: str, known: Sequence[DiagnosisChoice]) -> DiagnosisLine | None:
     """A known code (or a unique code prefix), ``CODE name`` from the list or typed whole, or
     free text, which has no code: the counter refuses to settle on it (``DiagnosisLine.coded``)."""
     from desktop.settlement.draft import DiagnosisLine
@@ -206,10 +203,10 @@ def parse_diagnosis(typed: str, known: Sequence[DiagnosisLine]) -> DiagnosisLine
     lowered = text.lower()
     for line in known:
         if lowered in {line.code.lower(), f"{line.code} {line.name}".lower(), line.name.lower()}:
-            return line
+            return DiagnosisLine(line.code, line.name)
     by_prefix = [line for line in known if line.code.lower().startswith(lowered)]
     if len({line.code for line in by_prefix}) == 1:
-        return by_prefix[0]
+        return DiagnosisLine(by_prefix[0].code, by_prefix[0].name)
     typed_whole = _CODED.fullmatch(text)
     if typed_whole is not None:  # a diagnosis this clinic has not written before, code and name given
         code, name = typed_whole.groups()
@@ -227,10 +224,12 @@ class VisitInProgress:
     diagnosis: DiagnosisLine | None = None
 
     def add(self, entry: CatalogueEntry, quantity: Decimal = Decimal(1)) -> int:
+        check_whole(entry, quantity)
         self.lines.append(Line(entry, quantity, entry.price))
         return len(self.lines) - 1
 
     def set_quantity(self, row: int, quantity: Decimal) -> None:
+        check_whole(self.lines[row].entry, quantity)
         self.lines[row] = replace(self.lines[row], quantity=quantity)
 
     def set_price(self, row: int, price: Decimal) -> None:

@@ -7,14 +7,17 @@ it. It is only ever used if the clerk keeps it, so it is offered only while the 
 is still at the untouched box; one that comes later waits until the box is asked for
 again (an F12 refused for want of a diagnosis).
 
-Matches show in a list under the item box rather than a popup: a popup takes the
-keyboard and covers the quote the clerk is reading out. Up and Down move through the
-matches, Enter adds the highlighted one; ``amx*2`` adds two. Delete in the table
-removes a line; quantity and price are edited in the table (F2).
+Matches show in a list under the boxes rather than a popup: a popup takes the keyboard
+and covers the quote the clerk is reading out. The diagnosis box finds diagnoses by
+code, pinyin initials (``jxsh``) or a fragment of the name (``感冒``), from the shipped
+and downloaded catalogues and what the clinic wrote before (``desktop.diagnoses``); the
+item box finds catalogue items the same way. Up and Down move through the matches of
+the box being typed in, Enter takes the highlighted one; ``amx*2`` adds two. Delete in
+the table removes a line; quantity and price are edited in the table (F2).
 
 Built in two steps (see ``desktop.ui.main_window``): the boxes and the empty table for
 the window's first frame, then ``finish_building`` gives the table and the matches their
-models, the diagnosis its completer and the keys their filter. The models answer Qt in
+models and the keys their filter. The models answer Qt in
 Python with Qt's own enums (roles, orientations), and the first of those to be touched
 costs ~25 ms to load; none of it is needed before a patient's card is read. For the
 same reason the visit's arithmetic (``desktop.ui.visit``) is imported where it is used.
@@ -31,10 +34,9 @@ from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QLineEdit, QListVi
 from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QStringListModel
-
+    from desktop.diagnoses import DiagnosisChoice
     from desktop.settlement.draft import DiagnosisLine
-    from desktop.ui.models import MatchesModel, VisitLinesModel
+    from desktop.ui.models import DiagnosisMatchesModel, MatchesModel, VisitLinesModel
     from desktop.ui.visit import CatalogueEntry, EntryError, VisitInProgress
 
 
@@ -45,7 +47,7 @@ class VisitEntry(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalogue: list[CatalogueEntry] = []
-        self.known_diagnoses: list[DiagnosisLine] = []
+        self.known_diagnoses: list[DiagnosisChoice] = []
         self.visit: VisitInProgress | None = None
         self.suggested: DiagnosisLine | None = None  # this patient's last diagnosis, once read
         self._typed_diagnosis = False  # the clerk typed in the box during this visit
@@ -91,24 +93,20 @@ class VisitEntry(QWidget):
         layout.addWidget(self.lines, 1)
         self.setEnabled(False)
         self.matches_model: MatchesModel
+        self.diagnosis_matches: DiagnosisMatchesModel  # the list shows one or the other
         self.lines_model: VisitLinesModel
-        self._diagnosis_names: QStringListModel
 
     def finish_building(self) -> None:
         """The second step: the models, the completer and the keys (see the module's docstring)."""
         if self.finished:
             return
         self.finished = True
-        from PySide6.QtCore import QStringListModel, Qt
-        from PySide6.QtWidgets import QCompleter, QHeaderView
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QHeaderView
 
-        from desktop.ui.models import MatchesModel, VisitLinesModel
+        from desktop.ui.models import DiagnosisMatchesModel, MatchesModel, VisitLinesModel
 
-        self._diagnosis_names = QStringListModel(self)
-        completer = QCompleter(self._diagnosis_names, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.diagnosis.setCompleter(completer)
+        self.diagnosis_matches = DiagnosisMatchesModel(self)
         self.matches_model = MatchesModel(self)
         self.matches.setModel(self.matches_model)
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -125,12 +123,9 @@ class VisitEntry(QWidget):
 
     # --- what the counter hands in --------------------------------------------------
 
-    def set_catalogue(self, entries: Sequence[CatalogueEntry], diagnoses: Sequence[DiagnosisLine]) -> None:
-        from desktop.ui.visit import diagnosis_text
-
+    def set_catalogue(self, entries: Sequence[CatalogueEntry], diagnoses: Sequence[DiagnosisChoice]) -> None:
         self.catalogue = list(entries)
         self.known_diagnoses = list(diagnoses)
-        self._diagnosis_names.setStringList([diagnosis_text(d) for d in diagnoses])
 
     def start(self, visit: VisitInProgress) -> None:
         self.visit = visit
@@ -138,14 +133,14 @@ class VisitEntry(QWidget):
         self._forget_diagnosis()
         self.item.clear()
         self._say("")
-        self.matches.hide()
+        self._hide_matches()
         self._refresh_lines()
 
     def stop(self) -> None:
         self.visit = None
         self._forget_diagnosis()
         self.item.clear()
-        self.matches.hide()
+        self._hide_matches()
         self._say("")
         self.lines_model.set_lines([])
         self.setEnabled(False)
@@ -187,16 +182,25 @@ class VisitEntry(QWidget):
             self.diagnosed.emit()
 
     def _diagnosis_entered(self) -> None:
+        """Enter: the highlighted match when the list shows some, else the box as typed."""
         from desktop.ui.visit import diagnosis_text
 
+        row = self._highlighted(self.diagnosis_matches)
+        if row is not None:  # parsed back into the same code and name
+            self.diagnosis.setText(self.diagnosis_matches.entry(row).text)
+        self._hide_matches()
         self.take_diagnosis()
         if self.visit is not None and self.visit.diagnosis is not None:
             self.diagnosis.setText(diagnosis_text(self.visit.diagnosis))
         self.item.setFocus()
 
-    def _diagnosis_typed(self, _text: str) -> None:
+    def _diagnosis_typed(self, text: str) -> None:
+        from desktop.diagnoses import search
+
         self._typed_diagnosis = True
         self._hint(False)
+        self.diagnosis_matches.set_entries(search(self.known_diagnoses, text))
+        self._list(self.diagnosis_matches)
 
     def _hint(self, shown: bool) -> None:
         self.suggestion_hint.setText(self.tr("Last diagnosis: Enter keeps it, typing replaces it") if shown else "")
@@ -216,9 +220,7 @@ class VisitEntry(QWidget):
         typed, _, _ = text.partition("*")
         found = search(self.catalogue, typed)
         self.matches_model.set_entries(found)
-        self.matches.setVisible(bool(found))
-        if found:
-            self.matches.setCurrentIndex(self.matches_model.index(0, 0))
+        self._list(self.matches_model)
         self._say(
             "" if found or not typed.strip() else self.tr("Nothing in the catalogue matches “{0}”.").format(typed)
         )
@@ -236,16 +238,19 @@ class VisitEntry(QWidget):
         except EntryError as exc:
             self._say(self._entry_message(exc))
             return
-        if self.matches_model.rowCount() == 0:
+        if self.matches.model() is not self.matches_model or self.matches_model.rowCount() == 0:
             self._show_matches(typed)
-        current = self.matches.currentIndex()
-        if self.matches_model.rowCount() == 0:
+        row = self._highlighted(self.matches_model)
+        if row is None:
             return
-        entry = self.matches_model.entry(current.row() if current.isValid() else 0)
-        row = self.visit.add(entry, quantity)
+        entry = self.matches_model.entry(row)
+        try:
+            row = self.visit.add(entry, quantity)
+        except EntryError as exc:  # a fraction of a pack: the typing stays, to be put right
+            self._say(self._entry_message(exc))
+            return
         self.item.clear()
-        self.matches.hide()
-        self.matches_model.set_entries([])
+        self._hide_matches()
         self._say("")
         self._refresh_lines()
         self.lines.selectRow(row)
@@ -283,13 +288,35 @@ class VisitEntry(QWidget):
     # --- keys -----------------------------------------------------------------------
 
     def move_match(self, step: int) -> bool:
-        """Up (-1) or Down (1) through the matches; False when there are none."""
-        count = self.matches_model.rowCount()
+        """Up (-1) or Down (1) through the matches shown; False when there are none."""
+        model = self.matches.model()
+        count = 0 if model is None or not self.matches.isVisible() else model.rowCount()
         if count == 0:
             return False
         row = (self.matches.currentIndex().row() + step) % count
-        self.matches.setCurrentIndex(self.matches_model.index(row, 0))
+        self.matches.setCurrentIndex(model.index(row, 0))
         return True
+
+    def _list(self, model: MatchesModel | DiagnosisMatchesModel) -> None:
+        """Show ``model``'s matches in the list under the boxes, the first highlighted."""
+        if self.matches.model() is not model:
+            self.matches.setModel(model)
+        found = model.rowCount() > 0
+        self.matches.setVisible(found)
+        if found:
+            self.matches.setCurrentIndex(model.index(0, 0))
+
+    def _highlighted(self, model: MatchesModel | DiagnosisMatchesModel) -> int | None:
+        """The row highlighted in ``model`` while the list shows it; None otherwise."""
+        if self.matches.model() is not model or model.rowCount() == 0:
+            return None
+        current = self.matches.currentIndex()
+        return current.row() if current.isValid() else 0
+
+    def _hide_matches(self) -> None:
+        self.matches.hide()
+        self.matches_model.set_entries([])
+        self.diagnosis_matches.set_entries([])
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -300,8 +327,11 @@ class VisitEntry(QWidget):
             ("quantity", "not_a_number"): self.tr("Quantity: {0} is not a number"),
             ("quantity", "out_of_range"): self.tr("Quantity: {0} must be more than 0 and at most 999"),
             ("quantity", "too_fine"): self.tr("Quantity: {0} has more than 3 decimals"),
+            ("quantity", "whole_units"): self.tr("Quantity: {0} will not do, {1} is sold only in whole {2}"),
             ("price", "not_a_number"): self.tr("Price: {0} is not an amount"),
             ("price", "out_of_range"): self.tr("Price: {0} cannot be less than zero"),
             ("price", "too_fine"): self.tr("Price: {0} has more than two decimals (whole fen)"),
         }
-        return texts.get((error.field, error.problem), error.message).format(error.typed)
+        entry = error.entry
+        name, unit = ("", "") if entry is None else (entry.name, entry.unit or self.tr("units"))
+        return texts.get((error.field, error.problem), error.message).format(error.typed, name, unit)

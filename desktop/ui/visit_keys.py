@@ -1,6 +1,6 @@
 """The visit entry's own keys: Up and Down through the matches, Delete for the selected lines.
 
-An event filter on the item box and the line table. Its own module, imported once the
+An event filter on the diagnosis box, the item box and the line table. Its own module, imported once the
 counter's first frame is up (``VisitEntry.finish_building``): a Qt override needs
 ``typing_extensions.override`` and Qt's key enums, which the first frame does without.
 """
@@ -25,6 +25,7 @@ class VisitKeys(QObject):
     def __init__(self, entry: VisitEntry) -> None:
         super().__init__(entry)
         self.entry = entry
+        entry.diagnosis.installEventFilter(self)
         entry.item.installEventFilter(self)
         entry.lines.installEventFilter(self)
 
@@ -33,7 +34,7 @@ class VisitKeys(QObject):
         if event.type() != _KEY_PRESS:  # the filter sees every event of both: the cheap test first
             return False
         key = cast("QKeyEvent", event).key()  # PySide hands a key press in as a QKeyEvent
-        if watched is self.entry.item and key in (_UP, _DOWN):
+        if watched in (self.entry.item, self.entry.diagnosis) and key in (_UP, _DOWN):
             return self.entry.move_match(-1 if key == _UP else 1)
         if watched is self.entry.lines and key == _DELETE:
             self.entry.remove_selected()

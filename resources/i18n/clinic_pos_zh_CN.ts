@@ -434,6 +434,18 @@
         <source>{0} ({1} days ago)</source>
         <translation>{0}（{1}天前）</translation>
     </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Not stated</source>
+        <translation>未说明</translation>
+    </message>
 </context>
 <context>
     <name>QuotePanel</name>
@@ -874,6 +886,22 @@
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
+    <message>
+        <source>clerk</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>village doctor</source>
+        <translation>村医</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Demo clinic: each password is the same as the username: {0}</source>
+        <translation>演示诊所：密码与用户名相同——{0}</translation>
+    </message>
 </context>
 <context>
     <name>SyncModels</name>
@@ -984,6 +1012,18 @@
         <location filename="../../desktop/ui/sync_page.py" line="199"/>
         <source>{0} records will be sent again now.</source>
         <translation>{0}条记录即将重新上传。</translation>
+    </message>
+    <message>
+        <source>{0} records sent again are still waiting to go.</source>
+        <translation>重新上传的 {0} 条记录仍在等待上传。</translation>
+    </message>
+    <message>
+        <source>{0} of the records sent again were refused again: see the agency's reason above.</source>
+        <translation>重新上传的记录中有 {0} 条又被医保退回，退回原因见上表。</translation>
+    </message>
+    <message>
+        <source>The {0} records sent again were accepted by the agency.</source>
+        <translation>重新上传的 {0} 条记录已被医保接收。</translation>
     </message>
 </context>
 <context>
@@ -1130,6 +1170,14 @@
         <location filename="../../desktop/ui/visit_entry.py" line="300"/>
         <source>Price: {0} has more than two decimals (whole fen)</source>
         <translation>单价：{0} 超过两位小数（须精确到分）</translation>
+    </message>
+    <message>
+        <source>Quantity: {0} will not do, {1} is sold only in whole {2}</source>
+        <translation>数量 {0} 不行：{1}只能按整{2}出售</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>单位</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLocale, QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import ColumnElement, select
@@ -56,9 +56,11 @@ def qt_warnings_fail() -> Iterator[None]:
 @pytest.fixture
 def chinese(qapp: QApplication) -> Iterator[None]:
     """The Chinese interface, loaded by the application's own path (a file it forgets fails here)."""
+    locale = QLocale()
     installed = install_translation(qapp, CHINESE)
     yield
     remove_translation(qapp, installed)
+    QLocale.setDefault(locale)  # the next test in the language it started in
 
 
 @pytest.fixture(scope="session")

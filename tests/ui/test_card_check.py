@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
@@ -42,6 +44,29 @@ def add_item(qtbot: Any, window: CounterWindow, typed: str) -> None:
     qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_Return)
 
 
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The counter run in English (CLINIC_POS_LANG=en): no translation, an English locale."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.mark.usefixtures("english")
+def test_in_english_the_sex_and_the_refusals_are_english(qtbot: Any, store: Store) -> None:
+    window = open_counter(qtbot, store)
+    person = employee(store)
+    change(store, person.id, benefit_suspended=True, roster_updated_at=NOW - dt.timedelta(days=10))
+    card_in(qtbot, window, person.id_number)
+    panel = window.counter.patient
+    assert panel.fields["sex_age"].text().split(",")[0] in {"Male", "Female"}
+    assert panel.refusal.text().startswith("Benefits are suspended: nothing is reimbursed for this visit.")
+    assert "第二十五条（三）" in panel.refusal.text()  # the article, as the document numbers it
+    assert panel.warnings.text().startswith("The local roster was last updated 10 days ago")
+    assert not any("\u4e00" <= c <= "\u9fff" for c in panel.refusal.text().split("(see")[0])
+
+
 def test_an_employee_shows_account_and_no_signing(qtbot: Any, store: Store) -> None:
     window = open_counter(qtbot, store)
     person = employee(store)
@@ -54,6 +79,7 @@ def test_an_employee_shows_account_and_no_signing(qtbot: Any, store: Store) -> N
     assert not panel.refusal.isVisible()
 
 
+@pytest.mark.usefixtures("chinese")
 def test_suspended_benefits_are_refused_in_red_with_the_article(qtbot: Any, store: Store) -> None:
     window = open_counter(qtbot, store)
     person = employee(store)
@@ -69,6 +95,7 @@ def test_suspended_benefits_are_refused_in_red_with_the_article(qtbot: Any, stor
     assert window.counter.quote.amounts["total"].text() == "10.00"
 
 
+@pytest.mark.usefixtures("chinese")
 def test_a_lost_card_is_refused_and_cannot_be_settled(qtbot: Any, store: Store) -> None:
     window = open_counter(qtbot, store)
     person = covered_resident(store)
@@ -81,6 +108,7 @@ def test_a_lost_card_is_refused_and_cannot_be_settled(qtbot: Any, store: Store) 
     assert not window.counter.settle_button.isEnabled()
 
 
+@pytest.mark.usefixtures("chinese")
 def test_a_stale_roster_is_a_warning_in_amber_and_the_visit_goes_on(qtbot: Any, store: Store) -> None:
     window = open_counter(qtbot, store)
     person = covered_resident(store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
@@ -83,6 +84,7 @@ def test_card_check_fills_the_patient_panel_with_a_masked_id(qtbot: Any, store: 
     assert keys.focused() is window.counter.entry.diagnosis  # every settlement needs one
 
 
+@pytest.mark.usefixtures("chinese")  # the identity package's Chinese words
 def test_an_unknown_card_says_so_in_red_and_keeps_the_card_box(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store)
     keys = Keyboard(qtbot)

@@ -120,7 +120,9 @@ def test_a_diagnosis_without_its_icd_code_is_refused_and_one_typed_with_it_settl
     keys = Keyboard(qtbot)
     card_in(qtbot, keys, covered_newcomer(store).id_number)
     wait_for_workers(qtbot)
-    type_chinese(entry.diagnosis, "感冒")  # free text: no ICD-10 code, which 2203 diag_code needs
+    # Free text that no catalogue holds: no ICD-10 code, which 2203 diag_code needs.
+    type_chinese(entry.diagnosis, "头晕乏力待查")
+    assert not entry.matches.isVisible()
     keys.press(Qt.Key.Key_Return)
     add_item(keys, "fa01")
     before = written(store)
@@ -241,3 +243,40 @@ def test_the_suggestion_does_not_outlive_a_settlement(qtbot: Any, store: Store) 
     wait_for_workers(qtbot)
     assert entry.diagnosis.text() == ""
     assert entry.suggestion_hint.text() == ""
+
+
+def test_the_box_finds_by_initials_fragment_and_code_and_enter_takes_the_highlighted(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store)
+    entry = window.counter.entry
+    keys = Keyboard(qtbot)
+    card_in(qtbot, keys, covered_newcomer(store).id_number)
+    wait_for_workers(qtbot)
+
+    keys.type("jxsh")  # pinyin initials
+    assert entry.matches.isVisible()
+    assert entry.diagnosis_matches.entry(entry.matches.currentIndex().row()).code == "J06.900"
+    keys.press(Qt.Key.Key_Return)
+    assert keys.focused() is entry.item
+    assert not entry.matches.isVisible()
+    assert window.counter.visit is not None
+    assert window.counter.visit.diagnosis == DiagnosisLine("J06.900", "急性上呼吸道感染")
+    assert entry.diagnosis.text() == "J06.900 急性上呼吸道感染"
+
+    entry.diagnosis.setFocus()
+    entry.diagnosis.clear()
+    type_chinese(entry.diagnosis, "感冒")  # a fragment of the name
+    shown = [entry.diagnosis_matches.entry(row).code for row in range(entry.diagnosis_matches.rowCount())]
+    assert shown[:2] == ["J00.x00", "J11.100"]
+    keys.press(Qt.Key.Key_Down)  # the second: influenza
+    keys.press(Qt.Key.Key_Return)
+    assert window.counter.visit.diagnosis == DiagnosisLine("J11.100", "流行性感冒")
+
+    entry.diagnosis.setFocus()
+    entry.diagnosis.clear()
+    keys.type("r51")  # the code, typed in lower case
+    keys.press(Qt.Key.Key_Return)
+    assert window.counter.visit.diagnosis == DiagnosisLine("R51.x00", "头痛")
+    add_item(keys, "fa01")
+    keys.press(Qt.Key.Key_F12)
+    assert settled(window) is not None
+    assert last_visit_diagnoses(store) == [("R51.x00", "头痛")]

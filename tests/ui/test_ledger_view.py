@@ -123,6 +123,22 @@ def test_browse_a_day_then_the_month_by_keyboard(qtbot: Any, clinic: Store) -> N
     assert view.model.rowCount() == 0
 
 
+def test_the_month_fields_arrows_step_months_across_the_year(qtbot: Any, clinic: Store) -> None:
+    view = open_view(qtbot, clinic, DOCTOR)
+    view.mode.setCurrentIndex(1)
+    type_date(qtbot, view.month_edit, "202405")
+    view.month_edit.setFocus(Qt.FocusReason.TabFocusReason)  # the cursor in the year, as a clerk tabs in
+    qtbot.keyClick(view.month_edit, Qt.Key.Key_Up)
+    assert view.month_edit.date().toString("yyyy-MM") == "2024-06"  # once 2025-05
+    for _ in range(7):
+        qtbot.keyClick(view.month_edit, Qt.Key.Key_Up)
+    assert view.month_edit.date().toString("yyyy-MM") == "2025-01"
+    qtbot.keyClick(view.month_edit, Qt.Key.Key_Down)
+    assert view.month_edit.date().toString("yyyy-MM") == "2024-12"
+    view.month_edit.stepDown()  # the arrow button
+    assert view.month_edit.date().toString("yyyy-MM") == "2024-11"
+
+
 def test_the_village_doctor_and_the_clerk_see_numbers_masked(qtbot: Any, clinic: Store) -> None:
     # Only the administrator, who keeps the roster, sees full ID numbers (desktop.staff).
     doctor = open_view(qtbot, clinic, DOCTOR)

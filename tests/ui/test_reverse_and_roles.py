@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.models import Reversal, Settlement
@@ -65,6 +66,9 @@ def test_an_empty_reason_is_refused_in_the_dialog(qtbot: Any, store: Store) -> N
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert dialog.isVisible()
     assert dialog.error.isVisible()
+    QApplication.processEvents()
+    # The question keeps every line it wraps to when the error line comes under it.
+    assert dialog.what.height() >= dialog.what.heightForWidth(dialog.what.width())
     dialog.reject()
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
 from db.models import Staff
 from db.session import Store
+from desktop.ui.app import Launcher
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sign_in import SignInDialog
 from tests.ui.conftest import NOW, signed_in
@@ -73,3 +76,28 @@ def test_idle_lock_hides_the_counter_until_signed_in_again(qtbot: Any, store: St
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.tabs
     window.idle.pause()
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(("db", "told"), [(None, True), ("clinic.sqlite3", False)])
+def test_a_later_start_of_the_demo_says_its_logins(
+    qtbot: Any, qapp: QApplication, store: Store, monkeypatch: pytest.MonkeyPatch, db: str | None, told: bool
+) -> None:
+    """The first start signs the demo clerk in by itself; the next ones ask, and say with what."""
+    shown: list[str] = []
+
+    def exec_(dialog: SignInDialog) -> int:
+        note = dialog.findChild(QLabel, "lockNote")
+        assert note is not None
+        shown.append(note.text() if not note.isHidden() else "")
+        return SignInDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(SignInDialog, "exec", exec_)
+    launcher = Launcher(qapp, db)  # None: the data folder's own file, which may be the demo
+    assert launcher._sign_in(store) is None
+    if told:
+        assert shown == [
+            "演示诊所：密码与用户名相同——admin（管理员）、clerk（收费员）、doctor1（村医）、doctor2（村医）、doctor3（村医）"
+        ]
+    else:  # a store named on the command line is the clinic's own, whatever it holds
+        assert shown == [""]
