@@ -3,12 +3,16 @@
 After each settlement a bare sqlite3 transaction writes the same rows again by hand: the
 visit, as many items and diagnoses, the settlement (with the same explanation text), the
 accumulator, the person's account when the settlement spent it, four outbox rows and the
-audit entry, into the same tables and so the same indexes, on the same file with the
-same pragmas (WAL, synchronous=FULL, foreign keys on) and BEGIN IMMEDIATE. The two take
-turns so that both see the same machine. Target: median and p99 of ``settle`` at most 3x
-the bare transaction's.
+audit entry (with its digest) and the chain's head, into the same tables and so the same
+indexes, on the same file with the same pragmas (WAL, synchronous=FULL, foreign keys on)
+and BEGIN IMMEDIATE. The two take turns so that both see the same machine. Target:
+median and p99 of ``settle`` at most 3x the bare transaction's.
 
-    .venv/bin/python benchmarks/settle_latency.py [--visits 1000000] [--rounds 400]
+With ``--encrypted`` the store is encrypted with SQLCipher (``db.at_rest``) and the bare
+transaction runs on SQLCipher with the same key: the figures show what encryption costs
+beside the plain store's.
+
+    .venv/bin/python benchmarks/settle_latency.py [--visits 1000000] [--rounds 400] [--encrypted]
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
+from db.at_rest import key_pragma, new_key
 from db.session import open_store
 from desktop.demo import build_demo
 from desktop.settlement import DiagnosisLine, DraftItem, SettledVisit, VisitDraft, settle
@@ -32,9 +38,21 @@ from desktop.settlement.service import CHINA
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON")
 
 
-def fill(path: Path, visits: int) -> None:
+def connect(path: Path, key: str | None, *, autocommit: bool = False) -> sqlite3.Connection:
+    """sqlite3, or SQLCipher's driver with the store's key."""
+    level: Literal["DEFERRED"] | None = None if autocommit else "DEFERRED"
+    if key is None:
+        return sqlite3.connect(path, isolation_level=level)
+    import sqlcipher3
+
+    connection: sqlite3.Connection = sqlcipher3.connect(str(path), isolation_level=level)
+    connection.execute(key_pragma(key))
+    return connection
+
+
+def fill(path: Path, visits: int, key: str | None) -> None:
     """Bulk-load history rows straight through sqlite3: the benchmark is about the hot path."""
-    connection = sqlite3.connect(path)
+    connection = connect(path, key)
     for pragma in PRAGMAS:
         connection.execute(pragma)
     have = connection.execute("SELECT count(*) FROM visit").fetchone()[0]
@@ -132,11 +150,14 @@ def bare_transaction(connection: sqlite3.Connection, sequence: int, twin: Settle
     )
     detail = json.dumps({"policy_version": twin.quote.policy_version, "total": "30.00", "fund": "18.00",
                          "account": "0.00", "cash": "12.00"}, ensure_ascii=False)  # fmt: skip
+    rows = json.dumps({"settlement": {"layout": "0" * 32, "rows": {str(settlement_id): "0" * 32}}})
+    seq = cursor.execute("SELECT seq + 1 FROM audit_head WHERE id = 1").fetchone()[0]
     cursor.execute(
-        "INSERT INTO audit_log (at, staff_id, action, entity, entity_id, detail) VALUES (?, ?, 'settle', 'settlement',"
-        " ?, ?)",
-        (now, draft.staff_id, str(settlement_id), detail),
+        "INSERT INTO audit_log (at, staff_id, action, entity, entity_id, detail, seq, rows, digest)"
+        " VALUES (?, ?, 'settle', 'settlement', ?, ?, ?, ?, ?)",
+        (now, draft.staff_id, str(settlement_id), detail, seq, rows, "0" * 64),
     )
+    cursor.execute("UPDATE audit_head SET seq = ?, digest = ? WHERE id = 1", (seq, "0" * 64))
     cursor.execute("COMMIT")
     return time.perf_counter() - started
 
@@ -146,19 +167,25 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--db", type=Path, help="reuse this file (filled on first use)")
+    parser.add_argument("--encrypted", action="store_true", help="a store encrypted with SQLCipher")
+    parser.add_argument("--key", help="the encrypted store's key (64 hex), to reuse --db")
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    store = open_store(path)
+    key = (args.key or new_key()) if args.encrypted else None
+    store = open_store(path, key=key)
     with store.reading() as session:
         empty = session.connection().exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
     if empty:
         print("building the demo clinic…", flush=True)
         build_demo(store, today=dt.date(2026, 11, 23), people=300)
     began = time.perf_counter()
-    fill(path, args.visits)
-    print(f"store holds {args.visits:,} visits (filled in {time.perf_counter() - began:.0f} s): {path}")
+    fill(path, args.visits, key)
+    kind = "encrypted with SQLCipher" if key else "plain SQLite"
+    print(f"store ({kind}) holds {args.visits:,} visits (filled in {time.perf_counter() - began:.0f} s): {path}")
+    if key:
+        print(f"key: {key}")
 
-    bare = sqlite3.connect(path, isolation_level=None)
+    bare = connect(path, key, autocommit=True)
     for pragma in PRAGMAS:
         bare.execute(pragma)
     rng = random.Random(1)

@@ -31,9 +31,12 @@ def is_current(engine: Engine) -> bool:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    import sys
+
     from alembic.config import Config
 
-    config = Config()
+    # The stream as it is now: Config's default is sys.stdout as it was when alembic was first imported.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     if connection is not None:
         config.attributes["connection"] = connection

@@ -28,6 +28,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from db.audit_rules import AGENCY_FIGURES, AUDIT, DELIVERY, SET_BY_SYNC, Chained
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -80,7 +82,10 @@ class Facility(Base):
     designated_employee: Mapped[bool] = mapped_column(Boolean, default=True)
     suspended_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 3", name="level"),)
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 1 AND 3", name="level"),
+        {"info": {AUDIT: Chained("where care is paid for, and at what level")}},
+    )
 
 
 class Person(Base):
@@ -109,9 +114,13 @@ class Person(Base):
     enrolled_on: Mapped[dt.date | None] = mapped_column(Date)
     poverty_registered: Mapped[bool] = mapped_column(Boolean, default=False)
     benefit_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
-    insured: Mapped[bool] = mapped_column(Boolean, default=True, comment="contributions paid this year")
-    account_balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    roster_updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    insured: Mapped[bool] = mapped_column(
+        Boolean, default=True, comment="contributions paid this year", info={AUDIT: AGENCY_FIGURES}
+    )
+    account_balance_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={AUDIT: AGENCY_FIGURES})
+    roster_updated_at: Mapped[dt.datetime] = mapped_column(
+        UtcDateTime(), default=_utc_now, info={AUDIT: AGENCY_FIGURES}
+    )
 
     cards: Mapped[list[Card]] = relationship(back_populates="person")
     certificates: Mapped[list[ChronicCertificate]] = relationship(back_populates="person")
@@ -120,6 +129,7 @@ class Person(Base):
     __table_args__ = (
         CheckConstraint("account_balance_fen >= 0", name="balance_not_negative"),
         Index("ix_person_name", "name"),
+        {"info": {AUDIT: Chained("the roster: who is insured, under which policy")}},
     )
 
 
@@ -137,7 +147,10 @@ class Card(Base):
 
     person: Mapped[Person] = relationship(back_populates="cards")
 
-    __table_args__ = (UniqueConstraint("kind", "number", name="uq_card_kind_number"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "number", name="uq_card_kind_number"),
+        {"info": {AUDIT: Chained("which card stands for which person")}},
+    )
 
 
 class ChronicCertificate(Base):
@@ -152,6 +165,8 @@ class ChronicCertificate(Base):
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="certificates")
+
+    __table_args__ = ({"info": {AUDIT: Chained("a certified disease raises what the fund pays")}},)
 
 
 class Signing(Base):
@@ -171,6 +186,8 @@ class Signing(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     person: Mapped[Person] = relationship(back_populates="signings")
+
+    __table_args__ = ({"info": {AUDIT: Chained("where a resident is signed decides whether the fund pays")}},)
 
 
 class CatalogueItem(Base):
@@ -228,6 +245,8 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(200), comment="argon2id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    __table_args__ = ({"info": {AUDIT: Chained("who may act, and as what")}},)
+
 
 # --- visits and money ----------------------------------------------------------------
 
@@ -251,7 +270,10 @@ class Visit(Base):
     items: Mapped[list[VisitItem]] = relationship(back_populates="visit", order_by="VisitItem.line_no")
     diagnoses: Mapped[list[Diagnosis]] = relationship(back_populates="visit", order_by="Diagnosis.line_no")
 
-    __table_args__ = (Index("ix_visit_facility_date", "facility_id", "visit_date"),)
+    __table_args__ = (
+        Index("ix_visit_facility_date", "facility_id", "visit_date"),
+        {"info": {AUDIT: Chained("a settled visit is never edited; the ledger's signature is audited when taken")}},
+    )
 
 
 class VisitItem(Base):
@@ -271,7 +293,10 @@ class VisitItem(Base):
 
     visit: Mapped[Visit] = relationship(back_populates="items")
 
-    __table_args__ = (UniqueConstraint("visit_id", "line_no", name="uq_visit_item_line"),)
+    __table_args__ = (
+        UniqueConstraint("visit_id", "line_no", name="uq_visit_item_line"),
+        {"info": {AUDIT: Chained("what was charged")}},
+    )
 
 
 class Diagnosis(Base):
@@ -284,6 +309,8 @@ class Diagnosis(Base):
     name: Mapped[str] = mapped_column(String(100))
 
     visit: Mapped[Visit] = relationship(back_populates="diagnoses")
+
+    __table_args__ = ({"info": {AUDIT: Chained("why it was charged")}},)
 
 
 class Settlement(Base):
@@ -313,14 +340,19 @@ class Settlement(Base):
     cash_fen: Mapped[int] = mapped_column(BigInteger)
     explanation: Mapped[str] = mapped_column(Text, comment="JSON list of sentences")
     status: Mapped[str] = mapped_column(
-        String(20), default="pending", comment="pending, confirmed, differs (the agency's split is not ours), rejected"
+        String(20),
+        default="pending",
+        comment="pending, confirmed, differs (the agency's split is not ours), rejected",
+        info={AUDIT: SET_BY_SYNC},
     )
     msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
-    agency_mdtrt_id: Mapped[str | None] = mapped_column(String(30), comment="the visit's id at the agency (2201)")
-    agency_setl_id: Mapped[str | None] = mapped_column(String(30))
-    agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger)
-    agency_account_fen: Mapped[int | None] = mapped_column(BigInteger)
-    agency_cash_fen: Mapped[int | None] = mapped_column(BigInteger)
+    agency_mdtrt_id: Mapped[str | None] = mapped_column(
+        String(30), comment="the visit's id at the agency (2201)", info={AUDIT: SET_BY_SYNC}
+    )
+    agency_setl_id: Mapped[str | None] = mapped_column(String(30), info={AUDIT: SET_BY_SYNC})
+    agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
+    agency_account_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
+    agency_cash_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
 
     visit: Mapped[Visit] = relationship()
     reversal: Mapped[Reversal | None] = relationship(back_populates="settlement")
@@ -333,6 +365,7 @@ class Settlement(Base):
             name="not_negative",
         ),
         Index("ix_settlement_settled_at", "settled_at"),
+        {"info": {AUDIT: Chained("settled amounts are never edited: a correction is a reversal")}},
     )
 
 
@@ -349,6 +382,8 @@ class Reversal(Base):
     msgid: Mapped[str] = mapped_column(String(30), unique=True)
 
     settlement: Mapped[Settlement] = relationship(back_populates="reversal")
+
+    __table_args__ = ({"info": {AUDIT: Chained("a reversal is never undone or removed")}},)
 
 
 class Accumulator(Base):
@@ -386,20 +421,31 @@ class OutboxEntry(Base):
     reversal_id: Mapped[int | None] = mapped_column(ForeignKey("reversal.id"))
     payload: Mapped[str] = mapped_column(Text, comment="JSON")
     state: Mapped[str] = mapped_column(
-        String(20), default="pending", comment="pending, done, set_aside, void (never needed: reversed first)"
+        String(20),
+        default="pending",
+        comment="pending, done, set_aside, void (never needed: reversed first)",
+        info={AUDIT: DELIVERY},
     )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, info={AUDIT: DELIVERY})
+    last_error: Mapped[str] = mapped_column(Text, default="", info={AUDIT: DELIVERY})
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), info={AUDIT: DELIVERY})
     # Server-side defaults: the settlement's prepared insert names only the columns it fills.
     outcome_unknown: Mapped[bool] = mapped_column(
-        Boolean, server_default=false(), comment="sent, no answer came: the next send of this msgid finds out"
+        Boolean,
+        server_default=false(),
+        comment="sent, no answer came: the next send of this msgid finds out",
+        info={AUDIT: DELIVERY},
     )
-    first_sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    answer: Mapped[str] = mapped_column(Text, server_default="", comment="JSON: what the agency's answer told us")
+    first_sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), info={AUDIT: DELIVERY})
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), info={AUDIT: DELIVERY})
+    answer: Mapped[str] = mapped_column(
+        Text, server_default="", comment="JSON: what the agency's answer told us", info={AUDIT: DELIVERY}
+    )
 
-    __table_args__ = (Index("ix_outbox_state_id", "state", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_state_id", "state", "id"),
+        {"info": {AUDIT: Chained("what the agency is told, under which msgid")}},
+    )
 
 
 class Reconciliation(Base):
@@ -432,7 +478,12 @@ class Reconciliation(Base):
 
 
 class AuditEntry(Base):
-    """Who did what, when; personal data in ``detail`` is masked."""
+    """Who did what, when; personal data in ``detail`` is masked.
+
+    Append-only and hash-chained (``db.audit``): ``digest`` covers the entry before it,
+    this entry's own fields and ``rows``, the digests of the rows it wrote. Written only
+    through ``db.audit.record``.
+    """
 
     __tablename__ = "audit_log"
 
@@ -443,6 +494,34 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="{}", comment="JSON, masked")
+    seq: Mapped[int] = mapped_column(Integer, unique=True, comment="place in the chain, from 1")
+    rows: Mapped[str] = mapped_column(Text, comment="JSON: {table: {layout, rows: {key: digest}}} this entry sealed")
+    digest: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the previous digest, this entry and rows")
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+class AuditHead(Base):
+    """The chain's newest entry, in one row: the lock two counters queue on to append."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+
+class AuditLayout(Base):
+    """The columns a row digest was taken over, by the key entries name: a column added later
+    does not break the digests of rows sealed before it existed."""
+
+    __tablename__ = "audit_layout"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True, comment="digest of table and columns")
+    table_name: Mapped[str] = mapped_column(String(60))
+    columns: Mapped[str] = mapped_column(Text, comment="JSON list, in digest order")
 
 
 class Setting(Base):
@@ -452,6 +531,24 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        {
+            "info": {
+                AUDIT: Chained(
+                    "how the installation is set up (its facility, the agency's address, limits)",
+                    bookkeeping_keys=(
+                        "auth.failures.",
+                        "sync.lease",
+                        "sync.session_sequence",
+                        "sync.last_success",
+                        "sync.catalogue_checked_at",
+                        "sync.catalogue_ver.",
+                    ),
+                )
+            }
+        },
+    )
 
 
 class SignInToken(Base):
@@ -466,3 +563,11 @@ class SignInToken(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        {
+            "info": {
+                AUDIT: Chained("who may act on the command line, and until when; signed out by an entry of its own")
+            }
+        },
+    )

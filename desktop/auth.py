@@ -19,9 +19,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import Setting, Staff
 from db.session import Store
-from desktop import audit
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=5)
@@ -101,7 +101,7 @@ class Authenticator:
         # The block commits a failure count too: refusing must not roll it back.
         with self.store.writing() as session:
             outcome = self._attempt(session, username, password, now)
-            _audit_attempt(session, username, outcome, now, via)
+            _audit_sign_in(session, username, outcome, now, via)
         if isinstance(outcome, SignInError):
             raise outcome
         return outcome
@@ -145,15 +145,27 @@ class Authenticator:
         return SignInError("Wrong username or password.")
 
 
-def _audit_attempt(
+def _audit_sign_in(
     session: Session, username: str, outcome: SignedIn | SignInError, now: dt.datetime, via: str
 ) -> None:
+    """Every sign-in, and every refusal with why, goes into the audit chain, with the way it came
+    (the window or the command line)."""
     if isinstance(outcome, SignedIn):
-        audit.record(session.connection(), now, outcome.staff_id, "sign_in", "staff", outcome.staff_id, {"via": via})
-        return
-    action = "sign_in_refused" if outcome.locked_until is None else "sign_in_locked"
-    shown = username[:_SHOWN_USERNAME]
-    audit.record(session.connection(), now, None, action, "staff", shown, {"username": shown, "via": via})
+        action, staff_id = "sign_in", outcome.staff_id
+        detail = {"role": outcome.role, "locked_until": None, "via": via}
+    else:
+        action, staff_id = "sign_in_refused", None
+        until = None if outcome.locked_until is None else outcome.locked_until.isoformat()
+        detail = {"why": outcome.message, "locked_until": until, "via": via}
+    audit.record(
+        session.connection(),
+        at=now,
+        staff_id=staff_id,
+        action=action,
+        entity="staff",
+        entity_id=username[:_SHOWN_USERNAME],
+        detail=detail,
+    )
 
 
 def _failures_query(username: str) -> Select[str]:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli_args import JsonArgumentParser, row_id, text_option
+from desktop.privacy import mask_log_records
+from desktop.store_cli import add_store_commands
 
 if TYPE_CHECKING:
     from desktop.cli_auth import Credentials
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--db", type=text_option(), help="the store (set: whose administrator signs in)")
     _signs_in(k, "setting the secret (an administrator)")
     _staff_commands(sub)
+    add_store_commands(sub)
     return parser
 
 
@@ -110,6 +113,10 @@ def _staff_commands(sub: Any) -> None:
     _signs_in(g, "changing it (an administrator)")
 
 
+# Commands that write to the store pass the start-up check first (desktop/store_cli.py).
+_WRITERS = frozenset({"settle", "reverse", "sync", "sign-in", "sign-out", "settings"})
+
+
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line, or exit 2 with one ``{"error", "field"}`` object on standard error."""
     return _parser().parse_args(argv)
@@ -117,6 +124,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    mask_log_records()  # whatever any module logs, an ID number leaves the process masked
     try:
         return _run(args)
     except Exception as exc:
@@ -131,6 +139,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return refused.exit_status
 
 
+def _startup_check(db: str) -> int | None:
+    """A file that is no clinic store is refused as bad input, untouched; then the store's own
+    start-up check (integrity, pragmas, the audit chain) before anything is written."""
+    from desktop.store_cli import startup_check
+    from desktop.store_file import refuse_foreign
+
+    refused = refuse_foreign(db)
+    if refused is not None:
+        sys.stderr.write(json.dumps(refused.as_json(), ensure_ascii=False) + "\n")
+        return 2
+    return startup_check(db)
+
+
 def _credentials(args: argparse.Namespace) -> Credentials:
     from desktop.cli_auth import Credentials
 
@@ -138,6 +159,12 @@ def _credentials(args: argparse.Namespace) -> Credentials:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in _WRITERS:
+        refused = _startup_check(args.db)
+        if refused is not None:
+            return refused
+    if args.command in {"audit", "backup", "restore", "encrypt", "store-key"}:
+        return _store_command(args)
     if args.command == "quote":
         from desktop import quote_cli
 
@@ -190,6 +217,20 @@ def _staff_command(args: argparse.Namespace) -> int:
     if args.command == "sign-out":
         return staff_cli.sign_out_main(args.db, args.all)
     return staff_cli.settings_main(args.db, args.set, _credentials(args))
+
+
+def _store_command(args: argparse.Namespace) -> int:
+    from desktop import store_cli
+
+    if args.command == "audit":
+        return store_cli.audit_verify_main(args.db, args.head)
+    if args.command == "backup":
+        return store_cli.backup_main(args.db, args.to)
+    if args.command == "restore":
+        return store_cli.restore_main(args.db, args.source)
+    if args.command == "encrypt":
+        return store_cli.encrypt_main(args.db)
+    return store_cli.store_key_main(args.action)
 
 
 if __name__ == "__main__":

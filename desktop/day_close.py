@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.audit import read_head
+from db.backup import Backup, back_up
 from db.models import Facility, Person, Reversal, Settlement, Staff, Visit
 from db.session import Store
 from desktop.ledger import LedgerError
@@ -88,6 +90,7 @@ class DayClose:
     day: dt.date
     schemes: tuple[SchemeLine, ...]
     reversals: tuple[ReversalLine, ...]
+    audit_head: str = ""  # the audit chain's head as the close was read (seq:digest), to keep off the machine
 
     @property
     def settled_count(self) -> int:
@@ -125,8 +128,14 @@ def day_close(store: Store, facility_id: str, day: dt.date, book: PolicyBook | N
         settled = _settled_by_scheme(session, facility_id, start, end)
         reversals = _reversals(session, facility_id, start, end)
         name = facility.name
+        head = read_head(session.connection()).text
     schemes = _schemes(settled, reversals, book or default_book())
-    return DayClose(facility_id, name, day, schemes, tuple(line for line, _ in reversals))
+    return DayClose(facility_id, name, day, schemes, tuple(line for line, _ in reversals), head)
+
+
+def back_up_at_close(store: Store) -> Backup | None:
+    """The day is closed (printed or exported): an online backup to the store's backup folder."""
+    return back_up(store.engine.url, "day-close")
 
 
 _SUMS = (

@@ -10,9 +10,9 @@ import datetime as dt
 
 from sqlalchemy import insert, select, update
 
+from db import audit
 from db.models import Person, Signing
 from db.session import Store
-from desktop import audit
 from desktop.roster import signing_history
 from desktop.signing import ChangeRequest, Decision, decide
 
@@ -60,5 +60,17 @@ def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_i
             "from": record.effective_from.isoformat(),
             "article": decision.article,
         }
-        audit.record(connection, now, staff_id, "sign", "signing", signing_id, detail)
+        audit.record(
+            connection,
+            at=now,
+            staff_id=staff_id,
+            action="sign",
+            entity="signing",
+            entity_id=signing_id,
+            detail=detail,
+            rows=audit.rows_by_key(
+                "signing",
+                [signing_id, *(closed.record_id for closed in decision.closes if closed.record_id is not None)],
+            ),
+        )
         return decision

@@ -17,12 +17,11 @@ from sqlalchemy import Select, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
+from db import audit
 from db.models import Diagnosis, Facility, Person, Reversal, Settlement, Visit
 from db.session import Store
-from desktop import audit
 from desktop.money import from_fen
-from desktop.privacy import mask_id_number, mask_phone
-from desktop.staff import Permission, may
+from desktop.privacy import Masking, for_role
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -139,7 +138,7 @@ class LedgerTotals:
 
 
 def viewer_sees_full_id(role: str) -> bool:
-    return may(role, Permission.SEE_FULL_ID)
+    return for_role(role).full_id
 
 
 def facilities_in_scope(session: Session, facility_id: str, include_villages: bool) -> list[str]:
@@ -172,10 +171,8 @@ def ledger_rows(store: Store, query: LedgerQuery) -> list[LedgerRow]:
         columns = (*_ROW_COLUMNS, func.coalesce(_diagnosis_text(connection.dialect.name), ""))
         statement = _filtered(columns, scope, query).order_by(Visit.visit_date, Settlement.id)
         found = connection.execute(statement).all()
-    make = LedgerRow._make
-    if query.full_id:
-        return [make(raw) for raw in found]
-    return [make((*raw[:7], mask_id_number(raw[7]), mask_phone(raw[8]), *raw[9:])) for raw in found]
+    make, masking = LedgerRow._make, Masking(query.full_id)
+    return [make((*raw[:7], masking.id_number(raw[7]), masking.phone(raw[8]), *raw[9:])) for raw in found]
 
 
 def signatures(store: Store, visit_ids: Iterable[int]) -> dict[int, bytes]:
@@ -228,7 +225,16 @@ def store_signature(store: Store, visit_id: int, png: bytes, staff_id: int, now:
         )
         if written is None:
             raise LedgerError("signature", f"visit {visit_id} already has a signature on file")
-        audit.record(session.connection(), now, staff_id, "sign", "visit", visit_id, {"bytes": len(png)})
+        audit.record(
+            session.connection(),
+            at=now,
+            staff_id=staff_id,
+            action="sign",
+            entity="visit",
+            entity_id=visit_id,
+            detail={"bytes": len(png)},
+            rows=[audit.Rows("visit", "id", visit_id)],
+        )
 
 
 # In LedgerRow's order, up to its diagnosis.

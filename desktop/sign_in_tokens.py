@@ -15,11 +15,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
+from db import audit
 from db.models import SignInToken, Staff
 from db.session import Store
-from desktop import audit
 from desktop.auth import SignedIn
 from desktop.settings import token_minutes
 
@@ -47,11 +47,27 @@ def issue(store: Store, who: SignedIn, now: dt.datetime) -> Issued:
     with store.writing() as session:
         connection = session.connection()
         expires = now + dt.timedelta(minutes=token_minutes(connection))
-        # Lapsed tokens are of no use to anyone: cleared as new ones are made.
-        session.execute(delete(SignInToken).where(SignInToken.expires_at < now - dt.timedelta(days=1)))
-        session.add(SignInToken(token_sha256=_digest(token), staff_id=who.staff_id, issued_at=now, expires_at=expires))
-        session.flush()
-        audit.record(connection, now, who.staff_id, "token_issued", "staff", who.staff_id, {"until": expires})
+        # Lapsed tokens are of no use to anyone: cleared as new ones are made. Core statements,
+        # not the ORM: this entry, naming who signed in, seals the new row and the removed ones.
+        cleared = connection.execute(
+            delete(SignInToken).where(SignInToken.expires_at < now - dt.timedelta(days=1)).returning(SignInToken.id)
+        ).scalars()
+        gone: list[audit.Spec] = [audit.Deleted("sign_in_token", str(key)) for key in cleared]
+        made = connection.execute(
+            insert(SignInToken)
+            .values(token_sha256=_digest(token), staff_id=who.staff_id, issued_at=now, expires_at=expires)
+            .returning(SignInToken.id)
+        ).scalar_one()
+        audit.record(
+            connection,
+            at=now,
+            staff_id=who.staff_id,
+            action="token_issued",
+            entity="staff",
+            entity_id=who.staff_id,
+            detail={"until": expires},
+            rows=[*gone, *audit.rows_by_key("sign_in_token", [made])],
+        )
     return Issued(token, expires)
 
 
@@ -86,10 +102,19 @@ def revoke(store: Store, token: str, now: dt.datetime, *, every: bool = False) -
             ending = ending.where(SignInToken.staff_id == who.staff_id)
         else:
             ending = ending.where(SignInToken.token_sha256 == _digest(token))
-        ended = len(session.execute(ending.values(revoked_at=now).returning(SignInToken.id)).all())
+        ended = list(session.execute(ending.values(revoked_at=now).returning(SignInToken.id)).scalars())
         action = "token_revoked_all" if every else "token_revoked"
-        audit.record(session.connection(), now, who.staff_id, action, "staff", who.staff_id, {"tokens": ended})
-    return ended
+        audit.record(
+            session.connection(),
+            at=now,
+            staff_id=who.staff_id,
+            action=action,
+            entity="staff",
+            entity_id=who.staff_id,
+            detail={"tokens": len(ended)},
+            rows=audit.rows_by_key("sign_in_token", ended),
+        )
+    return len(ended)
 
 
 def _well_formed(token: str) -> bool:

@@ -38,15 +38,15 @@ class Permission(StrEnum):
 # Village clinics are run under their township centre (一体化管理): corrections go through
 # the centre's clerks and administrators, so a village doctor settles but does not reverse.
 # Nobody at the counter needs a patient's full ID number on screen to settle; the
-# administrator keeps the roster and corrects it. The ledger's copy for filing carries
-# the number (湘人社发〔2017〕94号 第十三条: 有效证件号码), so whoever keeps a ledger prints it.
+# administrator keeps the roster and corrects it. A village clinic's ledger carries the
+# number (湘人社发〔2017〕94号 第十三条: the 村卫生室's 门诊台账 holds the 有效证件号码), so the
+# village doctor who keeps it prints its copy for filing whole, as the administrator may.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {
             Permission.SETTLE,
             Permission.REVERSE,
             Permission.SYNC,
-            Permission.FILE_LEDGER,
         }
     ),
     Role.VILLAGE_DOCTOR: frozenset(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db.session import open_store
+from db.session import Store
 from desktop.auth import staff_by_username
 from desktop.cli_auth import TOKEN_ENV
 from desktop.sign_in_tokens import issue
@@ -21,7 +21,9 @@ from tests.factories import REPO_ENV
 def token_for(db: Path | str, username: str, now: dt.datetime | None = None) -> str:
     """A sign-in token for ``username``, made as ``clinic-pos sign-in`` makes one, without the
     password (tests of signing in itself go through the command)."""
-    store = open_store(db, migrate=False)
+    # Store, not open_store: open_store reads the file's header, and closing that descriptor
+    # would drop the SQLite locks of any store this test process holds open on the file.
+    store = Store(db)
     try:
         who = staff_by_username(store, username)
         assert who is not None, username

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -75,8 +76,8 @@ def page_limit(monkeypatch: pytest.MonkeyPatch, database: Path) -> Iterator[None
     raw.close()
     made = db.session.make_engine
 
-    def limited(path_or_url: str | Path) -> object:
-        engine = made(path_or_url)
+    def limited(path_or_url: str | Path, **options: Any) -> object:
+        engine = made(path_or_url, **options)
 
         @event.listens_for(engine, "connect")
         def _limit(dbapi_connection: sqlite3.Connection, _record: object) -> None:

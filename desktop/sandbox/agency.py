@@ -131,6 +131,12 @@ class Agency:
         try:
             with transaction(self._connection):
                 outcome = HANDLERS[infno](call)
+                if infno == "9001" and envelope.get("dev_safe_info"):
+                    # The clinic's audit chain head, kept here off the clinic's machine.
+                    self._connection.execute(
+                        "INSERT INTO audit_head (code, msgid, received_at, head) VALUES (?, ?, ?, ?)",
+                        (code, msgid, received.isoformat(), str(envelope["dev_safe_info"])[:2000]),
+                    )
                 reply = self._reply(received, 0, "", outcome)
                 if infno not in _READ_ONLY:
                     remember_reply(self._connection, msgid, infno, code, received.isoformat(), reply.decode("utf-8"))

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS diag_list (
 CREATE TABLE IF NOT EXISTS sign_in (
     id INTEGER PRIMARY KEY, sign_no TEXT UNIQUE, code TEXT NOT NULL, opter_no TEXT NOT NULL,
     signed_in_at TEXT NOT NULL, signed_out_at TEXT);
+CREATE TABLE IF NOT EXISTS audit_head (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL, msgid TEXT NOT NULL, received_at TEXT NOT NULL, head TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS message (
     msgid TEXT PRIMARY KEY, infno TEXT NOT NULL, code TEXT NOT NULL, received_at TEXT NOT NULL,
     reply TEXT NOT NULL);

@@ -74,7 +74,8 @@ def read_visit(file: str | None) -> Any:
             with open(file, "rb") as source:
                 data = source.read(MAX_VISIT_BYTES + 1)
         else:
-            data = sys.stdin.buffer.read(MAX_VISIT_BYTES + 1)
+            stream = getattr(sys.stdin, "buffer", None)  # a text stream put in its place has none
+            data = stream.read(MAX_VISIT_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8")
     except OSError as exc:
         raise InputError("(input)", f"cannot read {show(file or '-')}: {exc.strerror}") from None
     if len(data) > MAX_VISIT_BYTES:

@@ -15,9 +15,12 @@ from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import (
     Accumulator,
+    AuditEntry,
     CatalogueItem,
     Diagnosis,
     Facility,
@@ -31,7 +34,6 @@ from db.models import (
 )
 from db.prepared import Prepared
 from db.session import Store
-from desktop import audit
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
 from desktop.money import from_fen, round_fen, to_fen
@@ -175,7 +177,22 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             for infno, msgid in zip(SETTLEMENT_MESSAGES, msgids, strict=True)
         ],
     )
-    audit.record(connection, now, draft.staff_id, "settle", "settlement", settlement_id, _audited(result, lines))
+    audit.record(
+        connection,
+        at=now,
+        staff_id=draft.staff_id,
+        action="settle",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail=_audited(result, lines),
+        rows=(
+            audit.Rows("visit", "id", visit_id),
+            audit.Rows("visit_item", "visit_id", visit_id),
+            audit.Rows("diagnosis", "visit_id", visit_id),
+            audit.Rows("settlement", "id", settlement_id),
+            audit.Rows("outbox", "settlement_id", settlement_id),
+        ),
+    )
     return SettledVisit(settlement_id, visit_id, msgids[-1], result)
 
 
@@ -560,6 +577,24 @@ def _taken_back(figure: Any, moved: int) -> Any:
     return case((figure > moved, figure - moved), else_=0)
 
 
+def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
+    """A reversal the audit log records but the store has lost was deleted behind the program's back:
+    reversing again would pay the money back twice."""
+    entry = session.scalar(
+        select(AuditEntry.seq).where(
+            AuditEntry.entity == "settlement",
+            AuditEntry.entity_id == str(settlement_id),
+            AuditEntry.action == "reverse",
+        )
+    )
+    if entry is not None:
+        raise SettlementError(
+            "settlement",
+            f"settlement {settlement_id} was reversed (audit entry {entry}) but that reversal is gone from the store: "
+            "it was deleted behind the program's back. Nothing was written; run `clinic-pos audit verify`",
+        )
+
+
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
     if not reason.strip():
@@ -576,6 +611,7 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
             raise SettlementError("settlement", f"no settlement {settlement_id}")
         if settlement.reversal is not None:
             raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
+        _refuse_a_reversal_gone(session, settlement_id)
         facility = session.get(Facility, settlement.visit.facility_id)
         assert facility is not None
         if not may_at(staff.role, Permission.REVERSE, staff.facility_id, facility.id, facility.parent_id):
@@ -619,5 +655,14 @@ def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: d
                 created_at=now,
             )
         )
-        audit.record(connection, now, staff_id, "reverse", "settlement", settlement_id, {"reversal_id": reversal_id})
+        audit.record(
+            connection,
+            at=now,
+            staff_id=staff_id,
+            action="reverse",
+            entity="settlement",
+            entity_id=settlement_id,
+            detail={"reversal_id": reversal_id},
+            rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+        )
         return ReversedSettlement(reversal_id, settlement_id, msgid)

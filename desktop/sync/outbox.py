@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from db import audit as chain
 from db.models import OutboxEntry, Person, Settlement, Visit
 from db.session import Store
-from desktop.audit import record
 
 PENDING, DONE, SET_ASIDE, VOID = "pending", "done", "set_aside", "void"
 
@@ -77,12 +78,15 @@ def reversed_unbooked(connection: Connection) -> list[Unbooked]:
 
 def send_as_2601(connection: Connection, entry_id: int) -> None:
     """The reversal's row goes as 2601 under its own stored msgid (it was never sent as 2208)."""
-    connection.execute(
+    turned = connection.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id, OutboxEntry.state == PENDING, OutboxEntry.infno == "2208")
         .where(OutboxEntry.attempts == 0)
         .values(infno="2601")
     )
+    if turned.rowcount == 1:  # the row says otherwise than when it was sealed: seal it again
+        at = dt.datetime.now(dt.UTC)
+        audit(connection, at, None, "sync_send_as_2601", "outbox", entry_id, {}, [chain.Rows("outbox", "id", entry_id)])
 
 
 def waiting_for_person(connection: Connection, person_id: int) -> bool:
@@ -205,9 +209,18 @@ def retry(store: Store, entry_ids: list[int], staff_id: int | None, now: dt.date
 
 
 def audit(
-    connection: Connection, now: dt.datetime, staff_id: int | None, action: str, entity: str, key: int, detail: Any
+    connection: Connection,
+    now: dt.datetime,
+    staff_id: int | None,
+    action: str,
+    entity: str,
+    key: int,
+    detail: Any,
+    rows: Sequence[chain.Spec] = (),
 ) -> None:
-    record(connection, now, staff_id, action, entity, key, detail)
+    chain.record(
+        connection, at=now, staff_id=staff_id, action=action, entity=entity, entity_id=key, detail=detail, rows=rows
+    )
 
 
 # --- what staff see -------------------------------------------------------------------

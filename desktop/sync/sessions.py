@@ -12,10 +12,11 @@ import ipaddress
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
+from db.audit import read_head
 from db.models import Setting
 from db.session import Store
 from desktop.agency import Reply, Sender
@@ -25,6 +26,7 @@ from desktop.agency.replies import read_sign_in
 
 SEQUENCE_KEY = "sync.session_sequence"
 BLOCK = 32  # msgids reserved per write; a sync uses a few dozen
+AUDIT_HEAD_PREFIX = "audit-head "  # then SEQ:DIGEST, as the day close prints it
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +98,15 @@ class Sessions:
         if found is None:
             address, mac = _machine()
             message = SignIn(opter_no=self.operator.username, ip=address, mac=mac)
-            reply = self.send(self.sender(place), message, self.msgid(place.fixmedins_code), "")
+            # The audit chain's head leaves the machine with every sync: 设备安全信息 of the sign-in.
+            sender = replace(self.sender(place), dev_safe_info=self._audit_head())
+            reply = self.send(sender, message, self.msgid(place.fixmedins_code), "")
             found = self._sign_nos[place.fixmedins_code] = read_sign_in(reply).sign_no
         return found
+
+    def _audit_head(self) -> str:
+        with self.store.reading() as session:
+            return f"{AUDIT_HEAD_PREFIX}{read_head(session.connection()).text}"
 
     def forget(self, fixmedins_code: str) -> None:
         """The agency no longer knows this session: the next call signs in again."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QObject, QSettings, QTimer
@@ -93,6 +94,8 @@ class Launcher(QObject):
     def _located(self, location: Location) -> None:
         from desktop.ui.opening import open_clinic
 
+        if location.build_demo and self._wants_encryption():
+            location = replace(location, encrypt=True)
         self.location = location
         if location.build_demo:
             self._show_progress()
@@ -101,6 +104,27 @@ class Launcher(QObject):
         run_in_background(
             lambda: open_clinic(location, sign_in_as=sign_in_as, warm=CARD_CHECK_MODULES), self._opened, self._failed
         )
+
+    def _wants_encryption(self) -> bool:
+        """A new installation offers to encrypt its records, where this computer can keep the key."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.ui.opening import encryption_on_offer
+
+        if not encryption_on_offer():
+            return False
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("Clinic counter"),
+            self.tr(
+                "Encrypt the clinic's records on this computer?\n\nWhoever copies an encrypted file sees no name, "
+                "ID number or diagnosis in it. The key is kept in this computer's keyring; an administrator "
+                "writes it down with `clinic-pos store-key show` to open a backup on another computer."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _show_progress(self) -> None:
         from PySide6.QtCore import Qt

@@ -17,15 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.backup import Backup
 from db.models import Staff
 from db.session import Store
-from desktop.day_close import DayClose, day_close
+from desktop.day_close import DayClose, back_up_at_close, day_close
 from desktop.money import format_amount
 from desktop.policy import default_book
 from desktop.ui.ledger_models import PayerModel, ReversalModel, SchemeModel
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.rows_model import RIGHT
 from desktop.ui.widgets import qdate
+from desktop.ui.workers import run_in_background
 
 
 def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Table:
@@ -67,6 +69,10 @@ class DayCloseView(QWidget):
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.head_note = QLabel(self)  # the audit chain's head, to be written down off the machine
+        self.head_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_note = QLabel(self)
+        self.backup_note.setWordWrap(True)
         self.schemes = SchemeModel(self)
         self.payers = PayerModel(self)
         self.reversals = ReversalModel(self)
@@ -78,6 +84,7 @@ class DayCloseView(QWidget):
         )
         self._lay_out()
         self.day_edit.dateChanged.connect(self.reload)
+        self.export.exported.connect(self._back_up)
         self.reload()
 
     def _table(self, model: SchemeModel | PayerModel | ReversalModel) -> QTableView:
@@ -113,7 +120,9 @@ class DayCloseView(QWidget):
             inner = QVBoxLayout(box)
             inner.addWidget(table)
             layout.addWidget(box, stretch)
+        layout.addWidget(self.head_note)
         layout.addWidget(self.export)
+        layout.addWidget(self.backup_note)
 
     def day(self) -> dt.date:
         picked = self.day_edit.date()
@@ -126,6 +135,7 @@ class DayCloseView(QWidget):
         self.payers.show(close)
         self.reversals.set_rows(close.reversals)
         self.summary.setText(self._summary(close))
+        self.head_note.setText(self.tr("Audit chain head: {head}").format(head=close.audit_head))
         self._fit_height(self.scheme_table, len(close.schemes))
         self._fit_height(self.payer_table, 4)
 
@@ -145,6 +155,17 @@ class DayCloseView(QWidget):
         )
 
     # --- printing -----------------------------------------------------------------------
+
+    def _back_up(self) -> None:
+        """The close is printed: the store is backed up behind it, off the GUI thread."""
+        run_in_background(lambda: back_up_at_close(self._store), self._backed_up, self._backup_failed)
+
+    def _backed_up(self, made: Backup | None) -> None:
+        if made is not None:
+            self.backup_note.setText(self.tr("Backed up to {path}").format(path=made.path))
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self.backup_note.setText(self.tr("The day close's backup failed: {error}").format(error=error))
 
     def _suggest_name(self) -> str:
         return f"day-close-{self._facility_id}-{self.day():%Y-%m-%d}.pdf"
@@ -166,6 +187,8 @@ class DayCloseView(QWidget):
             closing=(
                 self._summary(close),
                 self.tr("Closed by: {staff}    Checked by: ____________________").format(staff=self._staff_name),
+                self.tr("Audit chain head (keep it off this computer, for clinic-pos audit verify --head):"),
+                close.audit_head,  # on a line of its own: printed whole
             ),
             page_label=self.tr("Page {page} of {pages}"),
             landscape=False,

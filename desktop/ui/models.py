@@ -20,7 +20,7 @@ from typing_extensions import override
 
 from desktop.diagnoses import DiagnosisChoice
 from desktop.money import format_amount
-from desktop.privacy import mask_id_number
+from desktop.privacy import Masking
 from desktop.ui.i18n import CHINA
 from desktop.ui.rows_model import RowsModel
 from desktop.ui.visit import CatalogueEntry, EntryError, Line, parse_price, parse_quantity
@@ -224,7 +224,7 @@ class SettlementsModel(RowsModel["SettlementRow"]):
         return self.tr("Reversed: {0}").format(row.reversal_reason) if row.reversed else self.tr("Settled")
 
     def _id_number(self, row: SettlementRow) -> str:
-        return row.id_number if self.full_id else mask_id_number(row.id_number)
+        return Masking(self.full_id).id_number(row.id_number)
 
     def _extra(self, row: SettlementRow, column: int, role: int) -> Any:
         if not row.reversed:

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 class Location:
     where: str  # a path or a database URL
     build_demo: bool  # nothing configured and no database yet: the demo clinic is built there
+    encrypt: bool = False  # the new store is encrypted at rest (db.at_rest), as the clerk chose
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +51,32 @@ def locate(db: str | None) -> Location:
     return Location(str(path), build_demo=not path.exists())
 
 
-def build_demo_store(path: Path) -> Path:
+def encryption_on_offer() -> bool:
+    """A new installation may encrypt its store: SQLCipher is installed and the OS keyring can keep the key."""
+    from db.at_rest import StoreKeyError, sqlcipher_available, stored_key
+
+    if not sqlcipher_available():
+        return False
+    try:
+        stored_key()
+    except StoreKeyError:
+        return False
+    return True
+
+
+def build_demo_store(path: Path, *, encrypt: bool = False) -> Path:
     """The demo clinic in a new file (a year of visits takes seconds); renamed into place when done."""
     from db.session import open_store
     from desktop.demo import build_demo
 
     partial = path.with_name(path.name + ".building")
     partial.unlink(missing_ok=True)
-    store = open_store(partial)
+    if encrypt:
+        from db.encrypt import installation_key
+
+        store = open_store(partial, key=installation_key())
+    else:
+        store = open_store(partial)
     try:
         build_demo(store)
     finally:
@@ -78,7 +97,9 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
     from desktop.ui.visit import load_catalogue
 
     if location.build_demo:
-        build_demo_store(Path(location.where))
+        build_demo_store(Path(location.where), encrypt=location.encrypt)
+    else:
+        check_before_opening(location.where)
     store = open_store(location.where)
     try:
         staff = staff_by_username(store, sign_in_as) if sign_in_as else None
@@ -88,6 +109,22 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
         raise
     import_ahead(warm)
     return opened
+
+
+class StoreCheckError(RuntimeError):
+    """The store does not pass the start-up check: what is wrong, then what to do."""
+
+
+def check_before_opening(where: str) -> None:
+    """Integrity, pragmas and the newest audit entries, read-only: a damaged store is not opened for writing."""
+    from db.health import check_store
+
+    path = Path(where).expanduser()
+    if "://" in where or not path.is_file() or not path.stat().st_size:
+        return
+    health = check_store(path)
+    if not health.ok:
+        raise StoreCheckError(f"{health.problem}.\n\n{health.what_to_do[:1].upper()}{health.what_to_do[1:]}.")
 
 
 def import_ahead(modules: Sequence[str]) -> None:

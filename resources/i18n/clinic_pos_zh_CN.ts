@@ -233,6 +233,15 @@
 <context>
     <name>Launcher</name>
     <message>
+        <location filename="../../desktop/ui/app.py" line="1"/>
+        <source>Encrypt the clinic&apos;s records on this computer?
+
+Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The key is kept in this computer&apos;s keyring; an administrator writes it down with `clinic-pos store-key show` to open a backup on another computer.</source>
+        <translation>加密本机上的诊所数据吗？
+
+加密后，即使有人拷走数据文件，也看不到任何姓名、身份证号或诊断。密钥保存在本机的系统密钥环中；管理员可用 `clinic-pos store-key show` 抄下密钥，以便在其他电脑上打开备份。</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/app.py" line="109"/>
         <source>Setting up a demo clinic to try the counter…</source>
         <translation>正在建立演示卫生院，请稍候…</translation>

@@ -4,6 +4,26 @@
 <context>
     <name>DayCloseView</name>
     <message>
+        <location filename="../../desktop/ui/day_close_view.py" line="1"/>
+        <source>Audit chain head (keep it off this computer, for clinic-pos audit verify --head):</source>
+        <translation>审计链头（请抄存于本机之外，供 clinic-pos audit verify --head 核对）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/day_close_view.py" line="1"/>
+        <source>Audit chain head: {head}</source>
+        <translation>审计链头：{head}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/day_close_view.py" line="1"/>
+        <source>Backed up to {path}</source>
+        <translation>已备份到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/day_close_view.py" line="1"/>
+        <source>The day close&apos;s backup failed: {error}</source>
+        <translation>日结备份失败：{error}</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/day_close_view.py" line="67"/>
         <source>Export as PDF…</source>
         <translation>导出为 PDF…</translation>

@@ -22,7 +22,7 @@ EXPECTED: dict[Permission, dict[Role, bool]] = {
     Y: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},
     M: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},
     F: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # the roster's keeper
-    L: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # 湘人社发〔2017〕94号 第十三条
+    L: {Role.CLERK: False, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # 湘人社发〔2017〕94号 第十三条
 }
 
 

@@ -137,7 +137,8 @@ def _assert_figures_are_the_visits_recomputed(store: Store) -> None:
     balances = dict(OPENING_BALANCES)
     moves: dict[int, tuple[YearToDate, YearToDate, Decimal]] = {}
     with store.reading() as session:
-        trail = [(a.action, int(a.entity_id)) for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        money = select(AuditEntry).where(AuditEntry.action.in_(("settle", "reverse"))).order_by(AuditEntry.id)
+        trail = [(a.action, int(a.entity_id)) for a in session.scalars(money)]
         settlements = {s.id: s for s in session.scalars(select(Settlement))}
         assert sorted(sid for action, sid in trail if action == "settle") == sorted(settlements)
         for action, settlement_id in trail:

@@ -104,6 +104,8 @@ def test_an_administrator_changes_a_setting_and_the_audit_keeps_before_and_after
     assert json.loads(err)["field"] == "items.0.quantity"
     code, out, _ = in_process(capsys, monkeypatch, "settings", "--db", str(clinic_db))
     assert json.loads(out)["limits.max_quantity"]["value"] == "5.000"
+    code, out, err = in_process(capsys, monkeypatch, "audit", "verify", "--db", str(clinic_db))
+    assert code == 0, err  # the changed row is sealed by the entry that changed it
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def test_settle_writes_the_visit_and_everything_with_it(store: Store) -> None:
         accumulator = session.get(Accumulator, (1, 2024))
         assert accumulator is not None
         assert accumulator.fund_paid_fen == 2700
-        audit = session.scalars(select(AuditEntry)).one()
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "settle")).one()
         assert (audit.action, json.loads(audit.detail)["fund"]) == ("settle", "27.00")
 
 

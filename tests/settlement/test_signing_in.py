@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import select as io_select
+import sqlite3
 import subprocess
 import sys
 import time
@@ -87,7 +88,7 @@ def test_the_password_file_signs_in_and_the_audit_credits_that_person(
     assert settled_by(clinic_db, json.loads(out)["settlement_id"]) == 2  # the demo's clerk
     (signed,) = audit(clinic_db, "sign_in")
     assert signed.staff_id == 2
-    assert json.loads(signed.detail) == {"via": "command line"}
+    assert json.loads(signed.detail)["via"] == "command line"
 
 
 def test_a_wrong_password_is_refused_counted_and_locks_out_as_the_window_does(
@@ -217,6 +218,16 @@ def test_a_sign_in_token_acts_until_signed_out(
     assert error["field"] == "token"
     assert "signed out" in error["error"]
     assert [e.action for e in audit(clinic_db, "token_issued", "token_revoked")] == ["token_issued", "token_revoked"]
+    # A token made two days on clears the lapsed one; each entry sealed the token rows it wrote.
+    token_for(clinic_db, "clerk", dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    code, _, err = in_process(capsys, monkeypatch, "audit", "verify", *db)
+    assert code == 0, err
+    with sqlite3.connect(clinic_db) as raw:
+        assert raw.execute("select count(*) from sign_in_token").fetchone() == (1,)
+        raw.execute("update sign_in_token set staff_id = 1")
+    code, out, _ = in_process(capsys, monkeypatch, "audit", "verify", *db)
+    assert code == 4
+    assert json.loads(out)["first_broken"]["table"] == "sign_in_token"  # a token re-pointed at the administrator
 
 
 def test_a_token_lapses_and_dies_with_its_staff_member(

@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from db import audit
 from db.session import open_store
-from desktop import audit
 from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
 from tests.factories import NOW, STAFF_AT, TODAY
 
@@ -27,7 +27,7 @@ def _hang_at_the_audit_entry() -> None:
     """The audit entry is the settlement's last write: stop there, inside the transaction."""
     write_audit = audit.record
 
-    def audit_then_hang(*args: Any, **kwargs: Any) -> None:
+    def audit_then_hang(*args: Any, **kwargs: Any) -> Any:
         write_audit(*args, **kwargs)
         print("inside", flush=True)
         time.sleep(600)

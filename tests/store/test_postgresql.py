@@ -21,6 +21,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
+from db.audit_verify import verify
 from db.migrate import alembic_config
 from db.models import Accumulator, AuditEntry, Base, OutboxEntry, Person, Reversal, Setting, Settlement
 from db.session import Store, open_store
@@ -75,7 +76,8 @@ def test_settlements_and_a_reversal_keep_the_year_to_date_figures(store: Store) 
         kept = session.scalars(select(Settlement).order_by(Settlement.id)).all()
         accumulator = session.get(Accumulator, (1, TODAY.year))
         outbox = session.scalar(select(func.count()).select_from(OutboxEntry))
-        audited = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        money = AuditEntry.action.in_(("settle", "reverse"))
+        audited = session.scalars(select(AuditEntry.action).where(money).order_by(AuditEntry.id)).all()
         assert session.scalar(select(func.count()).select_from(Reversal)) == 1
     assert [s.fund_fen for s in kept] == [2400] * 3  # 40.00 × 60% (洪府厅发〔2019〕102号 第十四条)
     assert kept[0].settled_at.tzinfo is not None  # timestamps come back as they went in, on either backend
@@ -87,6 +89,17 @@ def test_settlements_and_a_reversal_keep_the_year_to_date_figures(store: Store) 
 
 def test_two_counters_cannot_both_spend_the_same_cap(store: Store, url: str, tmp_path: Path) -> None:
     race_two_counters_for_one_cap(store, url, tmp_path / "go")
+    # Both counters appended to the audit chain at once: the head's row lock kept it one chain.
+    with store.reading() as session:
+        verdict = verify(session.connection())
+        settled = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "settle"))
+    assert verdict.ok, verdict.first
+    assert settled == session_count(store)
+
+
+def session_count(store: Store) -> int:
+    with store.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(Settlement)) or 0)
 
 
 def test_a_counter_killed_inside_its_transaction_leaves_no_trace(store: Store, url: str) -> None:

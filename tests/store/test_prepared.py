@@ -13,7 +13,9 @@ from db.models import AuditEntry, Facility, Staff, Visit
 from db.prepared import Prepared
 from db.session import Store, open_store
 
-_AUDIT = Prepared(insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail"))
+_AUDIT = Prepared(
+    insert(AuditEntry), ("at", "staff_id", "action", "entity", "entity_id", "detail", "seq", "rows", "digest")
+)
 
 
 def test_prepared_insert_round_trips_typed_values(tmp_path: Path) -> None:
@@ -21,9 +23,14 @@ def test_prepared_insert_round_trips_typed_values(tmp_path: Path) -> None:
     at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with store.write_connection() as connection:
         _AUDIT.run(
-            connection, {"at": at, "staff_id": None, "action": "a", "entity": "e", "entity_id": "1", "detail": "{}"}
+            connection,
+            {"at": at, "staff_id": None, "action": "a", "entity": "e", "entity_id": "1", "detail": "{}"}
+            | {"seq": -1, "rows": "{}", "digest": ""},
         )
-        connection.execute(insert(AuditEntry), {"at": at, "action": "b", "entity": "e", "entity_id": "2"})
+        connection.execute(
+            insert(AuditEntry),
+            {"at": at, "action": "b", "entity": "e", "entity_id": "2", "seq": -2, "rows": "{}", "digest": ""},
+        )
     with store.reading() as session:
         rows = session.execute(select(AuditEntry.at, AuditEntry.action).order_by(AuditEntry.id)).all()
     assert [r.at for r in rows] == [at, at]  # both stored as the same UTC instant

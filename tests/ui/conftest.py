@@ -195,6 +195,8 @@ def first_start(qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(db.session, "default_database_path", lambda: target)
     small = functools.partial(desktop.demo.build_demo, today=TODAY, people=40, days=5)
     monkeypatch.setattr(desktop.demo, "build_demo", small)
+    # No question about encryption (tests/store/test_at_rest.py): a developer's keyring would ask it.
+    monkeypatch.setattr("desktop.ui.opening.encryption_on_offer", lambda: False)
     launcher = Launcher(qapp, None)
     window = launcher.start()
     qtbot.addWidget(window)
