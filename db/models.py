@@ -133,6 +133,21 @@ class Person(Base):
     )
 
 
+class WalkIn(Base):
+    """Someone seen for self-pay (自费) who is not on the roster: only what the ledger records of them."""
+
+    __tablename__ = "walk_in"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18), default="", comment="only when a card or typed number gave it")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+
+    __table_args__ = ({"info": {AUDIT: Chained("who a self-pay visit was for, as the ledger records them")}},)
+
+
 class Card(Base):
     """What identifies a person at the counter: social security card, e-voucher, ID card."""
 
@@ -256,7 +271,10 @@ class Visit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), comment="none for a walk-in")
+    walk_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("walk_in.id"), comment="a self-pay patient off the roster"
+    )
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     visit_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
@@ -272,6 +290,7 @@ class Visit(Base):
 
     __table_args__ = (
         Index("ix_visit_facility_date", "facility_id", "visit_date"),
+        CheckConstraint("(person_id IS NULL) <> (walk_in_id IS NULL)", name="one_patient"),
         {"info": {AUDIT: Chained("a settled visit is never edited; the ledger's signature is audited when taken")}},
     )
 
@@ -320,7 +339,7 @@ class Settlement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True, comment="none for a walk-in")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     settled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
     year: Mapped[int] = mapped_column(Integer, comment="accumulator year (the visit's)")
@@ -342,10 +361,12 @@ class Settlement(Base):
     status: Mapped[str] = mapped_column(
         String(20),
         default="pending",
-        comment="pending, confirmed, differs (the agency's split is not ours), rejected",
+        comment="pending, confirmed, differs (the agency's split is not ours), rejected; local (self-pay)",
         info={AUDIT: SET_BY_SYNC},
     )
-    msgid: Mapped[str] = mapped_column(String(30), unique=True, comment="the 2207 msgid, fixed before sending")
+    msgid: Mapped[str | None] = mapped_column(
+        String(30), unique=True, comment="the 2207 msgid, fixed before sending; none for self-pay"
+    )
     agency_mdtrt_id: Mapped[str | None] = mapped_column(
         String(30), comment="the visit's id at the agency (2201)", info={AUDIT: SET_BY_SYNC}
     )
@@ -353,6 +374,9 @@ class Settlement(Base):
     agency_fund_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
     agency_account_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
     agency_cash_fen: Mapped[int | None] = mapped_column(BigInteger, info={AUDIT: SET_BY_SYNC})
+    self_pay: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), comment="自费: no fund, no account, never sent to the agency"
+    )
 
     visit: Mapped[Visit] = relationship()
     reversal: Mapped[Reversal | None] = relationship(back_populates="settlement")
@@ -364,6 +388,8 @@ class Settlement(Base):
             "fund_fen >= 0 AND account_fen >= 0 AND cash_fen >= 0 AND deductible_fen >= 0",
             name="not_negative",
         ),
+        CheckConstraint("self_pay OR (person_id IS NOT NULL AND msgid IS NOT NULL)", name="insured_is_sent"),
+        CheckConstraint("NOT self_pay OR (fund_fen = 0 AND account_fen = 0)", name="self_pay_is_cash"),
         Index("ix_settlement_settled_at", "settled_at"),
         {"info": {AUDIT: Chained("settled amounts are never edited: a correction is a reversal")}},
     )
@@ -379,11 +405,36 @@ class Reversal(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     reversed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
     reason: Mapped[str] = mapped_column(String(200))
-    msgid: Mapped[str] = mapped_column(String(30), unique=True)
+    msgid: Mapped[str | None] = mapped_column(String(30), unique=True, comment="the 2208 msgid; none for self-pay")
 
     settlement: Mapped[Settlement] = relationship(back_populates="reversal")
 
     __table_args__ = ({"info": {AUDIT: Chained("a reversal is never undone or removed")}},)
+
+
+class SettleUp(Base):
+    """A settle-up with the patient (补收 or 退费) of the cash the agency's split left owed.
+
+    Its own act, never an edit of the settlement: who, when, how much, and which of the
+    agency's settlements it follows.
+    """
+
+    __tablename__ = "settle_up"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlement.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), comment="collect (补收) or refund (退费)")
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    agency_setl_id: Mapped[str] = mapped_column(String(30), comment="the agency's settlement number it follows")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('collect', 'refund')", name="kind"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        Index("ix_settle_up_at", "at"),
+        {"info": {AUDIT: Chained("a settle-up is never edited or removed: the cash moved")}},
+    )
 
 
 class Accumulator(Base):

@@ -1,8 +1,11 @@
 """The village clinic ledger (门诊台账): one row per settled visit, as 湘人社发〔2017〕94号 第十三条 lists.
 
-Every visit stays in the ledger; a reversed one is marked, never hidden, and left out of
-the totals. ID numbers and phones are masked unless the viewer's role may see them in
-full (the register filed with the agency needs the full number, 第十三条 有效证件号码).
+Every visit stays in the ledger, self-pay (自费) ones and walk-ins off the roster included;
+a reversed one is marked, never hidden, and left out of the totals. The figures are the
+official ones (``desktop.official``): the agency's split once it booked the visit, with
+the counter's kept beside it; a record the agency set aside is marked and counted apart.
+ID numbers and phones are masked unless the viewer's role may see them in full (the
+register filed with the agency needs the full number, 第十三条 有效证件号码).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from sqlalchemy.orm import Session, aliased
 from db import audit
 from db.models import Diagnosis, Facility, Person, Reversal, Settlement, Visit
 from db.session import Store
+from desktop import patients
 from desktop.money import from_fen
+from desktop.official import BOOKED, OFFICIAL_ACCOUNT, OFFICIAL_CASH, OFFICIAL_FUND, Split, Standing, standing_of
 from desktop.privacy import Masking, for_role
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -87,16 +92,39 @@ class LedgerRow(NamedTuple):
     id_number: str
     phone: str
     total_fen: int
-    fund_fen: int
+    fund_fen: int  # the official split: the agency's once booked, the counter's until then
     account_fen: int
     cash_fen: int
     signed: bool
     reversal_reason: str | None
+    counter_fund_fen: int  # the counter's own split, kept beside
+    counter_account_fen: int
+    counter_cash_fen: int
+    booked: bool
+    status: str
+    self_pay: bool
     diagnosis: str
 
     @property
     def reversed(self) -> bool:
         return self.reversal_reason is not None
+
+    @property
+    def differs(self) -> bool:
+        """Booked by the agency with another split than the counter's."""
+        return self.booked and (self.fund_fen, self.account_fen, self.cash_fen) != (
+            self.counter_fund_fen,
+            self.counter_account_fen,
+            self.counter_cash_fen,
+        )
+
+    @property
+    def standing(self) -> Standing:
+        return standing_of(self.status, self.self_pay, "booked" if self.booked else None, self.differs)
+
+    @property
+    def counter_split(self) -> Split:
+        return Split.of_fen(self.counter_fund_fen, self.counter_account_fen, self.counter_cash_fen)
 
     @property
     def total(self) -> Decimal:
@@ -122,7 +150,7 @@ class LedgerRow(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class LedgerTotals:
-    """Sums over the rows that still stand; reversed visits are counted apart."""
+    """Sums over the rows that still stand; reversed visits and those the agency set aside are counted apart."""
 
     visits: int
     reversed: int
@@ -131,6 +159,10 @@ class LedgerTotals:
     fund: Decimal
     account: Decimal
     cash: Decimal
+    set_aside: int = 0  # waiting on the agency, not counted in the figures
+    self_pay: int = 0  # of the visits counted
+    waiting: int = 0  # of the visits counted, those the agency has not booked yet
+    differs: int = 0  # of the visits counted, those the agency booked with another split
 
     @property
     def patient_share(self) -> Decimal:
@@ -189,19 +221,38 @@ def signatures(store: Store, visit_ids: Iterable[int]) -> dict[int, bytes]:
 
 
 def totals(rows: Iterable[LedgerRow]) -> LedgerTotals:
-    visits = reversed_ = signed = 0
+    visits = reversed_ = signed = set_aside = self_pay = waiting = differs = 0
     total = fund = account = cash = 0
     for row in rows:
         if row.reversal_reason is not None:
             reversed_ += 1
             continue
+        standing = row.standing
+        if standing is Standing.SET_ASIDE:
+            set_aside += 1
+            continue
         visits += 1
         signed += row.signed
+        self_pay += standing is Standing.SELF_PAY
+        waiting += standing is Standing.WAITING
+        differs += standing is Standing.DIFFERS
         total += row.total_fen
         fund += row.fund_fen
         account += row.account_fen
         cash += row.cash_fen
-    return LedgerTotals(visits, reversed_, signed, from_fen(total), from_fen(fund), from_fen(account), from_fen(cash))
+    return LedgerTotals(
+        visits,
+        reversed_,
+        signed,
+        from_fen(total),
+        from_fen(fund),
+        from_fen(account),
+        from_fen(cash),
+        set_aside,
+        self_pay,
+        waiting,
+        differs,
+    )
 
 
 def store_signature(store: Store, visit_id: int, png: bytes, staff_id: int, now: dt.datetime) -> None:
@@ -243,29 +294,33 @@ _ROW_COLUMNS: tuple[Any, ...] = (
     Visit.id,
     Visit.facility_id,
     Visit.visit_date,
-    Person.household_head,
-    Person.name,
-    Person.address,
-    Person.id_number,
-    Person.phone,
+    patients.HOUSEHOLD_HEAD,
+    patients.NAME,
+    patients.ADDRESS,
+    patients.ID_NUMBER,
+    patients.PHONE,
     Settlement.total_fen,
+    OFFICIAL_FUND,
+    OFFICIAL_ACCOUNT,
+    OFFICIAL_CASH,
+    Visit.signature_png.is_not(None),
+    Reversal.reason,
     Settlement.fund_fen,
     Settlement.account_fen,
     Settlement.cash_fen,
-    Visit.signature_png.is_not(None),
-    Reversal.reason,
+    BOOKED,
+    Settlement.status,
+    Settlement.self_pay,
 )
 
 
 def _filtered(columns: Sequence[Any], scope: list[str], query: LedgerQuery) -> Select[Any]:
-    statement = (
+    statement = patients.with_patient(
         select(*columns)
         .select_from(Visit)
         .join(Settlement, Settlement.visit_id == Visit.id)
-        .join(Person, Person.id == Visit.person_id)
         .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
-        .where(Visit.facility_id.in_(scope), Visit.visit_date.between(query.period.first, query.period.last))
-    )
+    ).where(Visit.facility_id.in_(scope), Visit.visit_date.between(query.period.first, query.period.last))
     text = query.text.strip()
     if text:
         statement = statement.where(_matches(text))
@@ -285,13 +340,13 @@ def _matches(text: str) -> Any:
         .correlate(Visit)
     )
     conditions = [
-        Person.name.like(pattern, escape="\\"),
+        patients.NAME.like(pattern, escape="\\"),
         Person.household_head.like(pattern, escape="\\"),
         diagnosed,
     ]
     if text.isalnum() and text.isascii():
-        conditions.append(Person.id_number.like("%" + text.upper()))
-        conditions.append(Person.id_number.like("%" + text.lower()))
+        conditions.append(patients.ID_NUMBER.like("%" + text.upper()))
+        conditions.append(patients.ID_NUMBER.like("%" + text.lower()))
     return or_(*conditions)
 
 

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE = "manage"  # settings (limits, the agency address), the agency secret
     SEE_FULL_ID = "see_full_id"  # on screens
     FILE_LEDGER = "file_ledger"  # print the ledger's copy for filing, full ID numbers and all
+    SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
@@ -41,12 +42,15 @@ class Permission(StrEnum):
 # administrator keeps the roster and corrects it. A village clinic's ledger carries the
 # number (湘人社发〔2017〕94号 第十三条: the 村卫生室's 门诊台账 holds the 有效证件号码), so the
 # village doctor who keeps it prints its copy for filing whole, as the administrator may.
+# A settle-up corrects nothing: it pays out or takes in the cash the agency's own split
+# leaves owed, so whoever takes the patient's cash does it, at their own clinic.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {
             Permission.SETTLE,
             Permission.REVERSE,
             Permission.SYNC,
+            Permission.SETTLE_UP,
         }
     ),
     Role.VILLAGE_DOCTOR: frozenset(
@@ -54,6 +58,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SETTLE,
             Permission.SYNC,
             Permission.FILE_LEDGER,
+            Permission.SETTLE_UP,
         }
     ),
     Role.ADMIN: frozenset(
@@ -64,6 +69,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE,
             Permission.SEE_FULL_ID,
             Permission.FILE_LEDGER,
+            Permission.SETTLE_UP,
         }
     ),
 }

@@ -50,7 +50,7 @@ def roster_from_store(store: Store, day: dt.date) -> dict[str, Any]:
         ]
         # The agency's balance is the one before the clinic's own account payments it has
         # not yet heard of: those come to it with each 2207.
-        spent: dict[int, int] = {
+        spent: dict[int | None, int] = {  # None: walk-ins, who pay no account
             person_id: int(total or 0)
             for person_id, total in session.execute(
                 select(Settlement.person_id, func.sum(Settlement.account_fen))

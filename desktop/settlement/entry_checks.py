@@ -12,13 +12,14 @@ every amount to the interface's numeric(16,2).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from db.models import Diagnosis, Reversal, Visit, VisitItem
+from db.models import Diagnosis, Reversal, Visit, VisitItem, WalkIn
 from desktop.json_input import show
 from desktop.settings import MAX_AMOUNT, Limits
-from desktop.settlement.draft import SettlementError, VisitDraft
+from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, VisitDraft
 
 # Where each text is sent, and the length the interface gives it there; None: kept at the clinic.
 INTERFACE: dict[str, tuple[str, int] | None] = {
@@ -28,6 +29,7 @@ INTERFACE: dict[str, tuple[str, int] | None] = {
     "items.code": ("2204 feedetail.medins_list_codg", 150),
     "disease": ("2204 feedetail.dise_codg", 30),
     "reason": None,  # 2208 carries no reason: it stays in the clinic's records
+    "walk_in.name": None,  # a self-pay visit is never sent: the ledger keeps it
 }
 COLUMNS: dict[str, Any] = {
     "facility": Visit.facility_id,
@@ -36,6 +38,7 @@ COLUMNS: dict[str, Any] = {
     "items.code": VisitItem.code,
     "disease": Visit.disease,
     "reason": Reversal.reason,
+    "walk_in.name": WalkIn.name,
 }
 
 
@@ -68,18 +71,23 @@ def check_text(field: str, kind: str, value: str) -> None:
 
 def check_draft_text(draft: VisitDraft) -> None:
     """Every text of the visit, and the number of its lines, before anything is written."""
-    check_text("facility", "facility", draft.facility_id)
-    if len(draft.items) > MAX_LINES:
-        raise SettlementError("items", f"{len(draft.items):,} lines; a visit has at most {MAX_LINES}")
-    if len(draft.diagnoses) > MAX_DIAGNOSES:
-        raise SettlementError("diagnoses", f"{len(draft.diagnoses):,} diagnoses; the agency takes at most 99")
-    for number, item in enumerate(draft.items):
-        check_text(f"items.{number}.code", "items.code", item.code)
-    for number, diagnosis in enumerate(draft.diagnoses):
-        check_text(f"diagnoses.{number}.code", "diagnoses.code", diagnosis.code)
-        check_text(f"diagnoses.{number}.name", "diagnoses.name", diagnosis.name)
+    check_lines_text(draft.facility_id, draft.items, draft.diagnoses)
     if draft.disease is not None:
         check_text("disease", "disease", draft.disease)
+
+
+def check_lines_text(facility_id: str, items: Sequence[DraftItem], diagnoses: Sequence[DiagnosisLine]) -> None:
+    """The facility, the items' codes and the diagnoses of any visit (insured or self-pay)."""
+    check_text("facility", "facility", facility_id)
+    if len(items) > MAX_LINES:
+        raise SettlementError("items", f"{len(items):,} lines; a visit has at most {MAX_LINES}")
+    if len(diagnoses) > MAX_DIAGNOSES:
+        raise SettlementError("diagnoses", f"{len(diagnoses):,} diagnoses; the agency takes at most 99")
+    for number, item in enumerate(items):
+        check_text(f"items.{number}.code", "items.code", item.code)
+    for number, diagnosis in enumerate(diagnoses):
+        check_text(f"diagnoses.{number}.code", "diagnoses.code", diagnosis.code)
+        check_text(f"diagnoses.{number}.name", "diagnoses.name", diagnosis.name)
 
 
 def check_quantity(field: str, quantity: Decimal, limits: Limits) -> None:

@@ -1,6 +1,7 @@
 """A stored settlement read back as the JSON the command line and other programs see.
 
-No personal data: the person appears by roster id and agency number only.
+No personal data: the person appears by roster id and agency number only, and a walk-in
+seen for self-pay (自费), who has neither, not at all.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ def settlement_json(session: Session, settlement_id: int) -> dict[str, Any]:
     if settlement is None:
         raise LookupError(f"no settlement {settlement_id}")
     visit = settlement.visit
-    person = session.get(Person, settlement.person_id)
-    assert person is not None
+    person = None if settlement.person_id is None else session.get(Person, settlement.person_id)
     reversal = settlement.reversal
     return {
         "settlement_id": settlement.id,
@@ -41,7 +41,8 @@ def settlement_json(session: Session, settlement_id: int) -> dict[str, Any]:
             "reversed_at": reversal.reversed_at.isoformat(),
         },
         "facility": visit.facility_id,
-        "person": {"id": person.id, "psn_no": person.psn_no},
+        "person": None if person is None else {"id": person.id, "psn_no": person.psn_no},
+        "self_pay": settlement.self_pay,
         "visit_date": visit.visit_date.isoformat(),
         "settled_at": settlement.settled_at.isoformat(),
         "policy": settlement.policy,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import BigInteger, Connection, bindparam, case, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from db import audit
 from db.models import (
@@ -42,8 +42,8 @@ from desktop.policy.parameters import PolicyVersion, Scheme
 from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest, YearToDate
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import PERSON, facility_for_quote, patient_on
-from desktop.settings import LIMIT_KEYS, Limits, limit_columns, limits_from
-from desktop.settlement.draft import SettlementError, UnconfirmedPriceError, VisitDraft
+from desktop.settings import LIMIT_KEYS, Limits, limit_columns, limits, limits_from
+from desktop.settlement.draft import DraftItem, SettlementError, UnconfirmedPriceError, VisitDraft
 from desktop.settlement.entry_checks import (
     check_amount,
     check_draft_text,
@@ -71,7 +71,7 @@ class SettledVisit:
 class ReversedSettlement:
     reversal_id: int
     settlement_id: int
-    msgid: str
+    msgid: str | None  # the 2208's; none for a self-pay settlement, which the agency never heard of
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class _Moved:
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class CatalogueLine:
     code: str
     name: str
     kind: str
@@ -113,7 +113,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     """The settlement's writes inside a write transaction the caller holds (imports, demo data)."""
     check_draft_text(draft)  # before anything is read or written
     person, facility, limited = _participants(connection, draft, now)
-    lines = _lines(connection, draft, limited)
+    lines = catalogue_lines(connection, draft.items, limited)
     version = _version(book, person.policy, draft.visit_date)
     year = draft.visit_date.year
     before = _lock_accumulator(connection, person.id, year)
@@ -274,6 +274,25 @@ _SPEND_ACCOUNT = Prepared(
 )
 
 
+def check_staff(
+    connection: Connection, staff_id: int, permission: Permission, doing: str, at_facility: str | None = None
+) -> None:
+    """``SettlementError`` unless the staff member is active, their role may do this, and (given
+    ``at_facility``) they may do it there: at their own clinic, or as the role table allows."""
+    staff = connection.execute(_STAFF, {"id": staff_id}).one_or_none()
+    if staff is None or not staff.active:
+        raise SettlementError("staff", f"no active staff member with id {staff_id}")
+    if not may(staff.role, permission):
+        raise SettlementError("staff", f"role {staff.role!r} may not {doing}")
+    if at_facility is None:
+        return
+    parent = connection.execute(select(Facility.parent_id).where(Facility.id == at_facility)).scalar()
+    if not may_at(staff.role, permission, staff.facility_id, at_facility, parent):
+        raise SettlementError(
+            "facility", f"{staff.username!r} works at {staff.facility_id!r}, and may not {doing} at {at_facility!r}"
+        )
+
+
 def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow, Limits]:
     found = _PARTICIPANTS.one_or_none(
         connection, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
@@ -349,15 +368,22 @@ def _catalogue(size: int) -> Prepared:
 _CATALOGUE: dict[int, Prepared] = {}
 
 
-def _lines(connection: Connection, draft: VisitDraft, limited: Limits) -> list[_Line]:
-    codes = sorted({item.code for item in draft.items})
+def catalogue_lines(
+    connection: Connection, items: Sequence[DraftItem], limited: Limits | None = None
+) -> list[CatalogueLine]:
+    """Each drafted item with its catalogue entry, its price (the catalogue's by default) and amount,
+    held to the installation's limits (read here unless given) and the agency's numeric(16,2).
+
+    A price of 0 or far from the catalogue's must be confirmed (``UnconfirmedPriceError``)."""
+    limited = limited or limits(connection)
+    codes = sorted({item.code for item in items})
     size = 1 << max(len(codes) - 1, 0).bit_length()
     padded = codes + codes[-1:] * (size - len(codes))  # a repeated code in IN (…) matches nothing more
     rows = _catalogue(size).all(connection, {f"code_{n}": code for n, code in enumerate(padded)})
     catalogue = {row.code: row for row in rows}
     lines = []
     total = Decimal(0)
-    for index, drafted in enumerate(draft.items):
+    for index, drafted in enumerate(items):
         entry = catalogue.get(drafted.code)
         if entry is None or not entry.active:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
@@ -379,7 +405,9 @@ def _lines(connection: Connection, draft: VisitDraft, limited: Limits) -> list[_
         check_amount(f"items.{index}", amount)
         total += amount
         lines.append(
-            _Line(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount, confirmed_from)
+            CatalogueLine(
+                entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount, confirmed_from
+            )
         )
     check_amount("items", total)
     return lines
@@ -432,7 +460,7 @@ _UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.i
 
 
 def _insert_visit(
-    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[_Line], result: Quote
+    connection: Connection, draft: VisitDraft, now: dt.datetime, lines: list[CatalogueLine], result: Quote
 ) -> int:
     visit_id: int = _VISIT.one(
         connection,
@@ -520,7 +548,7 @@ def _insert_settlement(
     return settlement_id
 
 
-def _audited(result: Quote, lines: list[_Line]) -> dict[str, Any]:
+def _audited(result: Quote, lines: list[CatalogueLine]) -> dict[str, Any]:
     """The split, and any price staff confirmed against the catalogue's."""
     detail: dict[str, Any] = {
         "policy_version": result.policy_version,
@@ -529,6 +557,11 @@ def _audited(result: Quote, lines: list[_Line]) -> dict[str, Any]:
         "account": f"{result.account:.2f}",
         "cash": f"{result.cash:.2f}",
     }
+    return detail | prices_confirmed(lines)
+
+
+def prices_confirmed(lines: Sequence[CatalogueLine]) -> dict[str, Any]:
+    """For a settlement's audit entry: each price staff confirmed against the catalogue's, if any."""
     confirmed = [
         {
             "line": number,
@@ -539,9 +572,7 @@ def _audited(result: Quote, lines: list[_Line]) -> dict[str, Any]:
         for number, line in enumerate(lines, start=1)
         if line.confirmed_from is not None
     ]
-    if confirmed:
-        detail["prices_confirmed"] = confirmed
-    return detail
+    return {"prices_confirmed": confirmed} if confirmed else {}
 
 
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
@@ -577,10 +608,10 @@ def _taken_back(figure: Any, moved: int) -> Any:
     return case((figure > moved, figure - moved), else_=0)
 
 
-def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
+def _refuse_a_reversal_gone(connection: Connection, settlement_id: int) -> None:
     """A reversal the audit log records but the store has lost was deleted behind the program's back:
     reversing again would pay the money back twice."""
-    entry = session.scalar(
+    entry = connection.scalar(
         select(AuditEntry.seq).where(
             AuditEntry.entity == "settlement",
             AuditEntry.entity_id == str(settlement_id),
@@ -597,72 +628,125 @@ def _refuse_a_reversal_gone(session: Session, settlement_id: int) -> None:
 
 def reverse(store: Store, settlement_id: int, reason: str, staff_id: int, now: dt.datetime) -> ReversedSettlement:
     """Reverse (冲正) a settlement: the original stays; the figures and the account are restored."""
+    with store.write_connection() as connection:
+        return reverse_in(connection, settlement_id, reason, staff_id, now)
+
+
+_TO_REVERSE = select(
+    Settlement.person_id,
+    Settlement.year,
+    Settlement.self_pay,
+    Settlement.deductible_fen,
+    Settlement.fund_toward_cap_fen,
+    Settlement.fund_out_of_city_fen,
+    Settlement.account_fen,
+    Facility.code,
+    Facility.id.label("facility_id"),
+    Facility.parent_id.label("facility_parent"),
+    Reversal.id.label("reversal_id"),
+)
+
+
+def reverse_in(
+    connection: Connection, settlement_id: int, reason: str, staff_id: int, now: dt.datetime
+) -> ReversedSettlement:
+    """The reversal's writes inside a write transaction the caller holds.
+
+    A self-pay settlement was never sent and moved no figure: its reversal is the row and
+    the audit entry, with no message for the agency.
+    """
     if not reason.strip():
         raise SettlementError("reason", "a reversal needs a reason")
     check_text("reason", "reason", reason.strip())
-    with store.writing() as session:
-        staff = session.get(Staff, staff_id)
-        if staff is None or not staff.active:
-            raise SettlementError("staff", f"no active staff member with id {staff_id}")
-        if not may(staff.role, Permission.REVERSE):
-            raise SettlementError("staff", f"role {staff.role!r} may not reverse settlements")
-        settlement = session.get(Settlement, settlement_id)
-        if settlement is None:
-            raise SettlementError("settlement", f"no settlement {settlement_id}")
-        if settlement.reversal is not None:
-            raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
-        _refuse_a_reversal_gone(session, settlement_id)
-        facility = session.get(Facility, settlement.visit.facility_id)
-        assert facility is not None
-        if not may_at(staff.role, Permission.REVERSE, staff.facility_id, facility.id, facility.parent_id):
-            raise SettlementError(
-                "settlement",
-                f"settlement {settlement_id} was made at {facility.id!r}; {staff.username!r} of "
-                f"{staff.facility_id!r} may not reverse there",
-            )
-        connection = session.connection()
-        _lock_accumulator(connection, settlement.person_id, settlement.year)
-        msgid = reversal_msgid(facility.code, now, settlement_id)
-        reversal_id: int = session.execute(
-            insert(Reversal)
-            .returning(Reversal.id)
-            .values(settlement_id=settlement_id, staff_id=staff_id, reversed_at=now, reason=reason.strip(), msgid=msgid)
-        ).scalar_one()
-        session.execute(
-            update(Accumulator)
-            .where(Accumulator.person_id == settlement.person_id, Accumulator.year == settlement.year)
-            .values(
-                deductible_met_fen=_taken_back(Accumulator.deductible_met_fen, settlement.deductible_fen),
-                fund_paid_fen=_taken_back(Accumulator.fund_paid_fen, settlement.fund_toward_cap_fen),
-                fund_paid_out_of_city_fen=_taken_back(
-                    Accumulator.fund_paid_out_of_city_fen, settlement.fund_out_of_city_fen
-                ),
-            )
+    check_staff(connection, staff_id, Permission.REVERSE, "reverse settlements")
+    settlement = connection.execute(
+        _TO_REVERSE.join(Visit, Visit.id == Settlement.visit_id)
+        .join(Facility, Facility.id == Visit.facility_id)
+        .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+        .where(Settlement.id == settlement_id)
+    ).one_or_none()
+    if settlement is None:
+        raise SettlementError("settlement", f"no settlement {settlement_id}")
+    if settlement.reversal_id is not None:
+        raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
+    _refuse_a_reversal_gone(connection, settlement_id)
+    _may_reverse_there(connection, staff_id, settlement_id, settlement)
+    if settlement.self_pay:
+        reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, None)
+        _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
+        return ReversedSettlement(reversal_id, settlement_id, None)
+    person_id: int = settlement.person_id
+    _lock_accumulator(connection, person_id, settlement.year)
+    msgid = reversal_msgid(settlement.code, now, settlement_id)
+    reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, msgid)
+    connection.execute(
+        update(Accumulator)
+        .where(Accumulator.person_id == person_id, Accumulator.year == settlement.year)
+        .values(
+            deductible_met_fen=_taken_back(Accumulator.deductible_met_fen, settlement.deductible_fen),
+            fund_paid_fen=_taken_back(Accumulator.fund_paid_fen, settlement.fund_toward_cap_fen),
+            fund_paid_out_of_city_fen=_taken_back(
+                Accumulator.fund_paid_out_of_city_fen, settlement.fund_out_of_city_fen
+            ),
         )
-        if settlement.account_fen:
-            session.execute(
-                update(Person)
-                .where(Person.id == settlement.person_id)
-                .values(account_balance_fen=Person.account_balance_fen + settlement.account_fen)
-            )
-        session.execute(
-            insert(OutboxEntry).values(
-                infno=CANCEL_MESSAGE,
-                msgid=msgid,
-                settlement_id=settlement_id,
-                reversal_id=reversal_id,
-                payload=json.dumps({"settlement_id": settlement_id, "reversal_id": reversal_id}),
-                created_at=now,
-            )
+    )
+    if settlement.account_fen:
+        connection.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(account_balance_fen=Person.account_balance_fen + settlement.account_fen)
         )
-        audit.record(
-            connection,
-            at=now,
-            staff_id=staff_id,
-            action="reverse",
-            entity="settlement",
-            entity_id=settlement_id,
-            detail={"reversal_id": reversal_id},
-            rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+    connection.execute(
+        insert(OutboxEntry).values(
+            infno=CANCEL_MESSAGE,
+            msgid=msgid,
+            settlement_id=settlement_id,
+            reversal_id=reversal_id,
+            payload=json.dumps({"settlement_id": settlement_id, "reversal_id": reversal_id}),
+            created_at=now,
+            state="pending",
+            attempts=0,
+            last_error="",
         )
-        return ReversedSettlement(reversal_id, settlement_id, msgid)
+    )
+    _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
+    return ReversedSettlement(reversal_id, settlement_id, msgid)
+
+
+def _may_reverse_there(connection: Connection, staff_id: int, settlement_id: int, settlement: Any) -> None:
+    """The settlement's clinic is the staff member's, or one their township centre runs (see desktop.staff)."""
+    staff = connection.execute(_STAFF, {"id": staff_id}).one()
+    if not may_at(
+        staff.role, Permission.REVERSE, staff.facility_id, settlement.facility_id, settlement.facility_parent
+    ):
+        raise SettlementError(
+            "settlement",
+            f"settlement {settlement_id} was made at {settlement.facility_id!r}; {staff.username!r} of "
+            f"{staff.facility_id!r} may not reverse there",
+        )
+
+
+def _audit_reversal(
+    connection: Connection, now: dt.datetime, staff_id: int, settlement_id: int, reversal_id: int
+) -> None:
+    audit.record(
+        connection,
+        at=now,
+        staff_id=staff_id,
+        action="reverse",
+        entity="settlement",
+        entity_id=settlement_id,
+        detail={"reversal_id": reversal_id},
+        rows=(audit.Rows("reversal", "id", reversal_id), audit.Rows("outbox", "reversal_id", reversal_id)),
+    )
+
+
+def _insert_reversal(
+    connection: Connection, settlement_id: int, staff_id: int, now: dt.datetime, reason: str, msgid: str | None
+) -> int:
+    reversal_id: int = connection.execute(
+        insert(Reversal)
+        .returning(Reversal.id)
+        .values(settlement_id=settlement_id, staff_id=staff_id, reversed_at=now, reason=reason.strip(), msgid=msgid)
+    ).scalar_one()
+    return reversal_id

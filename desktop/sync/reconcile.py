@@ -94,6 +94,7 @@ def clinic_figures(connection: Connection, group: Group, begin: dt.date, end: dt
             Person.insutype == group.insutype,
             Person.insuplc_admdvs == group.clr_optins,
             Visit.visit_date.between(begin, end),
+            Settlement.self_pay.is_(False),  # never sent: the agency's books do not hold it
         )
     )
     booked = connection.execute(

@@ -4,7 +4,14 @@ Card, Enter; the diagnosis (Enter keeps the patient's last one, offered in the b
 items, Enter each; F12 (or Ctrl+Enter) settles. A visit without a diagnosis is not
 settled: the banner says why and the keyboard goes back to the diagnosis box. After
 settling the page clears for the next patient and the last settlement waits above,
-ready to print (Ctrl+P).
+ready to print (Ctrl+P); the cash to collect stays large in the drawer until the next
+card, and an amount typed (in the drawer, or straight into the card box) shows the change.
+
+F8 makes the visit self-pay (自费): for someone not insured or not covered here, or, with
+no one on the roster found, a walk-in whose name the ledger keeps. The same keys follow.
+A self-pay settlement of today can be settled again as insured (from today's
+settlements): the card is read, the visit's items come back, and F12 settles it and
+reverses the self-pay one together.
 
 The page is shown before the clinic's database is open (``attach`` hands it in): a card
 typed meanwhile is held and checked the moment the store is ready.
@@ -21,6 +28,7 @@ from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
+from desktop.ui.drawer import CashDrawer
 from desktop.ui.i18n import CHINA
 from desktop.ui.patient_panel import PatientPanel
 from desktop.ui.quote_panel import QuotePanel
@@ -32,9 +40,13 @@ if TYPE_CHECKING:
     from db.session import Store
     from desktop.auth import SignedIn
     from desktop.identity.reads import CardRead, CardReader
+    from desktop.policy.types import Quote
     from desktop.settlement import DiagnosisLine, SettledVisit
+    from desktop.settlement.self_pay import Resettled, SelfPaidVisit, WalkInDetails
+    from desktop.ui.settlements import SettlementRow
     from desktop.ui.standing import CounterPatient
     from desktop.ui.visit import VisitInProgress
+    from desktop.ui.walk_in_dialog import WalkInDialog
 
 Clock = Callable[[], dt.datetime]
 logger = logging.getLogger(__name__)
@@ -65,8 +77,11 @@ class CounterPage(QWidget):
         self.staff: SignedIn | None = None
         self.clock = clock
         self.visit: VisitInProgress | None = None
-        self.last: SettledVisit | None = None
+        self.last: SettledVisit | SelfPaidVisit | None = None
         self.held_card = ""  # typed before the store was open
+        self.unknown_read: CardRead | None = None  # the last read that found nobody on the roster
+        self.resettling: SettlementRow | None = None  # a self-pay settlement to settle again as insured
+        self.walk_in_dialog: WalkInDialog | None = None
         # The chip of the social security card, read by PC/SC (the ``smartcard`` extra) when
         # the clerk asks: the swiped stripe and the scanned QR code arrive as typing instead.
         self.chip_reader: CardReader | None = None
@@ -89,7 +104,12 @@ class CounterPage(QWidget):
         self.settle_button.clicked.connect(self.settle_visit)
         self.settle_message = label("settleMessage", wrap=True)
         self.settle_message.hide()
+        self.drawer = CashDrawer()
+        self.self_pay_hint = label("selfPayHint", wrap=True)
+        self.self_pay_hint.hide()
+        self._lay_out()
 
+    def _lay_out(self) -> None:
         card_title = label("cardTitle", self.tr("&Card"))
         card_title.setBuddy(self.card)
         top = QHBoxLayout()
@@ -97,7 +117,9 @@ class CounterPage(QWidget):
         top.addWidget(self.card, 1)
         right = QVBoxLayout()
         right.addWidget(self.quote, 1)
+        right.addWidget(self.drawer)
         right.addWidget(self.settle_message)
+        right.addWidget(self.self_pay_hint)
         right.addWidget(self.settle_button)
         body = QHBoxLayout()
         body.addWidget(self.patient, 3)
@@ -132,6 +154,14 @@ class CounterPage(QWidget):
         typed = self.card.text().strip()
         if not typed:
             return
+        if self.drawer.settled and self.visit is None:
+            from desktop.ui.visit import parse_tendered
+
+            tendered = parse_tendered(typed)
+            if tendered is not None:  # the cash handed over for the settlement just made
+                self.drawer.take(tendered)
+                self.card.clear()
+                return
         if self.store is None or self.staff is None:
             self.held_card = typed
             self.patient.show_waiting()
@@ -183,7 +213,10 @@ class CounterPage(QWidget):
         checked = check_at_counter(self.store, read, self.staff.facility_id, self.clock(), full_id=self.patient.full_id)
         if checked.person is None:
             self._no_patient()
+            self.drawer.clear()
             self.patient.show_check(checked)
+            self.unknown_read = read
+            self._hint_self_pay(self.tr("Not on the roster: F8 starts a self-pay visit (自费) instead."))
             self.card.selectAll()
             return
         self.show_patient(checked)
@@ -197,11 +230,17 @@ class CounterPage(QWidget):
         from desktop.ui.visit import VisitInProgress
 
         self.patient.show_check(checked)
+        self.unknown_read = None
+        self.drawer.clear()  # the next card: the last settlement's cash is taken
         self.visit = VisitInProgress(checked, self.today())
         self.entry.start(self.visit)
         self.settle_message.hide()
         self._clear_refusal()
         self.card.clear()
+        if self.resettling is not None:
+            self._bring_back_self_pay_visit(self.visit, self.resettling)
+            self.requote()
+            return
         # The diagnosis first: every settlement needs one, and for a returning patient
         # Enter keeps the last one, offered there as soon as it is read.
         self.entry.focus_diagnosis()
@@ -232,39 +271,119 @@ class CounterPage(QWidget):
 
     def next_patient(self) -> None:
         """Escape: this visit is dropped unsettled, and the card box waits for the next."""
+        if self.resettling is not None:
+            self.resettling = None
+            self.banner.hide()
         self._no_patient()
         self.patient.clear()
         self.focus_card()
 
     def _no_patient(self) -> None:
         self.visit = None
+        self.unknown_read = None
         self.entry.stop()
         self.quote.clear()
+        self.drawer.show_quote(None)  # a settled amount stays until the next card
         self.settle_button.setEnabled(False)
+        self.settle_button.setText(self.tr("Settle (F12)"))
+        self.self_pay_hint.hide()
         self._clear_refusal()  # about that visit; a settled banner stays, ready to print
+
+    # --- self-pay -----------------------------------------------------------------
+
+    def self_pay(self) -> None:
+        """F8: this visit as self-pay (again: back to insured), or a walk-in's self-pay visit."""
+        if self.store is None or self.staff is None or self.resettling is not None:
+            return
+        if self.visit is not None and self.visit.walk_in is None:
+            self.visit.self_pay = not self.visit.self_pay
+            self.requote()
+            return
+        if self.visit is not None:
+            return  # a walk-in's visit is self-pay through and through
+        from desktop.ui.walk_in_dialog import WalkInDialog
+
+        read = self.unknown_read
+        self.walk_in_dialog = WalkInDialog("" if read is None else read.holder_id_number or "", self)
+        dialog = self.walk_in_dialog
+        dialog.accepted.connect(lambda: self.start_walk_in(dialog.details()))
+        dialog.open()
+
+    def start_walk_in(self, walk_in: WalkInDetails) -> None:
+        """A self-pay visit for someone not on the roster; the keys go on as for anyone."""
+        from desktop.ui.visit import VisitInProgress
+
+        self.drawer.clear()
+        self.patient.show_walk_in(walk_in)
+        self.unknown_read = None
+        self.visit = VisitInProgress(None, self.today(), self_pay=True, walk_in=walk_in)
+        self.entry.start(self.visit)
+        self.settle_message.hide()
+        self._clear_refusal()
+        self.card.clear()
+        self.entry.focus_diagnosis()
+        self.requote()
+
+    def _hint_self_pay(self, text: str) -> None:
+        self.self_pay_hint.setText(text)
+        self.self_pay_hint.show()
+
+    def start_resettle(self, row: SettlementRow) -> None:
+        """From today's settlements: the next card settles this self-pay visit as insured."""
+        self.next_patient()
+        self.resettling = row
+        self._set_banner_mood("")
+        self.banner.setText(
+            self.tr(
+                "Settle self-pay No. {0} ({1}, {2} paid in cash) as insured: read the patient's card. Escape cancels."
+            ).format(row.settlement_id, row.patient_name, format_amount(row.cash))
+        )
+        self.banner.show()
+        self.focus_card()
+
+    def _bring_back_self_pay_visit(self, visit: VisitInProgress, row: SettlementRow) -> None:
+        from desktop.ui.visit import visit_to_settle_again
+
+        assert self.store is not None
+        lines, diagnosis = visit_to_settle_again(self.store, row.settlement_id, self.entry.catalogue)
+        visit.replaces = row.settlement_id
+        visit.lines.extend(lines)
+        self.entry.start(visit)
+        if diagnosis is not None:
+            self.entry.keep_diagnosis(diagnosis)
+        self.entry.item.setFocus()
 
     # --- quote and settle ---------------------------------------------------------
 
     def requote(self) -> None:
-        result = None if self.visit is None else self.visit.quote()
+        visit = self.visit
+        result = None if visit is None else visit.quote()
         self.quote.show_quote(result)
-        self.settle_button.setEnabled(result is not None and self.visit is not None and self.visit.patient.settleable)
+        self.drawer.show_quote(None if result is None else result.cash)
+        self.settle_button.setEnabled(result is not None and visit is not None and visit.settleable)
+        self_pay = visit is not None and visit.self_pay
+        self.settle_button.setText(self.tr("Settle self-pay (F12)") if self_pay else self.tr("Settle (F12)"))
+        if visit is not None and not visit.settleable:
+            self._hint_self_pay(self.tr("Not settleable on insurance here: F8 settles the visit as self-pay (自费)."))
+        elif visit is not None and visit.self_pay and visit.walk_in is None:
+            self._hint_self_pay(self.tr("Self-pay: nothing from the fund or the account. F8 goes back to insured."))
+        elif visit is not None:
+            self.self_pay_hint.hide()
 
     def settle_visit(self) -> None:
-        if self.visit is None or not self.visit.lines or not self.visit.patient.settleable:
+        if self.visit is None or not self.visit.lines or not self.visit.settleable:
             return
         assert self.store is not None, "a visit starts only once the store is open"
         assert self.staff is not None
-        from desktop.settlement import SettlementError, UnconfirmedPriceError, settle
+        from desktop.settlement import SettlementError, UnconfirmedPriceError
         from desktop.ui.settle_guard import confirm_price, machine_says
 
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
         if self.visit.diagnosis is None or not self.visit.diagnosis.coded:
             self._refuse_without_diagnosis(typed=self.visit.diagnosis is not None)
             return
-        draft = self.visit.draft(self.staff.facility_id, self.staff.staff_id)
         try:
-            done = settle(self.store, draft, self.clock())
+            settled_quote = self._settle(self.visit, self.store, self.staff)
         except UnconfirmedPriceError as exc:
             if confirm_price(self, self.visit, exc):
                 self.settle_visit()  # again, with that price confirmed
@@ -286,12 +405,39 @@ class CounterPage(QWidget):
             )
             self.banner.show()
             return
-        self.last = done
-        self._show_settled(done)
+        self.resettling = None
         self._no_patient()
+        # The split just settled stays beside the drawer until the next card, as the amount does.
+        self.quote.show_quote(settled_quote)
         self.patient.clear()
         self.card.setFocus()
-        self.settled.emit(done.settlement_id)
+        assert self.last is not None  # set by _settle
+        self.settled.emit(self.last.settlement_id)
+
+    def _settle(self, visit: VisitInProgress, store: Store, staff: SignedIn) -> Quote | None:
+        """Write the visit as it is on screen (insured, self-pay, or insured instead of self-pay); its split."""
+        from desktop.settlement import settle
+        from desktop.settlement.self_pay import settle_instead_of_self_pay, settle_self_pay
+
+        facility, staff_id = staff.facility_id, staff.staff_id
+        if visit.self_pay:
+            all_cash = visit.quote()
+            paid = settle_self_pay(store, visit.self_pay_draft(facility, staff_id), self.clock())
+            self.last = paid
+            self._show_self_paid(paid)
+            self.drawer.show_settled(paid.settlement_id, paid.cash)
+            return all_cash
+        if visit.replaces is not None:
+            resettled = settle_instead_of_self_pay(store, visit.draft(facility, staff_id), visit.replaces, self.clock())
+            self.last = resettled.settled
+            self._show_resettled(resettled)
+            self.drawer.show_settled(resettled.settled.settlement_id, -resettled.cash_back)
+            return resettled.settled.quote
+        done = settle(store, visit.draft(facility, staff_id), self.clock())
+        self.last = done
+        self._show_settled(done)
+        self.drawer.show_settled(done.settlement_id, done.quote.cash)
+        return done.quote
 
     def _refuse_without_diagnosis(self, *, typed: bool = False) -> None:
         """Nothing written: the agency refuses a visit without one, and a settlement is never edited.
@@ -306,7 +452,12 @@ class CounterPage(QWidget):
                 ).format("J06.900 急性上呼吸道感染")
             )
         else:
-            self.banner.setText(self.tr("Enter a diagnosis: an insurance settlement needs one"))
+            self_pay = self.visit is not None and self.visit.self_pay
+            self.banner.setText(
+                self.tr("Enter a diagnosis: the ledger records one for every visit")
+                if self_pay
+                else self.tr("Enter a diagnosis: an insurance settlement needs one")
+            )
         self.banner.show()
         self.entry.focus_diagnosis()
         self.entry.offer_suggestion()
@@ -328,18 +479,52 @@ class CounterPage(QWidget):
     def _show_settled(self, done: SettledVisit) -> None:
         q = done.quote
         assert self.visit is not None
-        assert self.visit.patient.person is not None
         self._set_banner_mood("")
         self.banner.setText(
             self.tr(
                 "No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it."
             ).format(
                 done.settlement_id,
-                self.visit.patient.person.name,
+                self.visit.patient_name,
                 format_amount(q.total),
                 format_amount(q.fund),
                 format_amount(q.account),
                 format_amount(q.cash),
+            )
+        )
+        self.banner.show()
+
+    def _show_self_paid(self, paid: SelfPaidVisit) -> None:
+        assert self.visit is not None
+        self._set_banner_mood("")
+        self.banner.setText(
+            self.tr(
+                "No. {0} settled as self-pay for {1}: {2}, all in cash; not sent to the agency. Ctrl+P prints it."
+            ).format(paid.settlement_id, self.visit.patient_name, format_amount(paid.total))
+        )
+        self.banner.show()
+
+    def _show_resettled(self, resettled: Resettled) -> None:
+        assert self.visit is not None
+        q = resettled.settled.quote
+        back = resettled.cash_back
+        if back >= 0:
+            cash = self.tr("give back {0} in cash").format(format_amount(back))
+        else:
+            cash = self.tr("collect {0} more in cash").format(format_amount(-back))
+        self._set_banner_mood("")
+        self.banner.setText(
+            self.tr(
+                "No. {0} settled as insured for {1}: fund {2}, account {3}, patient pays {4}. "
+                "Self-pay No. {5} reversed: {6}. Ctrl+P prints the new receipt."
+            ).format(
+                resettled.settled.settlement_id,
+                self.visit.patient_name,
+                format_amount(q.fund),
+                format_amount(q.account),
+                format_amount(q.cash),
+                resettled.reversal.settlement_id,
+                cash,
             )
         )
         self.banner.show()

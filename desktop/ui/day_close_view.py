@@ -1,4 +1,8 @@
-"""The day close (日结) on screen: pick a day, read the totals and the reversals, print."""
+"""The day close (日结) on screen: pick a day, read the totals, the cash the drawer should hold,
+the reversals, the settle-ups done and owed and what the agency set aside; print.
+
+The figures are the core's (``desktop.day_close``), computed once; the tables only show them.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,14 +28,23 @@ from db.session import Store
 from desktop.day_close import DayClose, back_up_at_close, day_close
 from desktop.money import format_amount
 from desktop.policy import default_book
-from desktop.ui.ledger_models import PayerModel, ReversalModel, SchemeModel
+from desktop.ui.ledger_models import (
+    DayCloseSetAsideModel,
+    DrawerModel,
+    PayerModel,
+    ReversalModel,
+    SchemeModel,
+    SettleUpModel,
+)
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.rows_model import RIGHT
 from desktop.ui.widgets import qdate
 from desktop.ui.workers import run_in_background
 
+DayCloseModel = SchemeModel | PayerModel | ReversalModel | DrawerModel | SettleUpModel | DayCloseSetAsideModel
 
-def _table_of(model: SchemeModel | PayerModel | ReversalModel, title: str) -> Table:
+
+def _table_of(model: DayCloseModel, title: str) -> Table:
     """What the screen's model shows, as a printed table with the same headers and alignment."""
     count = model.columnCount()
     columns = tuple(
@@ -75,10 +89,17 @@ class DayCloseView(QWidget):
         self.backup_note.setWordWrap(True)
         self.schemes = SchemeModel(self)
         self.payers = PayerModel(self)
+        self.drawer = DrawerModel(self)
         self.reversals = ReversalModel(self)
+        self.settle_ups = SettleUpModel(self)
+        self.set_aside = DayCloseSetAsideModel(self)
         self.scheme_table = self._table(self.schemes)
         self.payer_table = self._table(self.payers)
+        self.drawer_table = self._table(self.drawer)
         self.reversal_table = self._table(self.reversals)
+        self.settle_up_table = self._table(self.settle_ups)
+        self.set_aside_table = self._table(self.set_aside)
+        self.lists = QTabWidget(self)
         self.export = ExportPanel(
             self._prepare_report, self._suggest_name, self.tr("Export as PDF…"), self.tr("Print…"), self
         )
@@ -87,7 +108,7 @@ class DayCloseView(QWidget):
         self.export.exported.connect(self._back_up)
         self.reload()
 
-    def _table(self, model: SchemeModel | PayerModel | ReversalModel) -> QTableView:
+    def _table(self, model: DayCloseModel) -> QTableView:
         table = QTableView(self)
         table.setModel(model)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -111,18 +132,28 @@ class DayCloseView(QWidget):
         pick.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(pick)
-        for title, table, stretch in (
-            (self.tr("By scheme"), self.scheme_table, 0),
-            (self.tr("By payer"), self.payer_table, 0),
-            (self.tr("Reversals (冲正) made this day"), self.reversal_table, 1),
+        layout.addWidget(self._box(self.tr("By scheme"), self.scheme_table))
+        money = QHBoxLayout()
+        money.addWidget(self._box(self.tr("By payer"), self.payer_table), 3)
+        money.addWidget(self._box(self.tr("Cash drawer"), self.drawer_table), 2)
+        layout.addLayout(money)
+        # The day's lists share the rest of the page, one at a time: each is printed in full.
+        for table, title in (
+            (self.reversal_table, self.tr("Reversals (冲正) made this day")),
+            (self.settle_up_table, self.tr("Settle-ups (补收 / 退费)")),
+            (self.set_aside_table, self.tr("Set aside by the agency (not counted)")),
         ):
-            box = QGroupBox(title, self)
-            inner = QVBoxLayout(box)
-            inner.addWidget(table)
-            layout.addWidget(box, stretch)
+            self.lists.addTab(table, title)
+        layout.addWidget(self.lists, 1)
         layout.addWidget(self.head_note)
         layout.addWidget(self.export)
         layout.addWidget(self.backup_note)
+
+    def _box(self, title: str, table: QTableView) -> QGroupBox:
+        box = QGroupBox(title, self)
+        inner = QVBoxLayout(box)
+        inner.addWidget(table)
+        return box
 
     def day(self) -> dt.date:
         picked = self.day_edit.date()
@@ -133,14 +164,24 @@ class DayCloseView(QWidget):
         self.close_ = close
         self.schemes.set_rows(close.schemes)
         self.payers.show(close)
+        self.drawer.show(close)
         self.reversals.set_rows(close.reversals)
-        self.summary.setText(self._summary(close))
+        self.settle_ups.show(close)
+        self.set_aside.set_rows(close.set_aside)
+        self.lists.setTabText(0, self.tr("Reversals (冲正) made this day: {0}").format(len(close.reversals)))
+        self.lists.setTabText(
+            1, self.tr("Settle-ups: {0} done, {1} owed").format(len(close.settle_ups), len(close.owed))
+        )
+        self.lists.setTabText(2, self.tr("Set aside by the agency: {0}").format(len(close.set_aside)))
+        self.summary.setText(" · ".join(self._summary(close)))
         self.head_note.setText(self.tr("Audit chain head: {head}").format(head=close.audit_head))
         self._fit_height(self.scheme_table, len(close.schemes))
         self._fit_height(self.payer_table, 4)
+        self._fit_height(self.drawer_table, 5)
 
-    def _summary(self, close: DayClose) -> str:
-        return self.tr(
+    def _summary(self, close: DayClose) -> tuple[str, str, str]:
+        """The day in three lines: the totals, the drawer and settle-ups, where it stands with the agency."""
+        totals = self.tr(
             "{facility}, {day}: {settled} settled, {reversed} reversed · net {net} "
             "(fund {fund}, personal account {account}, cash {cash})"
         ).format(
@@ -153,6 +194,23 @@ class DayCloseView(QWidget):
             account=format_amount(close.net.account),
             cash=format_amount(close.net.cash),
         )
+        drawer = self.tr(
+            "The drawer should hold {drawer}; settle-ups owed: collect {collect}, give back {give_back}"
+        ).format(
+            drawer=format_amount(close.drawer.expected),
+            collect=format_amount(close.owed_to_collect),
+            give_back=format_amount(close.owed_to_refund),
+        )
+        agency = self.tr(
+            "Waiting for the agency {waiting}, split otherwise {differs}, set aside {set_aside}"
+            " ({set_aside_total}, not counted)"
+        ).format(
+            waiting=close.waiting_count,
+            differs=close.differs_count,
+            set_aside=len(close.set_aside),
+            set_aside_total=format_amount(close.set_aside_split.total),
+        )
+        return totals, drawer, agency
 
     # --- printing -----------------------------------------------------------------------
 
@@ -182,10 +240,13 @@ class DayCloseView(QWidget):
             tables=(
                 _table_of(self.schemes, self.tr("By scheme")),
                 _table_of(self.payers, self.tr("By payer")),
+                _table_of(self.drawer, self.tr("Cash drawer")),
                 _table_of(self.reversals, self.tr("Reversals (冲正) made this day")),
+                _table_of(self.settle_ups, self.tr("Settle-ups (补收 / 退费)")),
+                _table_of(self.set_aside, self.tr("Set aside by the agency (not counted)")),
             ),
             closing=(
-                self._summary(close),
+                *self._summary(close),
                 self.tr("Closed by: {staff}    Checked by: ____________________").format(staff=self._staff_name),
                 self.tr("Audit chain head (keep it off this computer, for clinic-pos audit verify --head):"),
                 close.audit_head,  # on a line of its own: printed whole

@@ -47,7 +47,7 @@ from desktop.ledger import (
 from desktop.money import format_amount
 from desktop.settlement.service import CHINA
 from desktop.staff import Permission, may
-from desktop.ui.ledger_models import LedgerTableModel
+from desktop.ui.ledger_models import LedgerTableModel, StatusWords, ledger_status
 from desktop.ui.month_edit import MonthEdit
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
 from desktop.ui.signature_pad import SignatureDialog
@@ -66,7 +66,8 @@ class LedgerPrintText:
     subheading: str
     page_label: str
     columns: tuple[Column, ...]
-    reversed_note: str
+    notes: StatusWords
+    apart: str  # the closing line for self-pay visits and records set aside, where there are any
     closing: tuple[str, ...]
 
 
@@ -109,6 +110,7 @@ class LedgerView(QWidget):
         self.table = self._make_table()
 
         self.totals_label = QLabel(self)
+        self.totals_label.setWordWrap(True)  # the counts apart (self-pay, waiting, set aside) may add a line
         self.message = QLabel(self)
         self.sign_button = QPushButton(self.tr("Take signature…"), self)
         self.sign_button.setEnabled(False)
@@ -220,19 +222,23 @@ class LedgerView(QWidget):
         self._current_changed(self.table.currentIndex(), QModelIndex())
 
     def _show_totals(self, sums: LedgerTotals) -> None:
-        self.totals_label.setText(
-            self.tr(
-                "{visits} visits ({reversed} reversed, not counted) · total {total} · fund pays {fund}"
-                " · patient pays {patient} · signed {signed} of {visits}"
-            ).format(
-                visits=sums.visits,
-                reversed=sums.reversed,
-                total=format_amount(sums.total),
-                fund=format_amount(sums.fund),
-                patient=format_amount(sums.patient_share),
-                signed=sums.signed,
-            )
+        text = self.tr(
+            "{visits} visits ({reversed} reversed, not counted) · total {total} · fund pays {fund}"
+            " · patient pays {patient} · signed {signed} of {visits}"
+        ).format(
+            visits=sums.visits,
+            reversed=sums.reversed,
+            total=format_amount(sums.total),
+            fund=format_amount(sums.fund),
+            patient=format_amount(sums.patient_share),
+            signed=sums.signed,
         )
+        if sums.self_pay or sums.set_aside or sums.waiting or sums.differs:
+            text += self.tr(
+                " · self-pay {self_pay} · waiting for the agency {waiting} · split otherwise by the agency {differs}"
+                " · set aside by the agency {set_aside} (not counted)"
+            ).format(self_pay=sums.self_pay, waiting=sums.waiting, differs=sums.differs, set_aside=sums.set_aside)
+        self.totals_label.setText(text)
 
     def _mode_changed(self) -> None:
         month = self.by_month()
@@ -419,7 +425,10 @@ class LedgerView(QWidget):
             subheading=subheading,
             page_label=self.tr("Page {page} of {pages}"),
             columns=tuple(columns),
-            reversed_note=self.tr("Reversed: {reason}"),
+            notes=StatusWords.translated(),
+            apart=self.tr(
+                "Of the visits, self-pay: {self_pay}; set aside by the agency, waiting on it (not counted): {set_aside}"
+            ),
             closing=(
                 self.tr("Visits: {visits}; reversed (not counted): {reversed}"),
                 self.tr(
@@ -453,7 +462,7 @@ def ledger_report(
             format_amount(row.patient_share),
             images.get(row.visit_id),
             row.phone,
-            text.reversed_note.format(reason=row.reversal_reason) if row.reversed else "",
+            ledger_status(row, text.notes),
         ]
         if with_clinic:
             cells.insert(2, names.get(row.facility_id, row.facility_id))
@@ -461,6 +470,11 @@ def ledger_report(
     sums = totals(rows)
     closing = (
         text.closing[0].format(visits=sums.visits, reversed=sums.reversed),
+        *(
+            [text.apart.format(self_pay=sums.self_pay, set_aside=sums.set_aside)]
+            if sums.self_pay or sums.set_aside
+            else []
+        ),
         text.closing[1].format(
             total=format_amount(sums.total),
             fund=format_amount(sums.fund),

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from desktop.sync import SyncReport
     from desktop.ui.idle_lock import IdleLock
     from desktop.ui.pace import Pace
+    from desktop.ui.settlements import SettlementRow
     from desktop.ui.settlements_page import SettlementsPage
     from desktop.ui.sync_page import SyncPage
     from desktop.ui.sync_setup import Targets, Unavailable
@@ -185,7 +186,14 @@ class CounterWindow(QMainWindow):
 
         assert self.store is not None
         assert self.staff is not None
-        self.settlements = SettlementsPage(self.store, self.staff, self.clock, self.print_receipt)
+        self.settlements = SettlementsPage(
+            self.store,
+            self.staff,
+            self.clock,
+            self.print_receipt,
+            print_settle_up=self.print_settle_up,
+            settle_as_insured=self._settle_as_insured,
+        )
         self._add_tab(self.settlements, self.tr("Today's settlements"))
         self.extra_pages = {}
         titles = {"LedgerView": self.tr("Ledger"), "DayCloseView": self.tr("Day close")}
@@ -218,7 +226,7 @@ class CounterWindow(QMainWindow):
 
         assert self.store is not None
         assert self.staff is not None
-        self.sync_page = SyncPage(self.store, self.staff, self.clock)
+        self.sync_page = SyncPage(self.store, self.staff, self.clock, print_settle_up=self.print_settle_up)
         self.sync_page.sync_requested.connect(self.sync_now)
         self.sync_page.retried.connect(lambda _count: self.sync_now())
         self._add_tab(self.sync_page, self.tr("Sync"))
@@ -277,6 +285,7 @@ class CounterWindow(QMainWindow):
         self._action(self.tr("Settle"), ["F12", "Ctrl+Return", "Ctrl+Enter"], self._settle, "settleAction")
         self._add_counter_keys()
         self._action(self.tr("Read the card in the reader"), ["F3"], self._read_chip, "readCardAction")
+        self._action(self.tr("Self-pay"), ["F8"], self._self_pay, "selfPayAction")
         self._action(self.tr("Next patient"), ["Escape"], self._next_patient, "nextPatientAction")
         self._action(self.tr("Lock"), ["Ctrl+L"], self.lock, "lockAction")
         for number in range(PAGES):
@@ -310,6 +319,15 @@ class CounterWindow(QMainWindow):
     def _settle(self) -> None:
         self.tabs.setCurrentWidget(self.counter)
         self.counter.settle_visit()
+
+    def _self_pay(self) -> None:
+        self.tabs.setCurrentWidget(self.counter)
+        self.counter.self_pay()
+
+    def _settle_as_insured(self, row: SettlementRow) -> None:
+        """From today's settlements: the counter takes the card for this self-pay visit."""
+        self.tabs.setCurrentWidget(self.counter)
+        self.counter.start_resettle(row)
 
     def _read_chip(self) -> None:
         self.tabs.setCurrentWidget(self.counter)
@@ -379,6 +397,19 @@ class CounterWindow(QMainWindow):
     def print_last_receipt(self) -> None:
         if self.counter.last is not None:
             self.print_receipt(self.counter.last.settlement_id)
+
+    def print_settle_up(self, settle_up_id: int) -> None:
+        from desktop.ui.receipt import print_settle_up_receipt
+
+        assert self.store is not None, "a settle-up to print means the store is open"
+        path = print_settle_up_receipt(self.store, settle_up_id, self.receipts)
+        self.last_receipt_path = path
+        if path is None:
+            self.statusBar().showMessage(self.tr("Settle-up {0} sent to the printer.").format(settle_up_id), 8000)
+        else:
+            self.statusBar().showMessage(
+                self.tr("No printer: settle-up {0} saved as {1}").format(settle_up_id, path), 15000
+            )
 
     def print_receipt(self, settlement_id: int) -> None:
         from desktop.ui.receipt import print_receipt

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +28,7 @@ from desktop.ui.rows_model import RowsModel
 from desktop.ui.visit import CatalogueEntry, EntryError, Line, parse_price, parse_quantity
 
 if TYPE_CHECKING:
+    from desktop.official import Figures
     from desktop.ui.settlements import SettlementRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -198,15 +201,19 @@ class VisitLinesModel(QAbstractTableModel):
 
 
 class SettlementsModel(RowsModel["SettlementRow"]):
-    """The day's settlements; reversed ones stay in the list, struck through and marked."""
+    """The day's settlements at their official figures (the agency's once booked), the
+    counter's in the tool tip where they differ; reversed ones stay, struck through and marked."""
 
-    NUMBER, TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, STATE = range(9)
+    NUMBER, TIME, PATIENT, ID_NUMBER, TOTAL, FUND, ACCOUNT, CASH, SETTLE_UP, STATE = range(10)
+    FIGURES: ClassVar[dict[int, str]] = {FUND: "fund", ACCOUNT: "account", CASH: "cash"}
 
     def __init__(self, parent: QObject | None = None, *, full_id: bool = False) -> None:
         super().__init__(parent)
         self.full_id = full_id
         self._strike = QFont()
         self._strike.setStrikeOut(True)
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._columns = [
             # The number the banner, the receipt and the reversal dialog give: the clerk finds it here.
             (self.tr("No."), lambda r: str(r.settlement_id), True),
@@ -217,22 +224,76 @@ class SettlementsModel(RowsModel["SettlementRow"]):
             (self.tr("Fund"), lambda r: format_amount(r.fund), True),
             (self.tr("Account"), lambda r: format_amount(r.account), True),
             (self.tr("Cash"), lambda r: format_amount(r.cash), True),
+            (self.tr("Settle-up"), self._settle_up, True),
             (self.tr("State"), self._state, False),
         ]
 
     def _state(self, row: SettlementRow) -> str:
-        return self.tr("Reversed: {0}").format(row.reversal_reason) if row.reversed else self.tr("Settled")
+        return state_text(row)
+
+    def _settle_up(self, row: SettlementRow) -> str:
+        return settle_up_text(row.figures)
 
     def _id_number(self, row: SettlementRow) -> str:
         return Masking(self.full_id).id_number(row.id_number)
 
     def _extra(self, row: SettlementRow, column: int, role: int) -> Any:
-        if not row.reversed:
+        if row.reversed:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#b91c1c")
+            if role == Qt.ItemDataRole.FontRole and column != self.STATE:
+                return self._strike
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("Reversed: {0}").format(row.reversal_reason)
             return None
+        figure = self.FIGURES.get(column)
+        differs = figure is not None and _differs(row, figure)
+        owed = column == self.SETTLE_UP and bool(row.owed)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b91c1c")
-        if role == Qt.ItemDataRole.FontRole and column != self.STATE:
-            return self._strike
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Reversed: {0}").format(row.reversal_reason)
+            if differs or owed:
+                return QColor("#b91c1c")
+            if column == self.STATE and row.figures.waiting:
+                return QColor("#b45309")
+        if role == Qt.ItemDataRole.FontRole and (differs or owed):
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and differs and figure is not None:
+            counter = format_amount(getattr(row.figures.counter, figure))
+            return self.tr("The agency's figure; the counter charged {0}").format(counter)
         return None
+
+
+def _differs(row: SettlementRow, figure: str) -> bool:
+    agency = row.figures.agency
+    return agency is not None and getattr(agency, figure) != getattr(row.figures.counter, figure)
+
+
+STATES = {
+    "self_pay": QT_TRANSLATE_NOOP("SettlementsModel", "Self-pay"),
+    "waiting": QT_TRANSLATE_NOOP("SettlementsModel", "Waiting for the agency"),
+    "set_aside": QT_TRANSLATE_NOOP("SettlementsModel", "Set aside by the agency: waiting"),
+    "booked": QT_TRANSLATE_NOOP("SettlementsModel", "Settled"),
+    "differs": QT_TRANSLATE_NOOP("SettlementsModel", "Settled by the agency at its own split"),
+}
+
+
+def state_text(row: SettlementRow) -> str:
+    """Where a settlement stands, as the clerk reads it: never "settled" before the agency booked it."""
+    if row.reversed:
+        return QCoreApplication.translate("SettlementsModel", "Reversed: {0}").format(row.reversal_reason)
+    return QCoreApplication.translate("SettlementsModel", str(STATES[row.figures.standing.value]))
+
+
+def settle_up_text(figures: Figures) -> str:
+    """The settle-up owed (to collect or give back) or done; empty where there is none."""
+
+    translate = QCoreApplication.translate
+    done, owed = figures.settled_up, figures.owed
+    if done > 0:
+        return translate("SettlementsModel", "Collected {0}").format(format_amount(done))
+    if done < 0:
+        return translate("SettlementsModel", "Refunded {0}").format(format_amount(-done))
+    if owed > 0:
+        return translate("SettlementsModel", "To collect {0}").format(format_amount(owed))
+    if owed < 0:
+        return translate("SettlementsModel", "To refund {0}").format(format_amount(-owed))
+    return ""

@@ -21,6 +21,7 @@ from desktop.ui.widgets import label
 if TYPE_CHECKING:
     from desktop.identity.check import CheckedPerson
     from desktop.identity.findings import Finding
+    from desktop.settlement.self_pay import WalkInDetails
     from desktop.ui.standing import CounterPatient
 
 DISEASES = {
@@ -119,6 +120,18 @@ class PatientPanel(QFrame):
         self.name.setText(self.tr("Check what was typed"))
         self.refusal.setText(message)
         self.refusal.show()
+
+    def show_walk_in(self, walk_in: WalkInDetails) -> None:
+        """Someone not on the roster, seen for self-pay: their name, and nothing the roster would say."""
+        self.clear()
+        self.name.setText(walk_in.name)
+        self.warnings.setText(self.tr("Not on the roster: self-pay (自费), never sent to the agency."))
+        self.warnings.show()
+        if walk_in.id_number:
+            from desktop.privacy import mask_id_number
+
+            self.fields["id_number"].setText(mask_id_number(walk_in.id_number))
+        self.fields["scheme"].setText(self.tr("Self-pay"))
 
     def show_check(self, checked: CounterPatient) -> None:
         self.clear()

@@ -1,7 +1,12 @@
-"""Asking for the reason of a reversal (冲正); the reason goes to the agency and the audit log."""
+"""Asking for the reason of a reversal (冲正); the reason goes to the agency and the audit log.
+
+The dialog says plainly what goes back: the cash the patient paid (a settle-up since
+included) into their hand, and what the personal account paid back into the account.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 from typing_extensions import override
@@ -22,6 +27,7 @@ class ReverseDialog(QDialog):
                 row.settlement_id, row.patient_name, format_amount(row.total)
             )
         )
+        self.money_back = label("reverseMoneyBack", money_back_text(row), wrap=True)
         self.reason = named(QLineEdit(), "reverseReason")
         self.reason.setPlaceholderText(self.tr("e.g. wrong item entered"))
         self.error = label("reverseError")
@@ -35,6 +41,7 @@ class ReverseDialog(QDialog):
         form.addRow(self.tr("&Reason"), self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(what)
+        layout.addWidget(self.money_back)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -62,3 +69,15 @@ class ReverseDialog(QDialog):
             self._fit()
             return
         self.accept()
+
+
+def money_back_text(row: SettlementRow) -> str:
+    """What a reversal gives back, in cash and to the account, in the clerk's words."""
+    translate = QCoreApplication.translate
+    cash = format_amount(row.figures.reversal_cash_back)
+    account = row.figures.reversal_account_back
+    if not account:
+        return translate("ReverseDialog", "Give back {0} in cash to the patient.").format(cash)
+    return translate(
+        "ReverseDialog", "Give back {0} in cash to the patient; {1} goes back to the personal account."
+    ).format(cash, format_amount(account))

@@ -77,11 +77,13 @@ class DifferencesModel(RowsModel["Difference"]):
     SETTLEMENT, VISIT_DATE, PATIENT = range(3)
     FUND_LOCAL, FUND_AGENCY, ACCOUNT_LOCAL, ACCOUNT_AGENCY, CASH_LOCAL, CASH_AGENCY = range(3, 9)
     OWED = 9
+    SETTLED_UP = 10
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bold = QFont()
         self._bold.setBold(True)
+        self.settled_up: dict[int, int] = {}  # settlement → cash settled up, in fen: + collected, - given back
         self._columns = [
             (self.tr("Settlement"), lambda r: str(r.settlement_id), False),
             (self.tr("Visit date"), lambda r: r.visit_date.isoformat(), False),
@@ -93,11 +95,25 @@ class DifferencesModel(RowsModel["Difference"]):
             (self.tr("Cash (counter)"), lambda r: _amount(r.local[2]), True),
             (self.tr("Cash (agency)"), lambda r: _amount(r.agency[2]), True),
             (self.tr("Patient owes (+) / gets back (-)"), _owed_text, True),
+            (self.tr("Settled up"), self._settled_up_text, False),
         ]
+
+    def set_settled_up(self, settled_up: dict[int, int]) -> None:
+        """What the settle-ups moved, by settlement; read with the rows, set before them."""
+        self.settled_up = dict(settled_up)
+
+    def _settled_up_text(self, row: Difference) -> str:
+        done = self.settled_up.get(row.settlement_id, 0)
+        if done > 0:
+            return self.tr("Collected {0}").format(_amount(done))
+        if done < 0:
+            return self.tr("Given back {0}").format(_amount(-done))
+        return self.tr("Not yet") if _owed(row) else ""
 
     def _extra(self, row: Difference, column: int, role: int) -> Any:
         if column == self.OWED:
-            return self._bold if role == Qt.ItemDataRole.FontRole and _owed(row) else None
+            still_owed = _owed(row) and row.settlement_id not in self.settled_up
+            return self._bold if role == Qt.ItemDataRole.FontRole and still_owed else None
         # The agency's figure is the official one: where it differs it is the one to read out.
         agency_figure = {self.FUND_AGENCY: 0, self.ACCOUNT_AGENCY: 1, self.CASH_AGENCY: 2}.get(column)
         if agency_figure is None or row.local[agency_figure] == row.agency[agency_figure]:

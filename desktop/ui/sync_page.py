@@ -44,20 +44,31 @@ class SyncLists:
     set_aside: list[SetAsideRecord]
     differences: list[Difference]
     resent: dict[int, str]  # the state of each record the clerk sent again, by outbox row
+    settled_up: dict[int, int]  # of the differences, the settle-ups done: settlement → cash in fen (+ collected)
 
 
 def load_sync_lists(store: Store, resent: frozenset[int] = frozenset()) -> SyncLists:
-    """Both lists, and where the records sent again stand, in one read (on the pool)."""
+    """Both lists, where the records sent again stand, and the settle-ups done, in one read (on the pool)."""
     from sqlalchemy import select
 
-    from db.models import OutboxEntry
+    from db.models import OutboxEntry, SettleUp
+    from desktop.official import SETTLED_UP
     from desktop.sync import outbox
 
     with store.reading() as session:
         connection = session.connection()
         states = connection.execute(select(OutboxEntry.id, OutboxEntry.state).where(OutboxEntry.id.in_(resent)))
         resent_states: dict[int, str] = {row.id: row.state for row in states}
-        return SyncLists(outbox.set_aside_records(connection), outbox.differences(connection), resent_states)
+        differences = outbox.differences(connection)
+        settled_up = {
+            settlement_id: int(cash)
+            for settlement_id, cash in connection.execute(
+                select(SettleUp.settlement_id, SETTLED_UP).where(
+                    SettleUp.settlement_id.in_([d.settlement_id for d in differences])
+                )
+            )
+        }
+        return SyncLists(outbox.set_aside_records(connection), differences, resent_states, settled_up)
 
 
 def retry_records(store: Store, entry_ids: list[int], staff_id: int, now: dt.datetime) -> int:
@@ -86,13 +97,22 @@ class SyncPage(QWidget):
     retried = Signal(int)  # how many records were queued again
 
     def __init__(
-        self, store: Store, staff: SignedIn, clock: Callable[[], dt.datetime], parent: QWidget | None = None
+        self,
+        store: Store,
+        staff: SignedIn,
+        clock: Callable[[], dt.datetime],
+        parent: QWidget | None = None,
+        *,
+        print_settle_up: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.staff = staff
         self.clock = clock
+        self.print_settle_up = print_settle_up
         self.may_retry = may(staff.role, Permission.REVERSE)  # the same people who correct settlements
+        self.may_settle_up = may(staff.role, Permission.SETTLE_UP)
+        self.settle_up_dialog: QWidget | None = None
         # Sent again and not yet answered: what the message under the list is about, until
         # a sync after the send says how they fared.
         self._resent: frozenset[int] = frozenset()
@@ -131,6 +151,10 @@ class SyncPage(QWidget):
             ),
             wrap=True,
         )
+        self.settle_up_button: QPushButton | None = None
+        if self.may_settle_up:
+            self.settle_up_button = named(QPushButton(self.tr("Settle up… (Ctrl+U)")), "syncSettleUpButton")
+            self.settle_up_button.clicked.connect(self.settle_up_selected)
         self._build_keys()
 
         top = QHBoxLayout()
@@ -143,13 +167,19 @@ class SyncPage(QWidget):
         layout.addWidget(self.set_aside_table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.differences_title)
-        layout.addWidget(self.differences_hint)
+        differences_top = QHBoxLayout()
+        differences_top.addWidget(self.differences_hint, 1)
+        if self.settle_up_button is not None:
+            differences_top.addWidget(self.settle_up_button)
+        layout.addLayout(differences_top)
         layout.addWidget(self.differences_table, 1)
 
     def _build_keys(self) -> None:
         keys: list[tuple[str, Callable[[], None]]] = [("F5", self.sync_requested.emit)]
         if self.may_retry:
             keys.append(("Ctrl+R", self.retry_selected))
+        if self.may_settle_up:
+            keys.append(("Ctrl+U", self.settle_up_selected))
         for sequence, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
@@ -167,6 +197,7 @@ class SyncPage(QWidget):
         if self._resent and self._reported_since_resend:
             self._say_how_the_resent_fared(lists.resent)
         self.set_aside.set_rows(lists.set_aside)
+        self.differences.set_settled_up(lists.settled_up)
         self.differences.set_rows(lists.differences)
         self.set_aside_title.setText(self.tr("Set aside by the agency: {0}").format(len(lists.set_aside)))
         self.differences_title.setText(self.tr("Split differently by the agency: {0}").format(len(lists.differences)))
@@ -233,3 +264,30 @@ class SyncPage(QWidget):
         self.set_aside_table.clearSelection()
         self.refresh()
         self.retried.emit(queued)
+
+    # --- settle up ----------------------------------------------------------------
+
+    def settle_up_selected(self) -> None:
+        """Settle up with the patient of the difference selected (补收 / 退费), whatever its day."""
+        if not self.may_settle_up:
+            return
+        rows = self.differences_table.selectionModel().selectedRows()
+        if not rows:
+            self.message.setText(self.tr("Choose the settlement to settle up."))
+            return
+        from desktop.ui.settle_up_dialog import ask_settle_up
+        from desktop.ui.settlements import settlement_row
+
+        chosen = settlement_row(self.store, self.differences.row_at(rows[0].row()).settlement_id)
+        if chosen is None:
+            return
+        self.settle_up_dialog = ask_settle_up(
+            self,
+            self.store,
+            self.staff.staff_id,
+            self.clock,
+            chosen,
+            self.print_settle_up,
+            self.message.setText,
+            self.refresh,
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from desktop.policy import PolicyBook
     from desktop.policy.types import Quote
     from desktop.settlement.draft import DiagnosisLine, VisitDraft
+    from desktop.settlement.self_pay import SelfPayDraft, WalkInDetails
     from desktop.ui.standing import CounterPatient
 
 MAX_MATCHES = 12
@@ -188,6 +190,19 @@ def parse_price(text: str) -> Decimal:
     return price
 
 
+# Cash handed over: whole yuan or yuan and fen, at most six figures before the point. Nothing
+# read from a card looks like it (an ID number has 15 or 18 digits, a card number letters).
+_TENDERED = re.compile(r"\d{1,6}(?:\.\d{1,2})?")
+
+
+def parse_tendered(text: str) -> Decimal | None:
+    """The cash tendered (实收) as typed (full-width digits too); None if it is not an amount."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if _TENDERED.fullmatch(typed) is None:
+        return None
+    return Decimal(typed).quantize(Decimal("0.01"))
+
+
 # An ICD-10 code as the national platform writes them (J06.900, I10.x00, E11.900) and then its name.
 _CODED = re.compile(r"([A-Za-z]\d{2}(?:\.[0-9A-Za-z]{1,4})?)\s+(\S.*)")
 
@@ -216,12 +231,20 @@ def parse_diagnosis(typed: str, known: Sequence[DiagnosisChoice]) -> DiagnosisLi
 
 @dataclass
 class VisitInProgress:
-    """One patient's visit from the card check until it is settled."""
+    """One patient's visit from the card check until it is settled.
 
-    patient: CounterPatient
+    ``patient`` is None for a walk-in off the roster, who can only pay for themselves;
+    ``self_pay`` marks a visit settled as self-pay (自费); ``replaces`` names the self-pay
+    settlement this insured visit is to take the place of.
+    """
+
+    patient: CounterPatient | None
     day: dt.date
     lines: list[Line] = field(default_factory=list)
     diagnosis: DiagnosisLine | None = None
+    self_pay: bool = False
+    walk_in: WalkInDetails | None = None
+    replaces: int | None = None
 
     def add(self, entry: CatalogueEntry, quantity: Decimal = Decimal(1)) -> int:
         check_whole(entry, quantity)
@@ -243,15 +266,35 @@ class VisitInProgress:
 
     @property
     def person_id(self) -> int:
-        person = self.patient.person
-        assert person is not None, "a visit is only started for someone on the roster"
+        person = None if self.patient is None else self.patient.person
+        assert person is not None, "only a visit for someone on the roster has a person"
         return person.person_id
 
+    @property
+    def on_roster(self) -> bool:
+        return self.patient is not None and self.patient.person is not None
+
+    @property
+    def patient_name(self) -> str:
+        if self.walk_in is not None:
+            return self.walk_in.name
+        person = None if self.patient is None else self.patient.person
+        return "" if person is None else person.name
+
+    @property
+    def settleable(self) -> bool:
+        """Whether F12 may settle it: as self-pay always; as insured only on a check that allows it."""
+        return self.self_pay or (self.patient is not None and self.patient.settleable)
+
     def quote(self, book: PolicyBook | None = None) -> Quote | None:
+        if self.self_pay:
+            return self_pay_quote(self.lines) if self.lines else None
         from desktop.policy import default_book, quote
         from desktop.policy.types import Item, ItemClass, ItemKind, QuoteRequest
         from desktop.policy.types import Visit as QuoteVisit
 
+        if self.patient is None:
+            return None
         person, patient = self.patient.person, self.patient.patient
         if not self.lines or person is None or patient is None:
             return None
@@ -280,3 +323,74 @@ class VisitInProgress:
             items=tuple(DraftItem(x.entry.code, x.quantity, x.price, x.price_confirmed) for x in self.lines),
             diagnoses=() if self.diagnosis is None else (self.diagnosis,),
         )
+
+    def self_pay_draft(self, facility_id: str, staff_id: int) -> SelfPayDraft:
+        from desktop.settlement.draft import DraftItem
+        from desktop.settlement.self_pay import SelfPayDraft
+
+        return SelfPayDraft(
+            facility_id=facility_id,
+            staff_id=staff_id,
+            visit_date=self.day,
+            items=tuple(DraftItem(x.entry.code, x.quantity, x.price, x.price_confirmed) for x in self.lines),
+            diagnoses=() if self.diagnosis is None else (self.diagnosis,),
+            person_id=self.person_id if self.walk_in is None else None,
+            walk_in=self.walk_in,
+        )
+
+
+def self_pay_quote(lines: Sequence[Line]) -> Quote:
+    """A self-pay visit's split, in the quote's shape so the panel shows it as any other: all cash."""
+    from desktop.policy.types import Quote, YearToDate
+    from desktop.settlement.self_pay import EXPLANATION
+
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    zero = Decimal("0.00")
+    return Quote(
+        policy="self-pay",
+        policy_version="",
+        covered=False,
+        reason=None,
+        total=total,
+        out_of_scope=total,
+        in_scope=zero,
+        deductible_applied=zero,
+        rate=zero,
+        fund=zero,
+        account=zero,
+        cash=total,
+        year_to_date_after=YearToDate(),
+        explanation=(EXPLANATION,),
+    )
+
+
+def visit_to_settle_again(
+    store: Store, settlement_id: int, catalogue: Sequence[CatalogueEntry]
+) -> tuple[list[Line], DiagnosisLine | None]:
+    """A self-pay visit's lines (at the prices charged) and first diagnosis, to settle again as insured.
+
+    A line whose item has left the catalogue is left out: the clerk sees the visit and adds it again.
+    """
+    from sqlalchemy import select
+
+    from db.models import Diagnosis, Settlement, VisitItem
+    from desktop.money import from_fen
+    from desktop.settlement.draft import DiagnosisLine
+
+    entries = {entry.code: entry for entry in catalogue}
+    with store.reading() as session:
+        visit_id = session.scalar(select(Settlement.visit_id).where(Settlement.id == settlement_id))
+        items = session.execute(
+            select(VisitItem.code, VisitItem.quantity, VisitItem.price_fen)
+            .where(VisitItem.visit_id == visit_id)
+            .order_by(VisitItem.line_no)
+        ).all()
+        diagnosis = session.execute(
+            select(Diagnosis.code, Diagnosis.name).where(Diagnosis.visit_id == visit_id).order_by(Diagnosis.line_no)
+        ).first()
+    lines = [
+        Line(entries[code], Decimal(quantity), from_fen(price_fen))
+        for code, quantity, price_fen in items
+        if code in entries
+    ]
+    return lines, None if diagnosis is None else DiagnosisLine(diagnosis.code, diagnosis.name)

@@ -166,6 +166,14 @@ class VisitEntry(QWidget):
         self.diagnosis.selectAll()
         self._hint(True)
 
+    def keep_diagnosis(self, line: DiagnosisLine) -> None:
+        """The visit's diagnosis given, not offered (a visit brought back to settle again)."""
+        from desktop.ui.visit import diagnosis_text
+
+        self.suggested = line
+        self.diagnosis.setText(diagnosis_text(line))
+        self.take_diagnosis()
+
     def take_diagnosis(self) -> None:
         if self.visit is None:
             return

@@ -48,6 +48,46 @@
         <source>No. {0} settled for {1}: total {2}, fund {3}, account {4}, patient pays {5}. Ctrl+P prints it.</source>
         <translation>第{0}号已结算（{1}）：合计{2}，统筹支付{3}，个人账户{4}，个人现金{5}。按 Ctrl+P 打印收据。</translation>
     </message>
+    <message>
+        <source>Settle self-pay No. {0} ({1}, {2} paid in cash) as insured: read the patient&apos;s card. Escape cancels.</source>
+        <translation>将第{0}号自费结算（{1}，已付现金{2}）改按医保结算：请读取患者的卡。按 Esc 取消。</translation>
+    </message>
+    <message>
+        <source>Enter a diagnosis: the ledger records one for every visit</source>
+        <translation>请填写诊断：台账每次就诊都须记录诊断</translation>
+    </message>
+    <message>
+        <source>No. {0} settled as insured for {1}: fund {2}, account {3}, patient pays {4}. Self-pay No. {5} reversed: {6}. Ctrl+P prints the new receipt.</source>
+        <translation>第{0}号已按医保结算（{1}）：统筹支付{2}，个人账户{3}，个人现金{4}。第{5}号自费结算已冲正：{6}。按 Ctrl+P 打印新收据。</translation>
+    </message>
+    <message>
+        <source>No. {0} settled as self-pay for {1}: {2}, all in cash; not sent to the agency. Ctrl+P prints it.</source>
+        <translation>第{0}号已按自费结算（{1}）：{2}，全部现金支付，不上传医保。按 Ctrl+P 打印收据。</translation>
+    </message>
+    <message>
+        <source>Not on the roster: F8 starts a self-pay visit (自费) instead.</source>
+        <translation>名册中查无此人：按 F8 可按自费就诊。</translation>
+    </message>
+    <message>
+        <source>Not settleable on insurance here: F8 settles the visit as self-pay (自费).</source>
+        <translation>本次不能按医保结算：按 F8 可按自费结算。</translation>
+    </message>
+    <message>
+        <source>Self-pay: nothing from the fund or the account. F8 goes back to insured.</source>
+        <translation>自费：不经统筹基金和个人账户。再按 F8 恢复医保结算。</translation>
+    </message>
+    <message>
+        <source>Settle self-pay (F12)</source>
+        <translation>自费结算 (F12)</translation>
+    </message>
+    <message>
+        <source>collect {0} more in cash</source>
+        <translation>还应补收现金{0}</translation>
+    </message>
+    <message>
+        <source>give back {0} in cash</source>
+        <translation>应退还现金{0}</translation>
+    </message>
 </context>
 <context>
     <name>CounterWindow</name>
@@ -176,6 +216,18 @@
         <source>Could not load the catalogue: {0}</source>
         <translation>无法读取目录：{0}</translation>
     </message>
+    <message>
+        <source>No printer: settle-up {0} saved as {1}</source>
+        <translation>没有打印机：补退费凭证{0}已存为 {1}</translation>
+    </message>
+    <message>
+        <source>Self-pay</source>
+        <translation>自费就诊</translation>
+    </message>
+    <message>
+        <source>Settle-up {0} sent to the printer.</source>
+        <translation>补退费凭证{0}已送打印机。</translation>
+    </message>
 </context>
 <context>
     <name>DifferencesModel</name>
@@ -229,6 +281,22 @@
         <source>Patient owes (+) / gets back (-)</source>
         <translation>患者应补(+)/应退(-)</translation>
     </message>
+    <message>
+        <source>Collected {0}</source>
+        <translation>已补收{0}</translation>
+    </message>
+    <message>
+        <source>Given back {0}</source>
+        <translation>已退还{0}</translation>
+    </message>
+    <message>
+        <source>Not yet</source>
+        <translation>未结清</translation>
+    </message>
+    <message>
+        <source>Settled up</source>
+        <translation>补退费</translation>
+    </message>
 </context>
 <context>
     <name>Launcher</name>
@@ -256,6 +324,46 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/app.py" line="125"/>
         <source>Could not start: {0}</source>
         <translation>无法启动：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>{0} is not the clinic&apos;s records; it was left as it is.</source>
+        <translation>{0} 不是本诊所的数据文件，程序未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Details: {0}</source>
+        <translation>详情：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The clinic&apos;s records at {0} are encrypted, and this computer does not have their key.</source>
+        <translation>{0} 的诊所数据已加密，本机没有它的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Give this computer the store&apos;s key (clinic-pos store-key set), then start again.</source>
+        <translation>请为本机设置数据库密钥（clinic-pos store-key set），然后重新启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The audit log of the clinic&apos;s records at {0} is broken: a recorded row was changed, deleted or reordered.</source>
+        <translation>{0} 的诊所数据审计链已断裂：有已记录的数据被修改、删除或调换了顺序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The clinic&apos;s records at {0} are damaged.</source>
+        <translation>{0} 的诊所数据已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Nothing was written to them. Copy the file aside for the auditor, then restore the newest backup that checks out: clinic-pos restore --db {0} --from {1}</source>
+        <translation>程序没有向其写入任何内容。请先把该文件另存一份交审计，再恢复最近一份检查通过的备份：clinic-pos restore --db {0} --from {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Nothing was written to them. Copy the file aside for the auditor; no backup was found in {0}: ask the administrator.</source>
+        <translation>程序没有向其写入任何内容。请先把该文件另存一份交审计；{0} 中没有找到备份，请联系管理员。</translation>
     </message>
 </context>
 <context>
@@ -455,6 +563,14 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <source>Not stated</source>
         <translation>未说明</translation>
     </message>
+    <message>
+        <source>Not on the roster: self-pay (自费), never sent to the agency.</source>
+        <translation>名册中无此人：按自费就诊，不上传医保。</translation>
+    </message>
+    <message>
+        <source>Self-pay</source>
+        <translation>自费</translation>
+    </message>
 </context>
 <context>
     <name>QuotePanel</name>
@@ -552,31 +668,6 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <translation>门诊结算收据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/receipt.py" line="49"/>
-        <source>REVERSED</source>
-        <translation>已冲正</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="50"/>
-        <source>Receipt no.</source>
-        <translation>收据号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="51"/>
-        <source>Patient</source>
-        <translation>患者</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="52"/>
-        <source>ID number</source>
-        <translation>身份证号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="53"/>
-        <source>Diagnosis</source>
-        <translation>诊断</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/receipt.py" line="54"/>
         <source>Item</source>
         <translation>项目</translation>
@@ -595,21 +686,6 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/receipt.py" line="57"/>
         <source>Amount</source>
         <translation>金额</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="58"/>
-        <source>Policy</source>
-        <translation>政策</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="59"/>
-        <source>Clerk</source>
-        <translation>收费员</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/receipt.py" line="60"/>
-        <source>Patient&apos;s signature</source>
-        <translation>患者（家属）签名</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/receipt.py" line="69"/>
@@ -640,6 +716,118 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/receipt.py" line="74"/>
         <source>Patient pays</source>
         <translation>个人现金</translation>
+    </message>
+    <message>
+        <source>Patient&apos;s signature: {0}</source>
+        <translation>患者（家属）签名：{0}</translation>
+    </message>
+    <message>
+        <source>The agency&apos;s split differs from the counter&apos;s: fund {0}, personal account {1}, cash {2} at the counter.</source>
+        <translation>医保经办机构的结算与收费处不同，收费处原按：统筹支付{0}，个人账户{1}，个人现金{2}。</translation>
+    </message>
+    <message>
+        <source>The agency&apos;s split</source>
+        <translation>医保结算</translation>
+    </message>
+    <message>
+        <source>Waiting for the agency&apos;s settlement: these figures may still change.</source>
+        <translation>待医保确认：以上金额可能变动。</translation>
+    </message>
+    <message>
+        <source> Collected {0} on {1} (settle-up {2}).</source>
+        <translation>已于{1}补收{0}（补退费凭证{2}）。</translation>
+    </message>
+    <message>
+        <source> Given back {0} on {1} (settle-up {2}).</source>
+        <translation>已于{1}退还{0}（补退费凭证{2}）。</translation>
+    </message>
+    <message>
+        <source> The patient owes {0} more in cash.</source>
+        <translation>患者应补交现金{0}。</translation>
+    </message>
+    <message>
+        <source> {0} in cash is due back to the patient.</source>
+        <translation>应退还患者现金{0}。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Agency settlement no.: {0}</source>
+        <translation>医保结算号：{0}</translation>
+    </message>
+    <message>
+        <source>At the counter</source>
+        <translation>收费处原结算</translation>
+    </message>
+    <message>
+        <source>Clerk: {0}</source>
+        <translation>收费员：{0}</translation>
+    </message>
+    <message>
+        <source>Collected from the patient: {0} ({1})</source>
+        <translation>向患者补收：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Diagnosis: {0}</source>
+        <translation>诊断：{0}</translation>
+    </message>
+    <message>
+        <source>For settlement no. {0} of {1}; agency settlement no.: {2}</source>
+        <translation>原结算号：{0}（{1}）；医保结算号：{2}</translation>
+    </message>
+    <message>
+        <source>Given back to the patient: {0} ({1})</source>
+        <translation>退还患者：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>ID number: {0}</source>
+        <translation>身份证号：{0}</translation>
+    </message>
+    <message>
+        <source>Patient: {0}</source>
+        <translation>患者：{0}</translation>
+    </message>
+    <message>
+        <source>Policy: {0}</source>
+        <translation>政策：{0}</translation>
+    </message>
+    <message>
+        <source>REVERSED: {0}</source>
+        <translation>已冲正：{0}</translation>
+    </message>
+    <message>
+        <source>Receipt no. {0}</source>
+        <translation>收据号：{0}</translation>
+    </message>
+    <message>
+        <source>Self-pay outpatient receipt</source>
+        <translation>门诊自费收据</translation>
+    </message>
+    <message>
+        <source>Self-pay: not covered by insurance, not sent to the agency.</source>
+        <translation>自费：不经医保报销，不上传医保。</translation>
+    </message>
+    <message>
+        <source>Set aside by the agency: waiting on it; these figures may still change.</source>
+        <translation>医保已退回，待处理：以上金额可能变动。</translation>
+    </message>
+    <message>
+        <source>Settle-up no. {0}</source>
+        <translation>凭证号：{0}</translation>
+    </message>
+    <message>
+        <source>Settle-up receipt: collected</source>
+        <translation>补收费用凭证</translation>
+    </message>
+    <message>
+        <source>Settle-up receipt: given back</source>
+        <translation>退还费用凭证</translation>
+    </message>
+    <message>
+        <source>Total in capitals</source>
+        <translation>合计（大写）</translation>
     </message>
 </context>
 <context>
@@ -678,6 +866,14 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/reverse_dialog.py" line="44"/>
         <source>Give a reason for the reversal.</source>
         <translation>请填写冲正原因。</translation>
+    </message>
+    <message>
+        <source>Give back {0} in cash to the patient.</source>
+        <translation>退还患者现金{0}。</translation>
+    </message>
+    <message>
+        <source>Give back {0} in cash to the patient; {1} goes back to the personal account.</source>
+        <translation>退还患者现金{0}；{1}退回个人账户。</translation>
     </message>
 </context>
 <context>
@@ -809,6 +1005,46 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <source>Settled</source>
         <translation>已结算</translation>
     </message>
+    <message>
+        <source>The agency&apos;s figure; the counter charged {0}</source>
+        <translation>医保结算金额；收费处原收{0}</translation>
+    </message>
+    <message>
+        <source>Collected {0}</source>
+        <translation>已补收{0}</translation>
+    </message>
+    <message>
+        <source>Refunded {0}</source>
+        <translation>已退还{0}</translation>
+    </message>
+    <message>
+        <source>Self-pay</source>
+        <translation>自费</translation>
+    </message>
+    <message>
+        <source>Set aside by the agency: waiting</source>
+        <translation>医保退回，待处理</translation>
+    </message>
+    <message>
+        <source>Settle-up</source>
+        <translation>补退费</translation>
+    </message>
+    <message>
+        <source>Settled by the agency at its own split</source>
+        <translation>已结算（以医保为准）</translation>
+    </message>
+    <message>
+        <source>To collect {0}</source>
+        <translation>应补收{0}</translation>
+    </message>
+    <message>
+        <source>To refund {0}</source>
+        <translation>应退还{0}</translation>
+    </message>
+    <message>
+        <source>Waiting for the agency</source>
+        <translation>待医保确认</translation>
+    </message>
 </context>
 <context>
     <name>SettlementsPage</name>
@@ -843,9 +1079,24 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <translation>未冲正：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settlements_page.py" line="110"/>
-        <source>Settlement {0} reversed.</source>
-        <translation>结算单{0}已冲正。</translation>
+        <source>A self-pay patient whose insurance card turned up: settle the visit as insured instead.</source>
+        <translation>自费患者后来找到了医保卡：将这次就诊改按医保结算。</translation>
+    </message>
+    <message>
+        <source>Only a self-pay settlement that stands can be settled again as insured.</source>
+        <translation>只有未冲正的自费结算才能改按医保结算。</translation>
+    </message>
+    <message>
+        <source>Settle as insured… (Ctrl+I)</source>
+        <translation>改按医保结算… (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>Settle up… (Ctrl+U)</source>
+        <translation>补退费… (Ctrl+U)</translation>
+    </message>
+    <message>
+        <source>Settlement {0} reversed. {1}</source>
+        <translation>结算单{0}已冲正。{1}</translation>
     </message>
 </context>
 <context>
@@ -1033,6 +1284,14 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
     <message>
         <source>The {0} records sent again were accepted by the agency.</source>
         <translation>重新上传的 {0} 条记录已被医保接收。</translation>
+    </message>
+    <message>
+        <source>Choose the settlement to settle up.</source>
+        <translation>请先选中要补退费的结算。</translation>
+    </message>
+    <message>
+        <source>Settle up… (Ctrl+U)</source>
+        <translation>补退费… (Ctrl+U)</translation>
     </message>
 </context>
 <context>
@@ -1235,6 +1494,147 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/models.py" line="146"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
+    </message>
+</context>
+<context>
+    <name>CashDrawer</name>
+    <message>
+        <source>&amp;Tendered</source>
+        <translation>实收(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Cash tendered</source>
+        <translation>患者交来的现金</translation>
+    </message>
+    <message>
+        <source>Change {0}</source>
+        <translation>找零 {0}</translation>
+    </message>
+    <message>
+        <source>Give back in cash · No. {0}</source>
+        <translation>应退现金 · 第{0}号</translation>
+    </message>
+    <message>
+        <source>Not an amount: {0}</source>
+        <translation>不是金额：{0}</translation>
+    </message>
+    <message>
+        <source>Short by {0}</source>
+        <translation>还差 {0}</translation>
+    </message>
+    <message>
+        <source>To collect · No. {0}</source>
+        <translation>应收现金 · 第{0}号</translation>
+    </message>
+    <message>
+        <source>To collect</source>
+        <translation>应收现金</translation>
+    </message>
+</context>
+<context>
+    <name>SettleUpDialog</name>
+    <message>
+        <source>Agency</source>
+        <translation>医保结算</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>个人现金</translation>
+    </message>
+    <message>
+        <source>Collect {0} in cash from the patient ({1}).</source>
+        <translation>向患者补收现金{0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>Collected: print the receipt</source>
+        <translation>已收款，打印凭证</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>收费处原结算</translation>
+    </message>
+    <message>
+        <source>Fund</source>
+        <translation>统筹支付</translation>
+    </message>
+    <message>
+        <source>Give back {0} in cash to the patient ({1}).</source>
+        <translation>退还患者现金{0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>Given back: print the receipt</source>
+        <translation>已退款，打印凭证</translation>
+    </message>
+    <message>
+        <source>Not settled up: {0}</source>
+        <translation>未补退：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing to settle up for settlement {0}.</source>
+        <translation>结算单{0}没有需要补退的费用。</translation>
+    </message>
+    <message>
+        <source>Personal account</source>
+        <translation>个人账户</translation>
+    </message>
+    <message>
+        <source>Settle up with the patient</source>
+        <translation>与患者补退费用</translation>
+    </message>
+    <message>
+        <source>Settlement {0} of {1}: the agency booked it as {2} with its own split.</source>
+        <translation>{1}的第{0}号结算：医保经办机构已按自己的结算入账（医保结算号{2}）。</translation>
+    </message>
+    <message>
+        <source>Settlement {0}: {1} collected from the patient (settle-up {2}).</source>
+        <translation>结算单{0}：已向患者补收{1}（补退费凭证{2}）。</translation>
+    </message>
+    <message>
+        <source>Settlement {0}: {1} given back to the patient (settle-up {2}).</source>
+        <translation>结算单{0}：已退还患者{1}（补退费凭证{2}）。</translation>
+    </message>
+</context>
+<context>
+    <name>WalkInDialog</name>
+    <message>
+        <source>Give the patient&apos;s name for the ledger.</source>
+        <translation>请填写患者姓名，台账须记录。</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>联系电话(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Not on the roster: the visit is paid in full in cash and never sent to the agency. The ledger keeps the name, and the phone number if given.</source>
+        <translation>名册中无此人：本次就诊费用全部由患者现金支付，不上传医保。台账只记录姓名，以及患者愿意留下的联系电话。</translation>
+    </message>
+    <message>
+        <source>Self-pay visit</source>
+        <translation>自费就诊</translation>
+    </message>
+    <message>
+        <source>Start the visit</source>
+        <translation>开始就诊</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可不填</translation>
     </message>
 </context>
 </TS>

@@ -76,6 +76,38 @@
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
+    <message>
+        <source>The drawer should hold {drawer}; settle-ups owed: collect {collect}, give back {give_back}</source>
+        <translation>钱箱应有现金 {drawer}；待补退：应补收 {collect}，应退还 {give_back}</translation>
+    </message>
+    <message>
+        <source>Waiting for the agency {waiting}, split otherwise {differs}, set aside {set_aside} ({set_aside_total}, not counted)</source>
+        <translation>待医保确认 {waiting} 笔，医保改判 {differs} 笔，医保退回 {set_aside} 笔（{set_aside_total}，不计入）</translation>
+    </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>Reversals (冲正) made this day: {0}</source>
+        <translation>当日冲正：{0}</translation>
+    </message>
+    <message>
+        <source>Set aside by the agency (not counted)</source>
+        <translation>医保退回（不计入）</translation>
+    </message>
+    <message>
+        <source>Set aside by the agency: {0}</source>
+        <translation>医保退回：{0}</translation>
+    </message>
+    <message>
+        <source>Settle-ups (补收 / 退费)</source>
+        <translation>补收 / 退费</translation>
+    </message>
+    <message>
+        <source>Settle-ups: {0} done, {1} owed</source>
+        <translation>补退费：已办 {0}，待办 {1}</translation>
+    </message>
 </context>
 <context>
     <name>ExportPanel</name>
@@ -206,6 +238,18 @@
         <location filename="../../desktop/ui/ledger_models.py" line="113"/>
         <source>Reversed: {reason}</source>
         <translation>已冲正：{reason}</translation>
+    </message>
+    <message>
+        <source>The agency&apos;s split; counter: fund {fund}, patient {patient}</source>
+        <translation>以医保结算为准；收费处原按统筹 {fund}，患者自付 {patient}</translation>
+    </message>
+    <message>
+        <source>Self-pay</source>
+        <translation>自费</translation>
+    </message>
+    <message>
+        <source>Set aside by the agency: not counted</source>
+        <translation>医保退回，待处理，不计入</translation>
     </message>
 </context>
 <context>
@@ -361,11 +405,6 @@
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/ledger_view.py" line="327"/>
-        <source>Reversed: {reason}</source>
-        <translation>已冲正：{reason}</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/ledger_view.py" line="329"/>
         <source>Visits: {visits}; reversed (not counted): {reversed}</source>
         <translation>就诊 {visits} 人次；冲正（不计入）{reversed} 笔</translation>
@@ -379,6 +418,14 @@
         <location filename="../../desktop/ui/ledger_view.py" line="333"/>
         <source>Kept by (signature): ____________________    Checked by: ____________________</source>
         <translation>登记人（签名）：____________________    审核人：____________________</translation>
+    </message>
+    <message>
+        <source> · self-pay {self_pay} · waiting for the agency {waiting} · split otherwise by the agency {differs} · set aside by the agency {set_aside} (not counted)</source>
+        <translation> · 自费 {self_pay} · 待医保确认 {waiting} · 医保改判 {differs} · 医保退回 {set_aside}（不计入）</translation>
+    </message>
+    <message>
+        <source>Of the visits, self-pay: {self_pay}; set aside by the agency, waiting on it (not counted): {set_aside}</source>
+        <translation>其中自费 {self_pay} 人次；医保退回待处理（不计入）{set_aside} 笔</translation>
     </message>
 </context>
 <context>
@@ -481,6 +528,10 @@
         <source>{day} (earlier day)</source>
         <translation>{day}（往日）</translation>
     </message>
+    <message>
+        <source>Cash given back</source>
+        <translation>退还现金</translation>
+    </message>
 </context>
 <context>
     <name>SchemeModel</name>
@@ -554,6 +605,115 @@
         <location filename="../../desktop/ui/signature_pad.py" line="39"/>
         <source>Signature pad</source>
         <translation>签名板</translation>
+    </message>
+</context>
+<context>
+    <name>DrawerModel</name>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>Collected by settle-ups (补收)</source>
+        <translation>补收</translation>
+    </message>
+    <message>
+        <source>Given back at reversals</source>
+        <translation>冲正退还</translation>
+    </message>
+    <message>
+        <source>Given back by settle-ups (退费)</source>
+        <translation>退费</translation>
+    </message>
+    <message>
+        <source>Taken at settlements</source>
+        <translation>结算收取</translation>
+    </message>
+    <message>
+        <source>The drawer should hold</source>
+        <translation>钱箱应有现金</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseSetAsideModel</name>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Fund</source>
+        <translation>统筹</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者姓名</translation>
+    </message>
+    <message>
+        <source>Personal account</source>
+        <translation>个人账户</translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation>已冲正</translation>
+    </message>
+    <message>
+        <source>Settled at</source>
+        <translation>结算时间</translation>
+    </message>
+    <message>
+        <source>Settlement no.</source>
+        <translation>结算号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Waiting for the agency</source>
+        <translation>待医保处理</translation>
+    </message>
+</context>
+<context>
+    <name>SettleUpModel</name>
+    <message>
+        <source>Agency settlement no.</source>
+        <translation>医保结算号</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Collect (+) / give back (-)</source>
+        <translation>补收(+)/退还(-)</translation>
+    </message>
+    <message>
+        <source>Done at {time}</source>
+        <translation>已办 {time}</translation>
+    </message>
+    <message>
+        <source>Owed (settled {day})</source>
+        <translation>待办（{day}结算）</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者姓名</translation>
+    </message>
+    <message>
+        <source>Settlement no.</source>
+        <translation>结算号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
     </message>
 </context>
 </TS>

@@ -8,13 +8,14 @@ from desktop.staff import PERMISSIONS, Permission, Role, may, may_at
 
 # The whole table as it is meant to be, written out: a permission added to Permission
 # without its column here fails the first test, so every role's answer is decided.
-S, R, Y, M, F, L = (
+S, R, Y, M, F, L, U = (
     Permission.SETTLE,
     Permission.REVERSE,
     Permission.SYNC,
     Permission.MANAGE,
     Permission.SEE_FULL_ID,
     Permission.FILE_LEDGER,
+    Permission.SETTLE_UP,
 )
 EXPECTED: dict[Permission, dict[Role, bool]] = {
     S: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},
@@ -23,6 +24,7 @@ EXPECTED: dict[Permission, dict[Role, bool]] = {
     M: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},
     F: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # the roster's keeper
     L: {Role.CLERK: False, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # 湘人社发〔2017〕94号 第十三条
+    U: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # whoever takes the cash
 }
 
 
@@ -66,6 +68,9 @@ def test_a_village_doctor_does_not_see_full_id_numbers_where_a_clerk_does_not() 
         ("clerk", R, "T01", "V10", "T10", False),  # not another centre's clinics
         ("clerk", R, "T10", "T01", None, False),
         ("village_doctor", R, "V01", "V01", "T01", False),  # the role decides first
+        ("village_doctor", U, "V01", "V01", "T01", True),  # a settle-up is the counter's cash
+        ("clerk", U, "T01", "V01", "T01", False),  # taken where the patient pays
+        ("village_doctor", U, "V01", "T01", None, False),
     ],
 )
 def test_staff_act_where_they_belong(

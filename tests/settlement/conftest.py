@@ -48,16 +48,16 @@ def resident(db: Path) -> int:
     store = open_store(db, migrate=False)
     try:
         with store.reading() as session:
-            return int(
-                session.execute(
-                    select(Visit.person_id)
-                    .join(Settlement, Settlement.visit_id == Visit.id)
-                    .join(Person, Person.id == Visit.person_id)
-                    .where(Settlement.policy == "nanchang-resident", Settlement.covered.is_(True))
-                    .where(Person.insured.is_(True), Person.benefit_suspended.is_(False))
-                    .limit(1)
-                ).scalar_one()
-            )
+            person: int | None = session.execute(
+                select(Visit.person_id)
+                .join(Settlement, Settlement.visit_id == Visit.id)
+                .join(Person, Person.id == Visit.person_id)
+                .where(Settlement.policy == "nanchang-resident", Settlement.covered.is_(True))
+                .where(Person.insured.is_(True), Person.benefit_suspended.is_(False))
+                .limit(1)
+            ).scalar_one()
+            assert person is not None
+            return person
     finally:
         store.dispose()
 

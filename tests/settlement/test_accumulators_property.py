@@ -143,10 +143,12 @@ def _assert_figures_are_the_visits_recomputed(store: Store) -> None:
         assert sorted(sid for action, sid in trail if action == "settle") == sorted(settlements)
         for action, settlement_id in trail:
             settlement = settlements[settlement_id]
-            key = (settlement.person_id, settlement.year)
+            person_id = settlement.person_id
+            assert person_id is not None  # no self-pay visits here
+            key = (person_id, settlement.year)
             if action == "settle":
                 before = figures.get(key, YearToDate())
-                asked = _requote(session, settlement, before, balances[settlement.person_id])
+                asked = _requote(session, settlement, before, balances[person_id])
                 result = quote(asked, default_book())
                 assert (to_fen(result.fund), to_fen(result.account), to_fen(result.cash)) == (
                     settlement.fund_fen,
@@ -154,13 +156,13 @@ def _assert_figures_are_the_visits_recomputed(store: Store) -> None:
                     settlement.cash_fen,
                 )
                 figures[key] = result.year_to_date_after
-                balances[settlement.person_id] -= result.account
+                balances[person_id] -= result.account
                 moves[settlement_id] = (before, result.year_to_date_after, result.account)
             else:
                 assert action == "reverse"
                 before, after, account = moves.pop(settlement_id)
                 figures[key] = _less(figures[key], before, after)
-                balances[settlement.person_id] += account
+                balances[person_id] += account
         stored = {
             (a.person_id, a.year): (a.deductible_met_fen, a.fund_paid_fen, a.fund_paid_out_of_city_fen)
             for a in session.scalars(select(Accumulator))

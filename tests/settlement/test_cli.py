@@ -52,7 +52,8 @@ def _resident(db: Path) -> int:
             .limit(1)
         ).scalar_one()
     store.dispose()
-    return int(person)
+    assert person is not None
+    return person
 
 
 def test_demo_makes_a_working_clinic(demo_db: Path) -> None:

@@ -120,8 +120,8 @@ def _reconciles_to_the_fen(stores: dict[str, Store], booked: list[dict[str, Any]
             ).all()
         theirs = {str(b["msgid"]): b for b in standing}
         for msgid, fund, account in mine:  # what the clinic holds as booked, the agency holds the same
-            assert fund == to_fen(theirs[msgid]["fund_pay_sumamt"])
-            assert account == to_fen(theirs[msgid]["acct_pay"])
+            assert fund == to_fen(theirs[str(msgid)]["fund_pay_sumamt"])
+            assert account == to_fen(theirs[str(msgid)]["acct_pay"])
 
 
 def _figures_agree(store: Store, agency: SandboxServer) -> None:

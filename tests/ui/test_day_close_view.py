@@ -16,7 +16,14 @@ from desktop.day_close import day_close
 from desktop.money import format_amount
 from desktop.settlement import reverse
 from desktop.ui.day_close_view import DayCloseView
-from desktop.ui.ledger_models import PayerModel, ReversalModel, SchemeModel
+from desktop.ui.ledger_models import (
+    DayCloseSetAsideModel,
+    DrawerModel,
+    PayerModel,
+    ReversalModel,
+    SchemeModel,
+    SettleUpModel,
+)
 from tests.core.test_day_close import MONDAY, TUESDAY, at, settle_at
 from tests.factories import add_person, make_store
 from tests.ui.test_ledger_view import page_count, page_text, save_as, staff, type_date
@@ -53,8 +60,14 @@ def test_the_models_pass_the_model_tester(qtmodeltester: Any, week: Store) -> No
     schemes.set_rows(close.schemes)
     payers.show(close)
     reversals.set_rows(close.reversals)
-    for model in (schemes, payers, reversals):
+    drawer, settle_ups, set_aside = DrawerModel(), SettleUpModel(), DayCloseSetAsideModel()
+    drawer.show(close)
+    settle_ups.show(close)
+    set_aside.set_rows(close.set_aside)
+    for model in (schemes, payers, reversals, drawer, settle_ups, set_aside):
         qtmodeltester.check(model)
+    assert drawer.rowCount() == 5
+    assert drawer.data(drawer.index(4, 1)) == format_amount(close.drawer.expected)
     assert payers.rowCount() == 4
     assert reversals.data(reversals.index(0, 2)) == "2024-05-06 (earlier day)"
 

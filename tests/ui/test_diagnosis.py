@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from db.models import AuditEntry, OutboxEntry, Settlement, Visit
 from db.session import Store
 from desktop.settlement import DiagnosisLine, SettledVisit
+from desktop.settlement.self_pay import SelfPaidVisit
 from desktop.ui import visit as visit_module
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.visit_entry import VisitEntry
@@ -72,7 +73,7 @@ def suggested(qtbot: Any, entry: VisitEntry, store: Store, person_id: int) -> st
     return shown
 
 
-def settled(window: CounterWindow) -> SettledVisit | None:
+def settled(window: CounterWindow) -> SettledVisit | SelfPaidVisit | None:
     """The counter's last settlement, read afresh (an assert on it earlier narrows nothing here)."""
     return window.counter.last
 

@@ -102,6 +102,31 @@ def test_a_price_of_zero_is_asked_with_the_catalogue_price_and_kept_in_the_audit
     assert confirmed == [{"line": 1, "code": "XA01", "price": "0.00", "catalogue_price": "12.50"}]
 
 
+def test_a_self_pay_visit_is_held_to_the_same_price_question(qtbot: Any, store: Store) -> None:
+    window = open_window(qtbot, store)
+    start_visit(qtbot, window, store, "xa01")
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F8)  # the patient pays for themselves this time
+    assert window.counter.visit is not None
+    assert window.counter.visit.self_pay
+    lines = window.counter.entry.lines_model
+    assert lines.setData(lines.index(0, VisitLinesModel.PRICE), "0")
+    before = settlements(store)
+    seen: list[str] = []
+    answer_price_question(qtbot, "settleAtThisPrice", seen)
+    qtbot.keyClick(window.counter.entry.item, Qt.Key.Key_F12)
+    assert "12.50" in seen[0]
+    assert settlements(store) == before + 1
+    assert window.counter.last is not None
+    with store.reading() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "settle_self_pay", AuditEntry.entity_id == str(window.counter.last.settlement_id)
+            )
+        ).one()
+    confirmed = json.loads(entry.detail)["prices_confirmed"]
+    assert confirmed == [{"line": 1, "code": "XA01", "price": "0.00", "catalogue_price": "12.50"}]
+
+
 def test_a_price_changed_again_must_be_confirmed_again(qtbot: Any, store: Store) -> None:
     window = open_window(qtbot, store)
     start_visit(qtbot, window, store, "xa01")
