@@ -77,6 +77,8 @@ class Facility(Base):
     level: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"), comment="township centre (一体化)")
     admdvs: Mapped[str] = mapped_column(String(6), comment="admin division where care happens")
+    # Not read by the quote: whether a visit is in the patient's pooling city is worked out from
+    # the person's insured area and this admdvs (desktop.area).
     in_city: Mapped[bool] = mapped_column(Boolean, default=True)
     designated_resident: Mapped[bool] = mapped_column(Boolean, default=True)
     designated_employee: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -123,6 +125,7 @@ class Person(Base):
     )
 
     cards: Mapped[list[Card]] = relationship(back_populates="person")
+    filings: Mapped[list[AreaFiling]] = relationship(back_populates="person", foreign_keys="AreaFiling.person_id")
     certificates: Mapped[list[ChronicCertificate]] = relationship(back_populates="person")
     signings: Mapped[list[Signing]] = relationship(back_populates="person")
 
@@ -203,6 +206,38 @@ class Signing(Base):
     person: Mapped[Person] = relationship(back_populates="signings")
 
     __table_args__ = ({"info": {AUDIT: Chained("where a resident is signed decides whether the fund pays")}},)
+
+
+class AreaFiling(Base):
+    """An out-of-area filing (异地备案): 异地安置 or 转诊备案 to a place, for a period.
+
+    From the agency, or entered by staff with the paper in hand; never edited: a wrong entry
+    is withdrawn (who, when) and entered again, each step in the audit log.
+    """
+
+    __tablename__ = "area_filing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), comment="relocation 异地安置, referral 转诊备案")
+    place_admdvs: Mapped[str] = mapped_column(String(6), comment="where care is filed for (安置地/转入地)")
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, comment="null: until withdrawn")
+    origin: Mapped[str] = mapped_column(String(10), comment="agency, or staff (from the paper)")
+    document_no: Mapped[str] = mapped_column(String(50), default="", comment="the filing's number on the paper")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), comment="null when from the agency")
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    person: Mapped[Person] = relationship(back_populates="filings", foreign_keys=[person_id])
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('relocation', 'referral')", name="kind"),
+        CheckConstraint("origin IN ('agency', 'staff')", name="origin"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates_in_order"),
+        {"info": {AUDIT: Chained("a filing decides whether the fund pays care away from home")}},
+    )
 
 
 class CatalogueItem(Base):
@@ -358,6 +393,16 @@ class Settlement(Base):
     account_fen: Mapped[int] = mapped_column(BigInteger)
     cash_fen: Mapped[int] = mapped_column(BigInteger)
     explanation: Mapped[str] = mapped_column(Text, comment="JSON list of sentences")
+    # Empty for a self-pay settlement, which the agency never hears of.
+    insuplc_admdvs: Mapped[str] = mapped_column(
+        String(6), server_default="", comment="the person's insured area when settled"
+    )
+    mdtrtarea_admvs: Mapped[str] = mapped_column(
+        String(6), server_default="", comment="the clinic's division, where care happened"
+    )
+    area_filing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area_filing.id"), comment="the 异地备案 that paid an out-of-area visit"
+    )
     status: Mapped[str] = mapped_column(
         String(20),
         default="pending",

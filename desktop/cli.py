@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("file", nargs="?", help="JSON file; standard input when left out")
     q.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
     q.add_argument(
+        "--no-explain", action="store_true", help="leave out the explanation: the figures only, for batch work"
+    )
+    q.add_argument(
         "--policy-dir",
         action="append",
         default=[],
@@ -168,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "quote":
         from desktop import quote_cli
 
-        return quote_cli.main(args.file, args.batch, args.policy_dir)
+        return quote_cli.main(args.file, args.batch, args.policy_dir, explain=not args.no_explain)
     if args.command == "check":
         from desktop.identity.cli import check_main
 

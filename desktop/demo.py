@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from db.models import Card, CatalogueItem, ChronicCertificate, Facility, Person, Setting, Signing, Staff
+from db.models import AreaFiling, Card, CatalogueItem, ChronicCertificate, Facility, Person, Setting, Signing, Staff
 from db.session import Store
 from desktop.policy import PolicyBook, default_book
 from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, VisitDraft
@@ -184,6 +184,9 @@ def _roster(session: Session, rng: random.Random, people: int, today: dt.date) -
         session.add(person)
         session.flush()
         session.add(Card(person_id=number, kind="ssc", number=f"A{number:08d}", card_sn=f"36{number:030d}"[:32]))
+        filing = _out_of_area_filing(number, policy, today, now)
+        if filing is not None:
+            session.add(filing)
         if policy == "nanchang-resident":
             session.add(
                 Signing(
@@ -197,6 +200,23 @@ def _roster(session: Session, rng: random.Random, people: int, today: dt.date) -
         if rng.random() < 0.12:
             disease = rng.choice(["hypertension", "diabetes"])
             session.add(ChronicCertificate(person_id=number, disease=disease, valid_from=dt.date(today.year - 3, 1, 1)))
+
+
+def _out_of_area_filing(number: int, policy: str, today: dt.date, now: dt.datetime) -> AreaFiling | None:
+    """Nanchong employees living or referred here: half have 异地安置 or 转诊备案 with the agency,
+    half have none (and their visits here are not paid by the fund: 南府办发〔2022〕33号 第二十六条).
+    Decided by the person's number, so the roster's random draws stay as they were."""
+    if policy != "nanchong-employee" or number % 2:
+        return None
+    if number % 4 == 0:  # settled in Nanchang for good: the whole city, open-ended
+        return AreaFiling(
+            person_id=number, kind="relocation", place_admdvs="360100", valid_from=dt.date(today.year - 3, 1, 1),
+            valid_until=None, origin="agency", document_no=f"YDAZ{number:06d}", recorded_at=now,
+        )  # fmt: skip
+    return AreaFiling(  # referred to this township centre's county for half a year
+        person_id=number, kind="referral", place_admdvs="360121", valid_from=today - dt.timedelta(days=120),
+        valid_until=today + dt.timedelta(days=60), origin="agency", document_no=f"ZZBA{number:06d}", recorded_at=now,
+    )  # fmt: skip
 
 
 def _pick_policy(rng: random.Random) -> tuple[str, list[str]]:

@@ -16,24 +16,17 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from desktop.policy.codec import InputError
+from desktop.input_error import InputError, field_name, show
+
+__all__ = ["INPUT", "InputError", "decode", "lines", "load_bytes", "loads", "show"]
 
 INPUT = "(input)"
 # No field of any contract needs more: money is at most 12 digits of yuan, ids are short.
 # Python itself refuses past 4,300 digits, with a ValueError from deep inside json.
 MAX_INTEGER_DIGITS = 40
 MAX_NUMBER_CHARACTERS = 60
-_SHOWN = 40
-
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
-
-
-def show(text: str, limit: int = _SHOWN) -> str:
-    """``text`` quoted for a message, cut at ``limit`` characters with its length said."""
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 def decode(data: bytes, field: str = INPUT) -> str:
@@ -107,7 +100,7 @@ def _refuse_surrogates(value: Any, field: str) -> None:
                 )
         elif isinstance(current, dict):
             for key, child in current.items():
-                child_path = f"{path}.{key}" if path else key
+                child_path = f"{path}.{field_name(key)}" if path else field_name(key)
                 if _has_surrogate(key):
                     raise InputError(path or field, "has a key with a lone surrogate escape, which is no character")
                 pending.append((child, child_path))

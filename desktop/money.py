@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop.input_error import show
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,2})?")
+# ASCII digits only: ``\d`` also matches full-width "１２" and Arabic-Indic "١٢", which Decimal reads.
+_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
 
 
 class AmountError(ValueError):
@@ -27,11 +30,14 @@ def parse_amount(text: str) -> Decimal:
 
 def _describe_bad_amount(text: str) -> str:
     stripped = text.strip()
+    shown = show(text)
     if stripped.startswith("-"):
-        return f"amount {text!r} is negative; amounts are zero or more"
-    if re.fullmatch(r"\d+\.\d{3,}", stripped):
-        return f"amount {text!r} has more than 2 decimal places"
-    return f'amount {text!r} is not a number of yuan like "12.50"'
+        return f"amount {shown} is negative; amounts are zero or more"
+    if re.fullmatch(r"[0-9]+\.[0-9]{3,}", stripped):
+        return f"amount {shown} has more than 2 decimal places"
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return f"amount {shown} has digits that are not ASCII; write the amount with 0-9"
+    return f'amount {shown} is not a number of yuan like "12.50"'
 
 
 def round_fen(value: Decimal) -> Decimal:

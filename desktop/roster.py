@@ -117,8 +117,8 @@ def patient_on(
     )
 
 
-def facility_for_quote(facility: Any, employee_scheme: bool, day: dt.date) -> QuoteFacility:
-    """``facility`` is a facility row (or ``Facility``)."""
+def facility_for_quote(facility: Any, employee_scheme: bool, day: dt.date, *, in_city: bool) -> QuoteFacility:
+    """``facility`` is a facility row (or ``Facility``); ``in_city`` is the patient's, from ``desktop.area``."""
     suspended = facility.suspended_on is not None and facility.suspended_on <= day
     designated = facility.designated_employee if employee_scheme else facility.designated_resident
     return QuoteFacility(
@@ -126,6 +126,6 @@ def facility_for_quote(facility: Any, employee_scheme: bool, day: dt.date) -> Qu
         kind=FacilityKind(facility.kind),
         level=facility.level,
         parent_id=facility.parent_id,
-        in_city=facility.in_city,
+        in_city=in_city,
         designated=designated and not suspended,
     )

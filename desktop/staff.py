@@ -34,6 +34,7 @@ class Permission(StrEnum):
     SEE_FULL_ID = "see_full_id"  # on screens
     FILE_LEDGER = "file_ledger"  # print the ledger's copy for filing, full ID numbers and all
     SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
+    RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
@@ -43,7 +44,8 @@ class Permission(StrEnum):
 # number (湘人社发〔2017〕94号 第十三条: the 村卫生室's 门诊台账 holds the 有效证件号码), so the
 # village doctor who keeps it prints its copy for filing whole, as the administrator may.
 # A settle-up corrects nothing: it pays out or takes in the cash the agency's own split
-# leaves owed, so whoever takes the patient's cash does it, at their own clinic.
+# leaves owed, so whoever takes the patient's cash does it, at their own clinic. Whoever
+# works the counter enters the out-of-area filing (异地备案) the patient brings on paper.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {
@@ -51,6 +53,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVERSE,
             Permission.SYNC,
             Permission.SETTLE_UP,
+            Permission.RECORD_FILING,
         }
     ),
     Role.VILLAGE_DOCTOR: frozenset(
@@ -59,6 +62,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SYNC,
             Permission.FILE_LEDGER,
             Permission.SETTLE_UP,
+            Permission.RECORD_FILING,
         }
     ),
     Role.ADMIN: frozenset(
@@ -70,6 +74,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEE_FULL_ID,
             Permission.FILE_LEDGER,
             Permission.SETTLE_UP,
+            Permission.RECORD_FILING,
         }
     ),
 }

@@ -33,6 +33,10 @@ CATALOGUE = [
 ]
 
 
+# Each policy's city, as a county division code in it: a person insured there.
+INSURED_AREAS = {"nanchang": "360101", "shaoguan": "440201", "hunan": "430102", "nanchong": "511302"}
+
+
 def make_store(where: Path | str, name: str = "clinic.sqlite3") -> Store:
     """Two clinics' facilities, staff and catalogue in a new store: a SQLite file named
     ``name`` in the folder ``where``, or the empty database at the URL ``where``."""
@@ -83,7 +87,9 @@ def add_person(
     employment: str = "active",
     balance_fen: int = 0,
     birth_date: dt.date = dt.date(1960, 6, 15),
+    insured_area: str | None = None,
 ) -> int:
+    """A person insured where their policy is (``insured_area`` otherwise), signed at ``signed_at``."""
     employee = policy.endswith("employee")
     with store.writing() as session:
         session.add(
@@ -96,7 +102,7 @@ def add_person(
                 birth_date=birth_date,
                 policy=policy,
                 insutype="310" if employee else "390",
-                insuplc_admdvs="360101",
+                insuplc_admdvs=insured_area or INSURED_AREAS.get(policy.split("-", maxsplit=1)[0], "360101"),
                 employment=employment,
                 account_balance_fen=balance_fen,
                 roster_updated_at=NOW,

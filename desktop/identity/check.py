@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Accumulator, Facility, Person, Setting
+from desktop.area import AreaStanding, Filing, area_standing, describe, describe_in_english, filings_of
+from desktop.divisions import is_division
 from desktop.identity import findings
 from desktop.identity.findings import Finding, Severity
 from desktop.identity.lookup import find_on_roster
@@ -85,6 +87,8 @@ class CheckedPerson:
     poverty_registered: bool
     chronic_diseases: tuple[str, ...]
     benefit_suspended: bool
+    area: AreaStanding  # insured area against this clinic's, and the filing that covers it
+    filings: tuple[Filing, ...]  # every filing on record, the latest first
     year: int
     year_to_date: YearToDate
     deductible: Decimal | None
@@ -182,6 +186,8 @@ def _checked(
     direct = facility.id in signed_ids
     via_township = not direct and _village_counts(version, facility) and facility.parent_id in signed_ids
     ytd = _year_to_date(session, person.id, day.year)
+    connection = session.connection()
+    area = area_standing(connection, person.id, person.insuplc_admdvs, facility.admdvs, version, day)
     cap = benefit.cap.value if benefit and benefit.cap else None
     age = now - person.roster_updated_at
     checked = CheckedPerson(
@@ -211,6 +217,8 @@ def _checked(
         poverty_registered=person.poverty_registered,
         chronic_diseases=chronic_diseases_on(session.connection(), person.id, day),
         benefit_suspended=person.benefit_suspended,
+        area=area,
+        filings=tuple(filings_of(connection, person.id)),
         year=day.year,
         year_to_date=ytd,
         deductible=benefit.deductible.value if benefit and benefit.deductible else None,
@@ -255,6 +263,7 @@ def _standing_findings(
         article = _article(version, Reason.EXCLUDED_CATEGORY) or excluded.article
         notes.append(findings.excluded_category(person.category, article))
     notes.extend(_facility_findings(person, version, facility, day, unreadable))
+    notes.extend(_area_findings(person.area, version))
     if benefit is not None and benefit.cap is not None and person.cap_left == ZERO:
         article = _article(version, Reason.CAP_REACHED) or benefit.cap.article
         notes.append(findings.cap_reached(benefit.cap.value, article))
@@ -279,6 +288,23 @@ def _facility_findings(
     if not person.signed_here:
         return [findings.signed_elsewhere([s.name for s in person.signed_facilities], not_contracted)]
     return []
+
+
+def _area_findings(area: AreaStanding, version: PolicyVersion | None) -> list[Finding]:
+    """Insured elsewhere: red without a filing where the policy requires one, amber otherwise."""
+    if not is_division(area.insured_area):
+        return [findings.insured_area_unknown(area.insured_area)]
+    if area.in_area:
+        return []
+    if not area.filing_required:
+        pooling = version.pooling_area if version else None
+        return [findings.out_of_area(area.insured_area, pooling.article if pooling else None)]
+    if area.filing is None:
+        return [findings.out_of_area_not_filed(area.insured_area, _article(version, Reason.OUT_OF_AREA_NOT_FILED))]
+    rule = version.out_of_area_filing_required if version else None
+    filing = area.filing
+    article = rule.article if rule else None
+    return [findings.out_of_area_filed(area.insured_area, describe(filing), describe_in_english(filing), article)]
 
 
 def _article(version: PolicyVersion | None, reason: Reason) -> str | None:

@@ -34,6 +34,10 @@ class FindingCode(StrEnum):
     SIGNED_ELSEWHERE = "signed_elsewhere"
     SIGNING_UNREADABLE = "signing_unreadable"
     CAP_REACHED = "cap_reached"
+    OUT_OF_AREA_NOT_FILED = "out_of_area_not_filed"
+    OUT_OF_AREA_FILED = "out_of_area_filed"
+    OUT_OF_AREA = "out_of_area"
+    INSURED_AREA_UNKNOWN = "insured_area_unknown"
     ROSTER_STALE = "roster_stale"
 
 
@@ -195,6 +199,45 @@ def cap_reached(cap: Decimal, article: str | None) -> Finding:
         f"今年统筹基金已支付到年度限额{format_amount(cap)}元，本次统筹基金不再支付。",
         f"The fund has paid this year's cap of {format_amount(cap)} yuan: it pays nothing more for this visit.",
         article,
+    )
+
+
+def out_of_area_not_filed(insured_area: str, article: str | None) -> Finding:
+    return refusal(
+        FindingCode.OUT_OF_AREA_NOT_FILED,
+        f"参保地（{insured_area}）不在本统筹地区，名册上没有覆盖本机构所在地的异地安置或转诊备案，"
+        "统筹基金不支付。患者带有备案表的，请点“录入异地备案”录入后再结算。",
+        f"Insured in {insured_area}, outside this pooling area, with no relocation or referral filing for here "
+        "on record: the pool pays nothing. If the patient brought a filing form, enter it first.",
+        article,
+    )
+
+
+def out_of_area_filed(insured_area: str, filing: str, filing_english: str, article: str | None) -> Finding:
+    return warning(
+        FindingCode.OUT_OF_AREA_FILED,
+        f"参保地（{insured_area}）不在本统筹地区，已办理{filing}，统筹基金按参保地政策支付。",
+        f"Insured in {insured_area}, outside this pooling area, with {filing_english} on file: "
+        "the pool pays as at home.",
+        article,
+    )
+
+
+def out_of_area(insured_area: str, article: str | None) -> Finding:
+    return warning(
+        FindingCode.OUT_OF_AREA,
+        f"参保地（{insured_area}）不在本统筹地区，按市外就医的规定结算。",
+        f"Insured in {insured_area}, outside this pooling area: the rules for care away from home apply.",
+        article,
+    )
+
+
+def insured_area_unknown(insured_area: str) -> Finding:
+    return warning(
+        FindingCode.INSURED_AREA_UNKNOWN,
+        f"名册上的参保地区划（{insured_area or '空'}）不是有效代码，暂按本地参保处理；能联网时请重新核实。",
+        f"The roster's insured area ({insured_area or 'empty'}) is no division code; treated as local for now. "
+        "Check again when online.",
     )
 
 

@@ -53,6 +53,7 @@ def _person(p: CheckedPerson) -> dict[str, Any]:
         "poverty_registered": p.poverty_registered,
         "chronic_diseases": list(p.chronic_diseases),
         "benefit_suspended": p.benefit_suspended,
+        "area": _area(p),
         "year_to_date": {
             "year": p.year,
             "deductible_met": format_amount(p.year_to_date.deductible_met),
@@ -66,6 +67,27 @@ def _person(p: CheckedPerson) -> dict[str, Any]:
         "roster_updated_at": p.roster_updated_at.isoformat(),
         "roster_age_days": p.roster_age_days,
         "roster_stale": p.roster_stale,
+    }
+
+
+def _area(p: CheckedPerson) -> dict[str, Any]:
+    """The insured area against the clinic's, and the filing (异地备案) that covers this visit."""
+    area, filing = p.area, p.area.filing
+    return {
+        "insured": area.insured_area,
+        "care": area.care_area,
+        "in_pooling_area": area.in_area if area.known else None,
+        "filing_required": area.filing_required,
+        "filing": None
+        if filing is None
+        else {
+            "kind": filing.kind.value,
+            "place_admdvs": filing.place_admdvs,
+            "valid_from": filing.valid_from.isoformat(),
+            "valid_until": None if filing.valid_until is None else filing.valid_until.isoformat(),
+            "origin": filing.origin.value,
+            "document_no": filing.document_no,
+        },
     }
 
 

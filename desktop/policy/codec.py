@@ -10,6 +10,7 @@ from enum import StrEnum
 from json.encoder import encode_basestring as _json_text  # the C escaper json.dumps uses for ensure_ascii=False
 from typing import Any, TypeVar
 
+from desktop.input_error import InputError, field_name, show
 from desktop.money import ZERO, AmountError, format_amount, parse_amount
 from desktop.policy.fields import FACILITY as _FACILITY
 from desktop.policy.fields import ITEM as _ITEM
@@ -36,20 +37,10 @@ from desktop.policy.types import (
     YearToDate,
 )
 
+__all__ = ["InputError", "quote_line", "read_request", "write_quote"]
+
 E = TypeVar("E", bound=StrEnum)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class InputError(ValueError):
-    """Bad input: what is wrong, in plain words, and the dotted path of the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-    def as_json(self) -> dict[str, str]:
-        return {"error": f"{self.field}: {self.message}", "field": self.field}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: ``\d`` also matches "２０２４"
 
 
 class _Fields:
@@ -68,7 +59,7 @@ class _Fields:
 
     @staticmethod
     def _join(path: str, key: str) -> str:
-        return f"{path}.{key}" if path else key
+        return f"{path}.{field_name(key)}" if path else field_name(key)
 
     def name(self, key: str) -> str:
         return self._join(self.path, key)
@@ -184,8 +175,7 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else _kind(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return show(value) if isinstance(value, str) else _kind(value)
 
 
 def read_request(raw: Any, known_policy: Callable[[str], bool] | None = None) -> QuoteRequest:
@@ -195,7 +185,7 @@ def read_request(raw: Any, known_policy: Callable[[str], bool] | None = None) ->
     except NotPlain:
         return _read_checked(raw, known_policy)
     if known_policy is not None and not known_policy(request.policy):
-        raise InputError("policy", f"unknown policy {request.policy!r}")
+        raise InputError("policy", f"unknown policy {show(request.policy)}")
     return request
 
 
@@ -204,7 +194,7 @@ def _read_checked(raw: Any, known_policy: Callable[[str], bool] | None) -> Quote
     top = _Fields(raw, "", _TOP)
     policy = top.text("policy", required=True)
     if known_policy is not None and not known_policy(policy):
-        raise InputError("policy", f"unknown policy {policy!r}")
+        raise InputError("policy", f"unknown policy {show(policy)}")
     visit_date = top.date("visit_date", required=True)
     assert visit_date is not None
     patient = _patient(top.child("patient", _PATIENT, required=True), visit_date)
@@ -265,6 +255,7 @@ def _visit(f: _Fields) -> Visit:
         inpatient=f.flag("inpatient", False),
         liability=f.optional_choice("liability", Liability),
         disease=f.optional_text("disease"),
+        filed_out_of_area=f.flag("filed_out_of_area", False),
     )
 
 
@@ -355,10 +346,12 @@ def quote_line(result: Quote) -> str:
 def _item_line(share: ItemShare) -> str:
     item = share.item
     amount = format_amount(item.amount)
-    # An item wholly in scope carries its own amount as ``in_scope`` (the same Decimal): same text.
+    # An item wholly in scope carries its own amount as ``in_scope`` (the same Decimal) and the ZERO
+    # constant as ``out_of_scope``: the same text, without formatting either again.
     in_scope = amount if share.in_scope is item.amount else format_amount(share.in_scope)
+    out_of_scope = "0.00" if share.out_of_scope is ZERO else format_amount(share.out_of_scope)
     return (
         f'{{"code":{_json_text(item.code)},"name":{_json_text(item.name)},'
         f"{_KIND_JSON[item.kind]},{_CLASS_JSON[item.item_class]},"
-        f'"amount":"{amount}","in_scope":"{in_scope}","out_of_scope":"{format_amount(share.out_of_scope)}"}}'
+        f'"amount":"{amount}","in_scope":"{in_scope}","out_of_scope":"{out_of_scope}"}}'
     )

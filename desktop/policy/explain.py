@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from desktop.money import ZERO, format_amount
 from desktop.policy.types import (
@@ -16,10 +16,13 @@ from desktop.policy.types import (
     Liability,
     QuoteRequest,
     Reason,
+    YearToDate,
 )
 
 if TYPE_CHECKING:
-    from desktop.policy.parameters import Benefit, Figure, PolicyVersion, Standing
+    from desktop.policy.parameters import Benefit, PolicyVersion, Standing
+    from desktop.policy.plan import Plan
+    from desktop.policy.steps import CapLimit, Coverage, FundShare, RateStep, Scope
 
 KIND_NAMES = {
     FacilityKind.VILLAGE_CLINIC: "村卫生室",
@@ -60,6 +63,48 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def sentences(
+    request: QuoteRequest,
+    plan: Plan,
+    scope_found: Scope,
+    coverage: Coverage,
+    steps: Sequence[RateStep],
+    share: FundShare,
+    account_paid: Decimal,
+    cash_paid: Decimal,
+) -> tuple[str, ...]:
+    """One sentence per step of the quote, in the order the steps ran."""
+    version = plan.version
+    said = [
+        scope(
+            scope_found.shares,
+            scope_found.in_scope,
+            scope_found.out_of_scope,
+            version,
+            scope_found.restricted,
+            scope_found.standard,
+            request,
+        )
+    ]
+    benefit = coverage.benefit.figures
+    if coverage.reason is not None:
+        said.append(refusal(coverage.reason, version, request, coverage.covered_from))
+    else:
+        rate = steps[-1].rate
+        if plan.employee:
+            said.append(employee_rate(request, version, coverage.standing, coverage.retired_from, rate))
+        else:
+            said.append(resident_rate(request, benefit, steps))
+        said.append(deductible(benefit, share.deductible_left, share.deductible_applied, request.year_to_date))
+        said.append(fund(scope_found.in_scope, share, rate, version))
+        if share.limits:
+            said.append(cap(share.limits, share.capped_raw, share.toward_cap))
+    if plan.employee:
+        said.append(account(request, version, account_paid))
+    said.append(cash(cash_paid))
+    return tuple(said)
+
+
 # --- step 1 ------------------------------------------------------------------------
 
 
@@ -71,10 +116,10 @@ def scope(
     restricted: bool,
     standard: Decimal | None,
     request: QuoteRequest,
-) -> tuple[str]:
+) -> str:
     total = in_scope + out_of_scope
     if out_of_scope == ZERO:
-        return (f"本次医药费用合计{yuan(total)}，全部在医保政策范围内。",)
+        return f"本次医药费用合计{yuan(total)}，全部在医保政策范围内。"
     parts: list[str] = []
     class_c = [s for s in shares if s.item.item_class is CLASS_C]
     if class_c:
@@ -96,7 +141,7 @@ def scope(
         )
     return (
         f"本次医药费用合计{yuan(total)}，其中{'；'.join(parts)}，共{yuan(out_of_scope)}由个人自付；"
-        f"政策范围内费用{yuan(in_scope)}。",
+        f"政策范围内费用{yuan(in_scope)}。"
     )
 
 
@@ -122,16 +167,17 @@ REFUSALS = {
     Reason.INPATIENT: "住院期间发生的门诊费用不纳入普通门诊统筹",
     Reason.BENEFIT_SUSPENDED: "参保人的医保待遇处于暂停期",
     Reason.NOT_CONTRACTED_FACILITY: "该机构不是参保人的门诊统筹签约机构，本次也不属于可报销的转诊或急救",
+    Reason.OUT_OF_AREA_NOT_FILED: "参保人在统筹地区以外的医药机构就医，未办理异地安置或转诊备案手续",
 }
 
 
-def refusal(reason: Reason, version: PolicyVersion, request: QuoteRequest) -> str:
+def refusal(reason: Reason, version: PolicyVersion, request: QuoteRequest, covered_from: dt.date | None) -> str:
     article = version.exclusion_articles.get(reason)  # a StrEnum member looks up as its text
-    text = REFUSALS.get(reason) or _refusal_text(reason, version, request)
+    text = REFUSALS.get(reason) or _refusal_text(reason, version, request, covered_from)
     return f"{text}，统筹基金不予支付{cite(version, article)}。"
 
 
-def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest) -> str:
+def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest, start: dt.date | None) -> str:
     patient, visit = request.patient, request.visit
     match reason:
         case Reason.OTHER_LIABILITY:
@@ -144,9 +190,6 @@ def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest)
             category = CATEGORY_NAMES.get(patient.category.value, patient.category.value)
             return f"{category}不适用{version.title}"
         case Reason.NOT_YET_COVERED:
-            from desktop.policy.engine import coverage_start
-
-            start = coverage_start(request, version)
             if start is None or start == dt.date.max:
                 return "新生儿尚未缴费参保，暂不享受普通门诊统筹待遇"
             return f"新生儿自{chinese_date(start)}起享受普通门诊统筹待遇，本次就诊在此之前"
@@ -157,10 +200,11 @@ def _refusal_text(reason: Reason, version: PolicyVersion, request: QuoteRequest)
 # --- step 3 ------------------------------------------------------------------------
 
 
-def resident_rate(request: QuoteRequest, steps: Sequence[tuple[str, Decimal, str]]) -> str:
+def resident_rate(request: QuoteRequest, benefit: Benefit, steps: Sequence[RateStep]) -> str:
     kind = KIND_NAMES[request.facility.kind]
     clauses: list[str] = []
-    for step, rate, article in steps:
+    for step, rate in steps:
+        article = _rate_article(benefit, step)
         match step:
             case "contracted":
                 clauses.append(f"在签约的{kind}就诊，报销比例{percent(rate)}（{article}）")
@@ -173,6 +217,16 @@ def resident_rate(request: QuoteRequest, steps: Sequence[tuple[str, Decimal, str
             case _:
                 clauses.append(f"签订家庭医生服务协议提高5个百分点，为{percent(rate)}（{article}）")
     return "；".join(clauses) + "。"
+
+
+def _rate_article(benefit: Benefit, step: str) -> str:
+    figure = {
+        "referral": benefit.referral_rate,
+        "emergency": benefit.emergency_rate or benefit.referral_rate,
+        "poverty": benefit.poverty_rate,
+        "family_doctor": benefit.family_doctor_bonus,
+    }.get(step, benefit.rates)
+    return figure.article if figure is not None else ""
 
 
 def employee_rate(
@@ -190,6 +244,10 @@ def employee_rate(
     else:
         place, article = f"{LEVEL_NAMES[request.facility.level]}定点医疗机构就诊", benefit.rates.article
     sentence = f"{who}在{place}，统筹基金支付比例{percent(rate)}（{article}）"
+    if not request.facility.in_city and request.visit.filed_out_of_area:
+        filing = version.out_of_area_filing_required
+        cited = f"（{filing.article}）" if filing is not None else ""
+        sentence += f"；已办理异地安置或转诊备案，在统筹地区以外的定点机构就医按参保地政策支付{cited}"
     timing = version.retirement_takes_effect
     if retired_from is not None and timing is not None:
         if retired:
@@ -204,8 +262,9 @@ def employee_rate(
 # --- steps 4 and 5 -----------------------------------------------------------------
 
 
-def deductible(benefit: Benefit, left: Decimal, applied: Decimal, met_before: Decimal) -> str:
+def deductible(benefit: Benefit, left: Decimal, applied: Decimal, ytd: YearToDate) -> str:
     figure = benefit.deductible
+    met_before = ytd.deductible_met
     if figure is None or figure.value == ZERO:
         return "本政策普通门诊不设起付线。"
     if left == ZERO:
@@ -216,16 +275,9 @@ def deductible(benefit: Benefit, left: Decimal, applied: Decimal, met_before: De
     return sentence + f"（{figure.article}）。"
 
 
-def fund(
-    in_scope: Decimal,
-    applied: Decimal,
-    rate: Decimal,
-    capped_raw: Decimal,
-    outside_cap: Decimal,
-    separate: bool,
-    version: PolicyVersion,
-) -> str:
-    if not separate or outside_cap == ZERO:
+def fund(in_scope: Decimal, share: FundShare, rate: Decimal, version: PolicyVersion) -> str:
+    applied, capped_raw, outside_cap = share.deductible_applied, share.capped_raw, share.outside_cap
+    if outside_cap == ZERO:
         return (
             f"统筹基金按（{yuan(in_scope)}−{yuan(applied)}）×{percent(rate)}计，为{yuan(capped_raw)}（四舍五入到分）。"
         )
@@ -236,21 +288,14 @@ def fund(
     )
 
 
-class CapLimit(NamedTuple):
-    name: str
-    figure: Figure[Decimal]
-    used: Decimal
-    room: Decimal
-
-
 def cap(limits: Sequence[CapLimit], raw: Decimal, paid: Decimal) -> str:
     clauses = []
     for limit in limits:
-        head = f"{limit.name}{yuan(limit.figure.value)}"
+        head = f"{limit.name}{yuan(limit.cap)}"
         if limit.room == ZERO:
-            clauses.append(f"{head}此前已用完（{limit.figure.article}）")
+            clauses.append(f"{head}此前已用完（{limit.article}）")
         else:
-            clauses.append(f"{head}，此前已支付{yuan(limit.used)}，尚余{yuan(limit.room)}（{limit.figure.article}）")
+            clauses.append(f"{head}，此前已支付{yuan(limit.used)}，尚余{yuan(limit.room)}（{limit.article}）")
     outcome = "本次支付在限额之内" if paid == raw else f"本次统筹支付由{yuan(raw)}限为{yuan(paid)}"
     return "；".join(clauses) + f"，{outcome}。"
 

@@ -19,6 +19,6 @@ PATIENT = frozenset(
     }
 )
 FACILITY = frozenset({"id", "kind", "level", "parent_id", "in_city", "designated"})
-VISIT = frozenset({"referral", "emergency", "inpatient", "liability", "disease", "items"})
+VISIT = frozenset({"referral", "emergency", "filed_out_of_area", "inpatient", "liability", "disease", "items"})
 ITEM = frozenset({"code", "name", "kind", "class", "amount"})
 YEAR_TO_DATE = frozenset({"deductible_met", "fund_paid", "fund_paid_out_of_city"})

@@ -23,14 +23,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from desktop.input_error import show
 from desktop.policy.types import Category, FacilityKind
 
 T = TypeVar("T")
 
 POLICY_DIRS_ENV = "CLINIC_POS_POLICY_DIRS"
 ANY_KIND = "*"
-_RATE = re.compile(r"(?:0\.\d{2}|1\.00)")
-_MONEY = re.compile(r"\d{1,9}\.\d{2}")
+_RATE = re.compile(r"(?:0\.[0-9]{2}|1\.00)")
+_MONEY = re.compile(r"[0-9]{1,9}\.[0-9]{2}")
 
 
 class Scheme(StrEnum):
@@ -41,6 +42,19 @@ class Scheme(StrEnum):
 class RetirementTiming(StrEnum):
     SAME_MONTH = "same_month"
     NEXT_MONTH = "next_month"
+
+
+class PoolingLevel(StrEnum):
+    """How much of an administrative division code (GB/T 2260: 2 digits province, 2 city, 2 county)
+    names the pooling area (统筹地区) a policy covers."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+    @property
+    def digits(self) -> int:
+        return {"province": 2, "city": 4, "county": 6}[self.value]
 
 
 class Standing(StrEnum):
@@ -64,7 +78,7 @@ class PolicyFileError(ValueError):
 class UnknownPolicyError(LookupError):
     def __init__(self, policy: str, known: Iterable[str]) -> None:
         names = ", ".join(sorted(known))
-        super().__init__(f"unknown policy {policy!r}; known policies: {names}")
+        super().__init__(f"unknown policy {show(policy)}; known policies: {names}")
         self.policy = policy
 
 
@@ -125,6 +139,8 @@ class PolicyVersion:
     consultation_fee_standard: Figure[Mapping[str, Decimal]] | None = None
     consultation_fee_outside_cap: Figure[bool] | None = None
     retirement_takes_effect: Figure[RetirementTiming] | None = None
+    pooling_area: Figure[PoolingLevel] | None = None
+    out_of_area_filing_required: Figure[bool] | None = None
     account_article: str | None = None
     exclusion_articles: Mapping[str, str] = field(default_factory=dict)
     file: str = ""
@@ -272,6 +288,12 @@ class _Reader:
             self.item_kinds(f"{key}.class_a_kinds", value.get("class_a_kinds", [])),
         )
 
+    def pooling(self, key: str, value: Any) -> PoolingLevel:
+        try:
+            return PoolingLevel(value)
+        except ValueError:
+            raise self.fail(key, f"{value!r} is not one of province, city, county") from None
+
     def timing(self, key: str, value: Any) -> RetirementTiming:
         try:
             return RetirementTiming(value)
@@ -293,6 +315,7 @@ _TOP_KEYS = {
     "benefit",
     "retirement",
     "account",
+    "area",
     "exclusion_articles",
 }
 _BENEFIT_KEYS = {
@@ -334,6 +357,7 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
     )
     scope = r.table(raw, "scope", {"referral_scope", "consultation_fee_standard", "consultation_fee_outside_cap"})
     retirement = r.table(raw, "retirement", {"takes_effect"})
+    area = r.table(raw, "area", {"pooling", "filing_required"})
     account = r.table(raw, "account", {"pays_rest"})
     if scheme is Scheme.RESIDENT and (retirement or account):
         raise r.fail(
@@ -361,6 +385,8 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         consultation_fee_standard=r.figure(scope, "scope", "consultation_fee_standard", r.fee_table),
         consultation_fee_outside_cap=r.figure(scope, "scope", "consultation_fee_outside_cap", r.boolean),
         retirement_takes_effect=timing,
+        pooling_area=r.figure(area, "area", "pooling", r.pooling),
+        out_of_area_filing_required=r.figure(area, "area", "filing_required", r.boolean),
         account_article=pays_rest.article if pays_rest is not None and pays_rest.value else None,
         exclusion_articles=_exclusion_articles(r, raw),
         file=path,

@@ -39,8 +39,9 @@ from desktop.policy.types import (
 E = TypeVar("E", bound=StrEnum)
 
 
-_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_AMOUNT = re.compile(r"\d{1,12}\.\d{2}")
+# ASCII digits: ``\d`` also matches "１２.５０", which Decimal would read (the contract's money is ASCII).
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}")
 _ZERO = Decimal("0.00")
 _REMEMBERED = 8192  # dates, amounts and facilities kept (each); a memo starts afresh when full
 _dates: dict[str, dt.date] = {}
@@ -168,9 +169,12 @@ def _visit(raw: Any) -> Visit:
     inpatient = f.get("inpatient", False)
     liability = f.get("liability")
     disease = f.get("disease")
+    filed = f.get("filed_out_of_area", False)
     if type(raw_items) is not list or (disease is not None and type(disease) is not str):
         raise NotPlain
     if type(referral) is not bool or type(emergency) is not bool or type(inpatient) is not bool:
+        raise NotPlain
+    if type(filed) is not bool:
         raise NotPlain
     return Visit(
         tuple([_item(entry) for entry in raw_items]),
@@ -179,6 +183,7 @@ def _visit(raw: Any) -> Visit:
         inpatient,
         None if liability is None else _choice(liability, _LIABILITY),
         disease,
+        filed,  # filed_out_of_area
     )
 
 

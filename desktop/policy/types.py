@@ -70,6 +70,7 @@ class Reason(StrEnum):
     EXCLUDED_CATEGORY = "excluded_category"
     NOT_YET_COVERED = "not_yet_covered"
     NOT_CONTRACTED_FACILITY = "not_contracted_facility"
+    OUT_OF_AREA_NOT_FILED = "out_of_area_not_filed"
     CAP_REACHED = "cap_reached"
 
 
@@ -111,6 +112,7 @@ class Visit(NamedTuple):
     inpatient: bool = False
     liability: Liability | None = None
     disease: str | None = None
+    filed_out_of_area: bool = False  # 异地安置 or 转诊备案 on file covering a facility outside the pooling city
 
 
 class YearToDate(NamedTuple):

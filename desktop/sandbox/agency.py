@@ -127,7 +127,8 @@ class Agency:
     def _run(self, envelope: dict[str, Any], received: dt.datetime) -> Answer:
         """The transaction and its stored answer, in one database transaction."""
         msgid, infno, code = envelope["msgid"], envelope["infno"], envelope["fixmedins_code"]
-        call = Call(self._connection, self._book, code, msgid, infno, envelope["input"], received)
+        areas = (str(envelope.get("insuplc_admdvs") or ""), str(envelope.get("mdtrtarea_admvs") or ""))
+        call = Call(self._connection, self._book, code, msgid, infno, envelope["input"], received, *areas)
         try:
             with transaction(self._connection):
                 outcome = HANDLERS[infno](call)

@@ -29,6 +29,8 @@ class Call:
     infno: str
     payload: Mapping[str, Any]
     now: dt.datetime
+    insuplc_admdvs: str = ""  # the envelope's: the patient's insured area, as the clinic sent it
+    mdtrtarea_admvs: str = ""  # the envelope's: where the care happened
 
     def node(self, name: str = "data") -> Mapping[str, Any]:
         value = self.payload.get(name)

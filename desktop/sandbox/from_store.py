@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from db.models import CatalogueItem, Facility, Person, Settlement
 from db.session import Store
+from desktop.area import filings_of
 from desktop.money import from_fen
 from desktop.roster import chronic_diseases_on, signed_on
 
@@ -94,6 +95,15 @@ def roster_from_store(store: Store, day: dt.date) -> dict[str, Any]:
                         }
                         for card in person.cards
                         if card.valid and card.kind in _CARD_TYPES
+                    ],
+                    "filings": [
+                        {
+                            "kind": filing.kind,
+                            "place_admdvs": filing.place_admdvs,
+                            "valid_from": filing.valid_from.isoformat(),
+                            "valid_until": None if filing.valid_until is None else filing.valid_until.isoformat(),
+                        }
+                        for filing in filings_of(connection, person.id)
                     ],
                 }
             )

@@ -10,7 +10,9 @@ Seeded from a JSON file (``--roster FILE``) or ``POST /_admin/roster``:
               "gend": "1", "brdy": "1960-06-15", "policy": "nanchang-resident", "insutype": "390",
               "psn_type": "1501", "insuplc_admdvs": "360121", "balc": "0.00", "insured": true,
               "patient": {"contracted_facilities": ["T01"], "family_doctor": false},
-              "cards": [{"mdtrt_cert_type": "03", "mdtrt_cert_no": "A1234567", "card_sn": "SN01"}]}],
+              "cards": [{"mdtrt_cert_type": "03", "mdtrt_cert_no": "A1234567", "card_sn": "SN01"}],
+              "filings": [{"kind": "relocation", "place_admdvs": "440200", "valid_from": "2024-01-01",
+                           "valid_until": null}]}],
  "catalogue": [{"med_list_codg": "XA01", "med_list_name": "阿莫西林胶囊", "kind": "drug", "class": "A",
                 "pric": "12.50"}],
  "diagnoses": [{"diag_code": "J06.900", "diag_name": "急性上呼吸道感染", "vali_flag": "1"}]}
@@ -22,6 +24,9 @@ Seeded from a JSON file (``--roster FILE``) or ``POST /_admin/roster``:
 ``patient`` holds the quote contract's patient fields except ``birth_date`` and
 ``account_balance``, which come from ``brdy`` and ``balc``; it is checked with the
 contract's own reader, so a bad value is refused here, naming it, not at the first 2207.
+``filings`` (optional) are the person's out-of-area filings (异地备案, ``kind`` relocation
+异地安置 or referral 转诊备案) the agency holds: with the person's ``insuplc_admdvs`` and the
+facility's ``admdvs`` they decide an out-of-area visit as the counter does.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from typing import Any
 
 from desktop.agency.codes import POOLING_FUND
 from desktop.agency.wire import ProtocolError
+from desktop.divisions import is_division
 from desktop.money import AmountError, parse_amount
 from desktop.policy import PolicyBook
 from desktop.policy.codec import InputError, read_request
@@ -67,6 +73,14 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class RosterFiling:
+    kind: str
+    place_admdvs: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class RosterPerson:
     psn_no: str
     certno: str
@@ -81,6 +95,7 @@ class RosterPerson:
     insured: bool
     patient: Mapping[str, Any]
     cards: tuple[Card, ...]
+    filings: tuple[RosterFiling, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +217,9 @@ def _person(record: Any, where: str, book: PolicyBook) -> RosterPerson:
     cards = record.get("cards", [])
     if not isinstance(cards, list):
         raise ProtocolError(f"{where}.cards", "must be a list")
+    filings = record.get("filings", [])
+    if not isinstance(filings, list):
+        raise ProtocolError(f"{where}.filings", "must be a list")
     return RosterPerson(
         psn_no=_text(record, "psn_no", where),
         certno=_text(record, "certno", where),
@@ -216,7 +234,29 @@ def _person(record: Any, where: str, book: PolicyBook) -> RosterPerson:
         insured=_flag(record, "insured", where, True),
         patient=dict(patient),
         cards=tuple(_card(c, f"{where}.cards[{i}]") for i, c in enumerate(cards)),
+        filings=tuple(_filing(f, f"{where}.filings[{i}]") for i, f in enumerate(filings)),
     )
+
+
+def _filing(record: Any, where: str) -> RosterFiling:
+    kind = _text(record, "kind", where)
+    if kind not in ("relocation", "referral"):
+        raise ProtocolError(f"{where}.kind", f"{kind!r} is not relocation or referral")
+    place = _text(record, "place_admdvs", where)
+    if not is_division(place):
+        raise ProtocolError(f"{where}.place_admdvs", f"{place!r} is not a six-digit division code")
+    until = record.get("valid_until")
+    return RosterFiling(
+        kind, place, _date(record.get("valid_from"), f"{where}.valid_from"),
+        None if until is None else _date(until, f"{where}.valid_until"),
+    )  # fmt: skip
+
+
+def _date(value: Any, where: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value if isinstance(value, str) else "")
+    except ValueError:
+        raise ProtocolError(where, f"{value!r} is not a date like 2024-01-01") from None
 
 
 def check_patient(

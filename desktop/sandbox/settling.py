@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop.agency import codes
 from desktop.agency.msgid import CHINA
+from desktop.divisions import covers, in_pooling_area
 from desktop.money import format_amount, from_fen, to_fen
 from desktop.policy import NotInForceError, UnknownPolicyError, quote
 from desktop.policy.codec import InputError, read_request
@@ -20,7 +21,7 @@ from desktop.policy.parameters import Scheme
 from desktop.policy.types import Quote
 from desktop.sandbox.calls import Call, Outcome, RefusedError, number, text
 from desktop.sandbox.store import move_accumulator, remember_reply
-from desktop.sandbox.visits import beijing, booked_settlement, known_person, registration
+from desktop.sandbox.visits import beijing, booked_settlement, check_areas, known_person, registration
 
 ZERO = Decimal("0.00")
 _ZERO_FUNDS = ("overlmt_selfpay", "preselfpay_amt", "cvlserv_pay", "hifes_pay", "hifmi_pay", "hifob_pay")
@@ -99,6 +100,7 @@ def _adjudge(call: Call) -> _Adjudged:
     psn_no = text(node, "psn_no", where)
     visit = registration(call, mdtrt_id, psn_no)
     person = known_person(call.connection, psn_no)
+    check_areas(call, person)
     if text(node, "insutype", where) != visit["insutype"]:
         raise RefusedError(f"insutype {node.get('insutype')} is not the registered visit's {visit['insutype']}")
     chrg_bchno = text(node, "chrg_bchno", where)
@@ -147,10 +149,13 @@ def _quote_request(
     if facility is None:
         raise RefusedError(f"facility {call.code} is not on the agency's list of designated facilities")
     try:
-        employee = call.book.version_for(person["policy"], visit_date).scheme is Scheme.EMPLOYEE
+        version = call.book.version_for(person["policy"], visit_date)
     except (UnknownPolicyError, NotInForceError) as exc:
         raise RefusedError(f"the agency cannot adjudicate this visit: {exc}") from None
+    employee = version.scheme is Scheme.EMPLOYEE
     med_type = visit["med_type"] or codes.GENERAL_OUTPATIENT
+    pooling = None if version.pooling_area is None else version.pooling_area.value
+    in_city = in_pooling_area(person["insuplc_admdvs"], facility["admdvs"], pooling) is not False
     return {
         "policy": person["policy"],
         "visit_date": visit_date.isoformat(),
@@ -164,10 +169,12 @@ def _quote_request(
             "kind": facility["kind"],
             "level": facility["level"],
             "parent_id": facility["parent_id"],
-            "in_city": bool(facility["in_city"]),
+            "in_city": in_city,
             "designated": bool(facility["designated_employee"] if employee else facility["designated_resident"]),
         },
         "visit": {
+            "filed_out_of_area": not in_city
+            and _filed(call.connection, person["psn_no"], visit_date, facility["admdvs"]),
             "emergency": med_type == codes.EMERGENCY,
             "disease": visit["dise_codg"] if med_type == codes.CHRONIC_OUTPATIENT else None,
             "items": [
@@ -188,6 +195,16 @@ def _quote_request(
         },
         "pay_from_account": node.get("acct_used_flag") == "1",
     }
+
+
+def _filed(connection: sqlite3.Connection, psn_no: str, day: dt.date, admdvs: str) -> bool:
+    """异地安置 or 转诊备案 on the agency's books, in force on the day, for the facility's place."""
+    rows = connection.execute(
+        "SELECT place_admdvs FROM filing WHERE psn_no = ? AND valid_from <= ?"
+        " AND (valid_until IS NULL OR valid_until >= ?)",
+        (psn_no, day.isoformat(), day.isoformat()),
+    )
+    return any(covers(row["place_admdvs"], admdvs) for row in rows)
 
 
 def _settlement_output(call: Call, adjudged: _Adjudged, *, setl_id: str, balance_after: Decimal) -> Outcome:

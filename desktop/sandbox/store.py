@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS person (
 CREATE TABLE IF NOT EXISTS card (
     mdtrt_cert_type TEXT NOT NULL, mdtrt_cert_no TEXT NOT NULL, card_sn TEXT NOT NULL,
     psn_no TEXT NOT NULL REFERENCES person(psn_no), PRIMARY KEY (mdtrt_cert_type, mdtrt_cert_no));
+CREATE TABLE IF NOT EXISTS filing (
+    psn_no TEXT NOT NULL REFERENCES person(psn_no), kind TEXT NOT NULL, place_admdvs TEXT NOT NULL,
+    valid_from TEXT NOT NULL, valid_until TEXT);
 CREATE TABLE IF NOT EXISTS catalogue (
     med_list_codg TEXT PRIMARY KEY, med_list_name TEXT NOT NULL, kind TEXT NOT NULL, item_class TEXT NOT NULL,
     pric TEXT NOT NULL, ver INTEGER NOT NULL);
@@ -139,6 +142,20 @@ def store_roster(connection: sqlite3.Connection, roster: Roster, patient_json: A
             connection.executemany(
                 "INSERT OR REPLACE INTO card VALUES (?,?,?,?)",
                 [(c.mdtrt_cert_type, c.mdtrt_cert_no, c.card_sn, p.psn_no) for c in p.cards],
+            )
+            connection.execute("DELETE FROM filing WHERE psn_no = ?", (p.psn_no,))
+            connection.executemany(
+                "INSERT INTO filing VALUES (?,?,?,?,?)",
+                [
+                    (
+                        p.psn_no,
+                        f.kind,
+                        f.place_admdvs,
+                        f.valid_from.isoformat(),
+                        f.valid_until and f.valid_until.isoformat(),
+                    )
+                    for f in p.filings
+                ],
             )
         # Each load that touches the catalogue is a new version: a download from the
         # previous version gets exactly these lines.

@@ -126,10 +126,26 @@ def known_person(connection: sqlite3.Connection, psn_no: str) -> sqlite3.Row:
 # --- 2201 / 2203 / 2204 ---------------------------------------------------------------
 
 
+def check_areas(call: Call, person: sqlite3.Row) -> None:
+    """The envelope's insurance areas must be the person's insured area (from 1101) and the
+    facility's own division: the agency settles by them (the clearing division, 异地 rules)."""
+    if call.insuplc_admdvs != person["insuplc_admdvs"]:
+        raise RefusedError(
+            f"insuplc_admdvs {call.insuplc_admdvs!r} is not psn_no {person['psn_no']}'s insured area"
+            f" {person['insuplc_admdvs']} (1101)"
+        )
+    facility = call.connection.execute("SELECT admdvs FROM facility WHERE code = ?", (call.code,)).fetchone()
+    if facility is not None and facility["admdvs"] and call.mdtrtarea_admvs != facility["admdvs"]:
+        raise RefusedError(
+            f"mdtrtarea_admvs {call.mdtrtarea_admvs!r} is not facility {call.code}'s {facility['admdvs']}"
+        )
+
+
 def register(call: Call) -> Outcome:
     node = call.node()
     where = "input.data"
     person = known_person(call.connection, text(node, "psn_no", where))
+    check_areas(call, person)
     if not person["insured"]:
         raise RefusedError(f"psn_no {person['psn_no']} is not insured this year")
     insutype = text(node, "insutype", where)

@@ -36,6 +36,7 @@ from db.prepared import Prepared
 from db.session import Store
 from desktop.agency.msgid import REVERSAL_SEQUENCES, SETTLEMENT_SEQUENCES, make_msgid
 from desktop.agency.wire import ProtocolError
+from desktop.area import AreaStanding, area_standing
 from desktop.money import from_fen, round_fen, to_fen
 from desktop.policy import NotInForceError, PolicyBook, UnknownPolicyError, default_book, quote
 from desktop.policy.parameters import PolicyVersion, Scheme
@@ -115,6 +116,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     person, facility, limited = _participants(connection, draft, now)
     lines = catalogue_lines(connection, draft.items, limited)
     version = _version(book, person.policy, draft.visit_date)
+    area = area_standing(connection, person.id, person.insuplc_admdvs, facility.admdvs, version, draft.visit_date)
     year = draft.visit_date.year
     before = _lock_accumulator(connection, person.id, year)
     request = QuoteRequest(
@@ -127,7 +129,9 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             with_diseases=draft.disease is not None,
             with_signings=version.scheme is Scheme.RESIDENT,
         ),
-        facility=facility_for_quote(facility, version.scheme is Scheme.EMPLOYEE, draft.visit_date),
+        facility=facility_for_quote(
+            facility, version.scheme is Scheme.EMPLOYEE, draft.visit_date, in_city=area.in_area
+        ),
         visit=QuoteVisit(
             items=tuple(Item(ItemKind(x.kind), ItemClass(x.item_class), x.amount, x.code, x.name) for x in lines),
             referral=draft.referral,
@@ -135,6 +139,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
             inpatient=draft.inpatient,
             liability=draft.liability,
             disease=draft.disease,
+            filed_out_of_area=area.filed,
         ),
         year_to_date=before,
         pay_from_account=draft.pay_from_account,
@@ -146,7 +151,9 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
     except ProtocolError as exc:
         raise SettlementError("facility", f"agency code {facility.code!r}: {exc}") from None
     moved = _Moved.between(before, result.year_to_date_after)
-    settlement_id = _insert_settlement(connection, draft, person.id, visit_id, year, now, result, moved, msgids[-1])
+    settlement_id = _insert_settlement(
+        connection, draft, person.id, visit_id, year, now, result, moved, msgids[-1], area
+    )
     after = result.year_to_date_after
     _STORE_ACCUMULATOR.run(
         connection,
@@ -207,7 +214,7 @@ class _FacilityRow(NamedTuple):
     kind: str
     level: int
     parent_id: str | None
-    in_city: bool
+    admdvs: str
     designated_resident: bool
     designated_employee: bool
     suspended_on: dt.date | None
@@ -249,7 +256,8 @@ _SETTLEMENT = Prepared(
     (
         "visit_id", "person_id", "staff_id", "settled_at", "year", "policy", "policy_version", "covered", "reason",
         "rate", "total_fen", "in_scope_fen", "out_of_scope_fen", "deductible_fen", "fund_fen", "fund_toward_cap_fen",
-        "fund_out_of_city_fen", "account_fen", "cash_fen", "explanation", "status", "msgid",
+        "fund_out_of_city_fen", "account_fen", "cash_fen", "explanation", "status", "msgid", "insuplc_admdvs",
+        "mdtrtarea_admvs", "area_filing_id",
     ),
 )  # fmt: skip
 _OUTBOX = Prepared(
@@ -517,6 +525,7 @@ def _insert_settlement(
     result: Quote,
     moved: _Moved,
     msgid: str,
+    area: AreaStanding,
 ) -> int:
     settlement_id: int = _SETTLEMENT.one(
         connection,
@@ -543,6 +552,11 @@ def _insert_settlement(
             "explanation": json.dumps(list(result.explanation), ensure_ascii=False),
             "status": "pending",
             "msgid": msgid,
+            # The areas the visit was settled with, which its 2201 and 2207 carry (insuplc_admdvs and
+            # mdtrtarea_admvs), and the filing that paid an out-of-area visit.
+            "insuplc_admdvs": area.insured_area,
+            "mdtrtarea_admvs": area.care_area,
+            "area_filing_id": None if area.filing is None else area.filing.id,
         },
     )[0]
     return settlement_id

@@ -125,4 +125,5 @@ class OnlineCheck:
             if insurance is not None and not waiting_for_person(connection, person_id):
                 balance = to_fen(insurance.balc)
             status = "" if insurance is None else insurance.psn_insu_stas
-            store_standing(connection, person_id, balance, status, self.clock())
+            area = "" if insurance is None else insurance.insuplc_admdvs
+            store_standing(connection, person_id, balance, status, self.clock(), insured_area=area)

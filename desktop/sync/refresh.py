@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from db import audit as chain
 from db.models import Accumulator, Person
 from db.session import Store
 from desktop.agency import Reply, codes
 from desktop.agency.messages import AccumulatorQuery, Message, PersonQuery
 from desktop.agency.msgid import CHINA
 from desktop.agency.replies import read_accumulators, read_person
+from desktop.divisions import is_division
 from desktop.money import to_fen
 from desktop.sync.outbox import audit, waiting_for_person
 from desktop.sync.sessions import Place
@@ -77,7 +79,14 @@ def refresh_person(
             return None  # settled again while we asked: the next sync refreshes them
         changed = any(_store_figures(connection, person_id, year, f, now) for year, f in figures.items())
         if insurance is not None:
-            changed |= store_standing(connection, person_id, to_fen(insurance.balc), insurance.psn_insu_stas, now)
+            changed |= store_standing(
+                connection,
+                person_id,
+                to_fen(insurance.balc),
+                insurance.psn_insu_stas,
+                now,
+                insured_area=insurance.insuplc_admdvs,
+            )
     return Refreshed(person_id, changed)
 
 
@@ -104,20 +113,37 @@ def _store_figures(connection: Connection, person_id: int, year: int, figures: F
 
 
 def store_standing(
-    connection: Connection, person_id: int, balance_fen: int | None, status: str, now: dt.datetime
+    connection: Connection,
+    person_id: int,
+    balance_fen: int | None,
+    status: str,
+    now: dt.datetime,
+    *,
+    insured_area: str = "",
 ) -> bool:
-    """The agency's 1101 word on a person: insured this year (``psn_insu_stas`` 1 参保缴费) and
-    the account balance (None: keep the local one); whether anything changed."""
-    before = connection.execute(select(Person.account_balance_fen, Person.insured).where(Person.id == person_id)).one()
+    """The agency's 1101 word on a person: insured this year (``psn_insu_stas`` 1 参保缴费), the
+    account balance (None: keep the local one) and the insured area (``insuplc_admdvs``, which
+    decides whether a visit here is out of the person's pooling area; empty: keep); whether
+    anything changed."""
+    before = connection.execute(
+        select(Person.account_balance_fen, Person.insured, Person.insuplc_admdvs).where(Person.id == person_id)
+    ).one()
     insured = before.insured if not status else status == "1"
     balance = before.account_balance_fen if balance_fen is None else balance_fen
+    area = insured_area if is_division(insured_area) else before.insuplc_admdvs
     connection.execute(
         update(Person)
         .where(Person.id == person_id)
-        .values(account_balance_fen=balance, insured=insured, roster_updated_at=now)
+        .values(account_balance_fen=balance, insured=insured, insuplc_admdvs=area, roster_updated_at=now)
     )
-    if (before.account_balance_fen, before.insured) == (balance, insured):
+    if (before.account_balance_fen, before.insured, before.insuplc_admdvs) == (balance, insured, area):
         return False
     detail = {"balance_before": before.account_balance_fen, "balance_after": balance, "insured": insured}
-    audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
+    if area == before.insuplc_admdvs:
+        audit(connection, now, None, "standing_from_agency", "person", person_id, detail)
+        return True
+    # The insured area decides whether a visit here is paid: the person's row is sealed again.
+    detail = {**detail, "insured_area_before": before.insuplc_admdvs, "insured_area_after": area}
+    rows = chain.rows_by_key("person", [person_id])
+    audit(connection, now, None, "standing_from_agency", "person", person_id, detail, rows)
     return True

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from desktop.policy.types import Quote
     from desktop.settlement import DiagnosisLine, SettledVisit
     from desktop.settlement.self_pay import Resettled, SelfPaidVisit, WalkInDetails
+    from desktop.ui.filing_dialog import FilingDialog
     from desktop.ui.settlements import SettlementRow
     from desktop.ui.standing import CounterPatient
     from desktop.ui.visit import VisitInProgress
@@ -95,6 +96,8 @@ class CounterPage(QWidget):
         self.banner = label("settledBanner", wrap=True)
         self.banner.hide()
         self.patient = PatientPanel()
+        self.patient.filing_requested.connect(self.enter_filing)
+        self.filing_dialog: FilingDialog | None = None
         self.entry = VisitEntry()
         self.entry.changed.connect(self.requote)
         self.entry.diagnosed.connect(self._clear_refusal)
@@ -143,6 +146,7 @@ class CounterPage(QWidget):
         self.store = store
         self.staff = staff
         self.patient.full_id = may(staff.role, Permission.SEE_FULL_ID)
+        self.patient.may_file = may(staff.role, Permission.RECORD_FILING)
         if self.held_card:
             self.card.setText(self.held_card)
             self.held_card = ""
@@ -245,6 +249,56 @@ class CounterPage(QWidget):
         # Enter keeps the last one, offered there as soon as it is read.
         self.entry.focus_diagnosis()
         self._read_last_diagnosis(self.visit)
+        self.requote()
+
+    def enter_filing(self) -> None:
+        """The patient brought a filing form (异地备案): enter it, then check the card again."""
+        from desktop.ui.filing_dialog import FilingDialog
+
+        visit = self.visit
+        person = None if visit is None or visit.patient is None else visit.patient.person
+        if visit is None or person is None:
+            return
+        self.filing_dialog = FilingDialog(person.name, person.area.insured_area, self.today(), self)
+        self.filing_dialog.accepted.connect(lambda: self._record_filing(visit))
+        self.filing_dialog.open()
+
+    def _record_filing(self, visit: VisitInProgress) -> None:
+        from desktop.area import FilingError, FilingOrigin, record_filing
+        from desktop.ui.standing import check_at_counter
+
+        assert self.store is not None
+        assert self.staff is not None
+        assert self.filing_dialog is not None
+        entered = self.filing_dialog.entered
+        read = None if visit.patient is None else visit.patient.read
+        if entered is None or read is None or visit is not self.visit:
+            return
+        try:
+            with self.store.write_connection() as connection:
+                record_filing(
+                    connection,
+                    visit.person_id,
+                    entered,
+                    origin=FilingOrigin.STAFF,
+                    staff_id=self.staff.staff_id,
+                    now=self.clock(),
+                )
+        except FilingError as exc:
+            self.patient.show_problem(exc.message)
+            return
+        except Exception as exc:
+            from desktop.ui.settle_guard import machine_says
+
+            said = machine_says(exc, self.store)  # a locked store, a full disk: nothing was written
+            if said is None:
+                raise
+            self.patient.show_problem(said)
+            return
+        # The same visit, its lines kept: only the patient's standing (and so the quote) changes.
+        checked = check_at_counter(self.store, read, self.staff.facility_id, self.clock(), full_id=self.patient.full_id)
+        self.patient.show_check(checked)
+        visit.patient = checked
         self.requote()
 
     def _read_last_diagnosis(self, visit: VisitInProgress) -> None:

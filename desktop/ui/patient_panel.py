@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Signal
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.money import format_amount
 from desktop.ui.i18n import CHINA
-from desktop.ui.widgets import label
+from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
     from desktop.identity.check import CheckedPerson
@@ -55,10 +55,14 @@ def _yes_no(flag: bool) -> str:
 class PatientPanel(QFrame):
     """Filled at once after the card check; cleared for the next patient."""
 
+    # The clerk has a filing form (异地备案) for this out-of-area patient to enter.
+    filing_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None, *, full_id: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("patientPanel")
         self.full_id = full_id
+        self.may_file = False
         self.name = label("patientName", wrap=True)
         self.refusal = label("refusal", wrap=True)
         # Every warning, not only a stale roster: the amber the style sheet gives this name.
@@ -70,11 +74,14 @@ class PatientPanel(QFrame):
             value = label(f"patient_{key}", wrap=True)
             self.fields[key] = value
             form.addRow(title, value)
+        self.file_button = named(QPushButton(self.tr("Enter out-of-area filing…")), "fileButton")
+        self.file_button.clicked.connect(self.filing_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(self.name)
         layout.addWidget(self.refusal)
         layout.addWidget(self.warnings)
         layout.addLayout(form)
+        layout.addWidget(self.file_button)
         layout.addStretch(1)
         self.clear()
 
@@ -83,6 +90,7 @@ class PatientPanel(QFrame):
             ("id_number", self.tr("ID number")),
             ("sex_age", self.tr("Sex and age")),
             ("scheme", self.tr("Scheme")),
+            ("area", self.tr("Insured area")),
             ("signed", self.tr("Signed with")),
             ("family_doctor", self.tr("Family doctor")),
             ("poverty", self.tr("Poverty registered")),
@@ -99,6 +107,7 @@ class PatientPanel(QFrame):
         self.name.setText(self.tr("Swipe, scan or type the card"))
         self.refusal.hide()
         self.warnings.hide()
+        self.file_button.hide()
         for shown in self.fields.values():
             shown.setText("—")
 
@@ -145,6 +154,11 @@ class PatientPanel(QFrame):
         f["sex_age"].setText(self.tr("{0}, age {1}").format(sex_text(person.gender), person.age))
         f["id_number"].setText(checked.id_number)
         f["scheme"].setText(self._scheme(person))
+        f["area"].setText(self._area(person))
+        away = not person.area.in_area
+        self.file_button.setVisible(away)
+        self.file_button.setEnabled(away and self.may_file)
+        self.file_button.setToolTip("" if self.may_file else self.tr("Your role may not enter filings."))
         f["signed"].setText(self._signed(person))
         f["family_doctor"].setText(_yes_no(person.family_doctor))
         f["poverty"].setText(_yes_no(person.poverty_registered))
@@ -181,6 +195,23 @@ class PatientPanel(QFrame):
         scheme = self.tr("Employee") if self._employee(person) else self.tr("Resident")
         title = person.policy_title or self.tr("policy not in force")
         return f"{scheme} · {title}"
+
+    def _area(self, person: CheckedPerson) -> str:
+        """The insured area, whether it is this pooling area, and the filing that covers this clinic."""
+        from desktop.area import FilingOrigin, describe, describe_in_english
+
+        area = person.area
+        if not area.known:
+            return self.tr("{0} (cannot be told)").format(area.insured_area or "—")
+        if area.in_area:
+            return self.tr("{0} (this pooling area)").format(area.insured_area)
+        if area.filing is None:
+            return self.tr("{0} (elsewhere; no filing for here on record)").format(area.insured_area)
+        by_agency = area.filing.origin is FilingOrigin.AGENCY
+        source = self.tr("from the agency") if by_agency else self.tr("entered from the form")
+        chinese = QLocale().language() == QLocale.Language.Chinese
+        filing = describe(area.filing) if chinese else describe_in_english(area.filing)
+        return self.tr("{0} (elsewhere); filed: {1}, {2}").format(area.insured_area, filing, source)
 
     def _signed(self, person: CheckedPerson) -> str:
         if person.signed_here is None:

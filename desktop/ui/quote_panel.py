@@ -27,6 +27,9 @@ REASONS = {
     "not_contracted_facility": QT_TRANSLATE_NOOP(
         "QuotePanel", "Not signed with this facility: the pool pays nothing here"
     ),
+    "out_of_area_not_filed": QT_TRANSLATE_NOOP(
+        "QuotePanel", "Insured elsewhere, with no out-of-area filing for here: the pool pays nothing"
+    ),
     "cap_reached": QT_TRANSLATE_NOOP("QuotePanel", "This year's cap is used up"),
 }
 

@@ -67,8 +67,13 @@ class CounterPatient:
 
     check: IdentityCheck
     patient: Patient | None  # None when nobody on the roster matches the read
-    facility: Facility
+    facility: Facility  # ``in_city`` is the patient's: from their insured area (``desktop.area``)
     id_number: str  # in full only for a role that may see it; masked otherwise
+    read: CardRead | None = None  # what was read, to check again after a filing is entered
+
+    @property
+    def filed_out_of_area(self) -> bool:
+        return self.check.person is not None and self.check.person.area.filed
 
     @property
     def person(self) -> CheckedPerson | None:
@@ -95,8 +100,9 @@ def check_at_counter(
         result = check(session, read, facility_id, day, now)
         person = result.person
         employee = person is not None and person.scheme is Scheme.EMPLOYEE
-        facility = facility_for_quote(session.get_one(FacilityRow, facility_id), employee, day)
+        in_city = person is None or person.area.in_area
+        facility = facility_for_quote(session.get_one(FacilityRow, facility_id), employee, day, in_city=in_city)
         if person is None:
-            return CounterPatient(result, None, facility, result.read_number_masked)
+            return CounterPatient(result, None, facility, result.read_number_masked, read)
         shown = session.get_one(Person, person.person_id).id_number if full_id else person.id_number_masked
-        return CounterPatient(result, patient_from_check(result), facility, shown)
+        return CounterPatient(result, patient_from_check(result), facility, shown, read)

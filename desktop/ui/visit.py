@@ -307,7 +307,7 @@ class VisitInProgress:
             visit_date=self.day,
             patient=patient,
             facility=self.patient.facility,
-            visit=QuoteVisit(items=items),
+            visit=QuoteVisit(items=items, filed_out_of_area=self.patient.filed_out_of_area),
             year_to_date=person.year_to_date,
         )
         return quote(request, book or default_book())

@@ -377,6 +377,51 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
 <context>
     <name>PatientPanel</name>
     <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>Enter out-of-area filing…</source>
+        <translation>录入异地备案…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>Insured area</source>
+        <translation>参保地</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>Your role may not enter filings.</source>
+        <translation>您的岗位不能录入异地备案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>{0} (cannot be told)</source>
+        <translation>{0}（无法判断）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>{0} (this pooling area)</source>
+        <translation>{0}（本统筹地区）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>{0} (elsewhere; no filing for here on record)</source>
+        <translation>{0}（统筹地区外，无本地备案）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>from the agency</source>
+        <translation>经办机构</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>entered from the form</source>
+        <translation>凭备案表录入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_panel.py" line="0"/>
+        <source>{0} (elsewhere); filed: {1}, {2}</source>
+        <translation>{0}（统筹地区外）；已备案：{1}，{2}</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/patient_panel.py" line="26"/>
         <source>Hypertension</source>
         <translation>高血压</translation>
@@ -574,6 +619,11 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
 </context>
 <context>
     <name>QuotePanel</name>
+    <message>
+        <location filename="../../desktop/ui/quote_panel.py" line="0"/>
+        <source>Insured elsewhere, with no out-of-area filing for here: the pool pays nothing</source>
+        <translation>异地参保，没有覆盖本地的异地安置或转诊备案：统筹基金不支付</translation>
+    </message>
     <message>
         <location filename="../../desktop/ui/quote_panel.py" line="20"/>
         <source>This facility is not designated for this scheme</source>
@@ -1635,6 +1685,94 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
     <message>
         <source>optional</source>
         <translation>可不填</translation>
+    </message>
+</context>
+<context>
+    <name>FilingDialog</name>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Out-of-area filing</source>
+        <translation>异地备案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>{0} is insured in {1}. Copy the filing form the patient brought.</source>
+        <translation>{0}的参保地是{1}。请照患者带来的备案表录入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Relocation (异地安置)</source>
+        <translation>异地安置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Referral (转诊备案)</source>
+        <translation>转诊备案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>division code on the form, e.g. 360100</source>
+        <translation>备案表上的区划代码，如 360100</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>No end date</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>the form&apos;s number</source>
+        <translation>备案表编号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Record</source>
+        <translation>录入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>&amp;Kind</source>
+        <translation>备案类别(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>&amp;Place</source>
+        <translation>备案地(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Valid &amp;from</source>
+        <translation>开始日期(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Valid &amp;until</source>
+        <translation>截止日期(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>Form &amp;number</source>
+        <translation>表单编号(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>The place must be the six-digit division code on the form, like 360100.</source>
+        <translation>备案地须填写备案表上的六位区划代码，如 360100。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>The filing cannot end before it begins.</source>
+        <translation>截止日期不能早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/filing_dialog.py" line="0"/>
+        <source>The form&apos;s number is too long.</source>
+        <translation>备案表编号太长。</translation>
     </message>
 </context>
 </TS>

@@ -484,7 +484,9 @@ def test_the_engine_agrees_with_the_check_on_signing(
 
         row = session.get(Facility, facility)
         assert row is not None
-        request = QuoteRequest(policy, DAY, patient_from_check(result), facility_for_quote(row, False, DAY))
+        request = QuoteRequest(
+            policy, DAY, patient_from_check(result), facility_for_quote(row, False, DAY, in_city=True)
+        )
     assert quote(request).reason is reason
     assert (reason is None) == (not result.refused)
 

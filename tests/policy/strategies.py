@@ -71,6 +71,7 @@ def visits(draw: st.DrawFn, *, dated_retirement: bool = True) -> Json:
         "visit": {
             "referral": draw(st.booleans()),
             "emergency": draw(st.booleans()),
+            "filed_out_of_area": draw(st.booleans()),
             "inpatient": draw(st.just(False) | st.booleans()),
             "liability": draw(st.sampled_from([None, None, None, "work_injury", "third_party", "public_health"])),
             "disease": draw(st.sampled_from([None, None, "hypertension"])),
@@ -105,6 +106,7 @@ def covered_visits(draw: st.DrawFn) -> Json:
     body["visit"].update(
         referral=False,
         emergency=not facility["in_city"],  # away from home only an emergency is paid (韶医保规〔2023〕2号 第六条)
+        filed_out_of_area=True,  # and an employee only with a filing (洪府办发〔2022〕93号 第二十二条)
         inpatient=False,
         liability=None,
         disease=None,

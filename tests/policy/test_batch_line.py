@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop import json_input
 from desktop.policy import NotInForceError, UnknownPolicyError, load_book, quote
 from desktop.policy.codec import InputError, _read_checked, quote_line, write_quote
 from desktop.quote_cli import quote_request, run_batch
@@ -65,12 +66,11 @@ def test_a_batch_says_what_the_careful_path_says(bodies: list[Json], data: st.Da
 
 
 def careful_text(text: str, number: int) -> str:
-    """One batch line read by ``json`` alone, then the careful path."""
+    """One batch line read by the shared reader alone, then the careful path."""
     try:
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        error = {"error": f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "field": "(input)"}
-        return compact({**error, "line": number})
+        body = json_input.loads(text)
+    except InputError as exc:
+        return compact({**exc.as_json(), "line": number})
     return careful_line(body, number)
 
 
@@ -78,7 +78,7 @@ def careful_text(text: str, number: int) -> str:
 @given(visits(), st.data())
 def test_lines_orjson_reads_otherwise_than_json_are_read_as_json_reads_them(body: Json, data: st.DataObject) -> None:
     """orjson reads a batch line first: an integer past 64 bits becomes a float there, NaN and a
-    lone surrogate are refused; each such line must still say what ``json`` would make of it."""
+    lone surrogate are refused; each such line must still say what the shared reader makes of it."""
     path = data.draw(st.sampled_from(paths(body)))
     odd = data.draw(st.sampled_from(["18446744073709551616", "-9223372036854775809", "NaN", '"\\ud800"', "1e400"]))
     text = json.dumps(put(body, path, "@@"), ensure_ascii=False).replace('"@@"', odd)

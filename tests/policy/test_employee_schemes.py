@@ -185,11 +185,13 @@ def test_employee_schemes_need_no_signing(book: PolicyBook, policy: str) -> None
 
 
 @pytest.mark.parametrize("policy", [NANCHANG, NANCHONG])
-def test_employee_out_of_city_registered_facility_paid_like_home(book: PolicyBook, policy: str) -> None:
-    # 南昌 第二十二条: filed remote care gets the same benefit; an unfiled one is not designated (第二十五条（五）).
+def test_employee_out_of_city_filed_facility_paid_like_home(book: PolicyBook, policy: str) -> None:
+    # 南昌 第二十二条, 南充 第二十六条: filed remote care gets the same benefit (tests/policy/test_out_of_area.py
+    # holds the unfiled visit).
     ytd = met("1000.00")
     home = run(book, request(policy, item(amount="100.00"), ytd=ytd))
-    away = run(book, request(policy, item(amount="100.00"), facility={"in_city": False}, ytd=ytd))
+    filed = {"filed_out_of_area": True}
+    away = run(book, request(policy, item(amount="100.00"), facility={"in_city": False}, visit=filed, ytd=ytd))
     assert (away["fund"], away["rate"], away["reason"]) == (home["fund"], home["rate"], None)
     assert away["year_to_date_after"]["fund_paid_out_of_city"] == away["fund"]
     assert home["year_to_date_after"]["fund_paid_out_of_city"] == "0.00"

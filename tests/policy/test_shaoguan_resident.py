@@ -162,11 +162,19 @@ def test_art8_1_newborn_enrolled_within_six_months_covered_from_birth(book: Poli
     expect(run(book, newborn("2024-01-15", "2024-07-14")), covered=True)
 
 
-def test_art8_1_newborn_enrolled_on_the_six_month_day_is_late(book: PolicyBook) -> None:
-    # 15 July is six full months after 15 January: no longer 出生6个月内; covered from 1 August.
-    expect(run(book, newborn("2024-01-20", "2024-07-15")), covered=False, reason="not_yet_covered")
-    expect(run(book, newborn("2024-07-31", "2024-07-15")), covered=False, reason="not_yet_covered")
-    expect(run(book, newborn("2024-08-01", "2024-07-15")), covered=True, reason=None)
+def test_art8_1_civil_code_art201_enrolled_on_the_corresponding_day_is_within(book: PolicyBook) -> None:
+    # 民法典第二百零一条: six months from 5 January end on 5 July, that day included.
+    born = "2024-01-05"
+    expect(run(book, newborn("2024-01-20", "2024-07-05", birth_date=born)), covered=True, reason=None, fund="7.00")
+    expect(run(book, newborn("2024-01-05", "2024-07-05", birth_date=born)), covered=True)
+
+
+def test_art8_1_civil_code_art201_enrolled_the_day_after_is_late(book: PolicyBook) -> None:
+    # Enrolled 6 July: past 出生6个月内; covered from the first day of the month after payment.
+    born = "2024-01-05"
+    expect(run(book, newborn("2024-01-20", "2024-07-06", birth_date=born)), covered=False, reason="not_yet_covered")
+    expect(run(book, newborn("2024-07-31", "2024-07-06", birth_date=born)), covered=False, reason="not_yet_covered")
+    expect(run(book, newborn("2024-08-01", "2024-07-06", birth_date=born)), covered=True, reason=None)
 
 
 def test_art8_1_late_newborn_covered_from_the_month_after_payment(book: PolicyBook) -> None:
@@ -180,9 +188,19 @@ def test_art8_1_late_newborn_paying_in_december_covered_from_january(book: Polic
     expect(run(book, newborn("2025-01-01", "2024-12-05")), covered=True)
 
 
-def test_art8_1_six_months_after_31_august_is_end_of_february(book: PolicyBook) -> None:
-    expect(run(book, newborn("2023-09-05", "2024-02-28", birth_date="2023-08-31")), covered=True)
-    expect(run(book, newborn("2023-09-05", "2024-02-29", birth_date="2023-08-31")), reason="not_yet_covered")
+def test_art8_1_civil_code_art201_no_corresponding_day_ends_on_the_months_last_day(book: PolicyBook) -> None:
+    # Born 31 August 2023: February 2024 has no 31st, so the window ends on 29 February (a leap year).
+    expect(run(book, newborn("2023-09-05", "2024-02-29", birth_date="2023-08-31")), covered=True)
+    expect(run(book, newborn("2023-09-05", "2024-03-01", birth_date="2023-08-31")), reason="not_yet_covered")
+    # And on 28 February in a common year.
+    expect(run(book, newborn("2024-09-05", "2025-02-28", birth_date="2024-08-31")), covered=True)
+    expect(run(book, newborn("2024-09-05", "2025-03-01", birth_date="2024-08-31")), reason="not_yet_covered")
+
+
+def test_art8_1_civil_code_art201_month_end_in_a_common_year(book: PolicyBook) -> None:
+    # 韶医保规〔2023〕2号 is in force from 2023-03-07: born 31 October 2023, the window ends 30 April 2024.
+    expect(run(book, newborn("2023-11-05", "2024-04-30", birth_date="2023-10-31")), covered=True)
+    expect(run(book, newborn("2023-11-05", "2024-05-01", birth_date="2023-10-31")), reason="not_yet_covered")
 
 
 def test_art8_1_newborn_not_yet_enrolled_is_not_covered(book: PolicyBook) -> None:

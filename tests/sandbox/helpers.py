@@ -140,7 +140,9 @@ class Clinic:
     def send(self, message: Message, msgid: str | None = None, insuplc: str = DIVISION) -> Reply:
         return self.post(self.request(message, msgid, insuplc))
 
-    def visit(self, psn_no: str, lines: list[tuple[str, str, str]], insutype: str = "390") -> tuple[str, Decimal]:
+    def visit(
+        self, psn_no: str, lines: list[tuple[str, str, str]], insutype: str = "390", insuplc: str = DIVISION
+    ) -> tuple[str, Decimal]:
         """2201 → 2203 → 2204 for one visit; the mdtrt_id and the bill's total."""
         registered = read_registration(
             self.send(
@@ -156,7 +158,8 @@ class Clinic:
                     "A03",
                     "全科",
                     "A03",
-                )
+                ),
+                insuplc=insuplc,
             )
         )
         mdtrt_id = registered.mdtrt_id
@@ -215,6 +218,6 @@ class Clinic:
         account: bool = False,
         insuplc: str = DIVISION,
     ) -> SettlementInfo:
-        mdtrt_id, total = self.visit(psn_no, lines, insutype)
+        mdtrt_id, total = self.visit(psn_no, lines, insutype, insuplc)
         reply = self.send(self.settlement(psn_no, mdtrt_id, total, insutype=insutype, account=account), insuplc=insuplc)
         return read_settlement(reply)

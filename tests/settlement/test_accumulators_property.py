@@ -105,7 +105,7 @@ def _requote(session: Session, settlement: Settlement, before: YearToDate, balan
         policy=person.policy,
         visit_date=visit.visit_date,
         patient=patient._replace(account_balance=balance),
-        facility=facility_for_quote(facility, employee, visit.visit_date),
+        facility=facility_for_quote(facility, employee, visit.visit_date, in_city=True),
         visit=QuoteVisit(
             items=tuple(
                 Item(ItemKind(i.kind), ItemClass(i.item_class), from_fen(i.amount_fen), i.code, i.name)
