@@ -38,6 +38,10 @@ def walk_in(name: str = "张三", id_number: str = "", phone: str = "") -> SelfP
     return SelfPayDraft("T01", 1, TODAY, ITEMS, COLD, walk_in=WalkInDetails(name, id_number, phone))
 
 
+def a_walk_in_buying(*items: DraftItem, staff: int = 1, facility: str = "T01") -> SelfPayDraft:
+    return SelfPayDraft(facility, staff, TODAY, items, COLD, walk_in=WalkInDetails("张三"))
+
+
 def assert_the_chain_holds(store: Store) -> None:
     with store.reading() as session:
         verdict = verify(session.connection())
@@ -121,8 +125,19 @@ def test_someone_whose_insurance_is_unpaid_is_refused_as_insured_and_settled_as_
             "visit_date",
         ),
         (SelfPayDraft("T01", 1, TODAY, (DraftItem("NOPE"),), COLD, walk_in=WalkInDetails("张三")), "items.0.code"),
+        # Held as an insured visit is: limits, lengths, the price question, where staff belong.
+        (a_walk_in_buying(DraftItem("X01", Decimal(10) ** 15)), "items.0.quantity"),  # past the quantity limit
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(10) ** 7)), "items.0.price"),  # past the price limit
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(0))), "items.0.price"),  # free, not confirmed
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal("99.00"))), "items.0.price"),  # far, not confirmed
+        (a_walk_in_buying(DraftItem("X" * 1000)), "items.0.code"),
+        (a_walk_in_buying(*[DraftItem("F01")] * 201), "items"),
+        (walk_in(name="张\x00三"), "walk_in.name"),
+        (SelfPayDraft("T01", 1, TODAY, ITEMS, (DiagnosisLine("J" * 21, "感冒"),), walk_in=WalkInDetails("张三")),
+         "diagnoses.0.code"),
+        (a_walk_in_buying(DraftItem("F01"), staff=2), "facility"),  # V01's doctor does not settle at T01
     ],
-)
+)  # fmt: skip
 def test_a_bad_self_pay_visit_is_refused_naming_the_field_and_writes_nothing(
     store: Store, draft: SelfPayDraft, field: str
 ) -> None:
@@ -193,36 +208,6 @@ def test_settling_again_is_all_or_nothing(store: Store) -> None:
     with store.reading() as session:
         assert session.scalar(select(func.count()).select_from(Reversal)) == 0
         assert session.scalar(select(func.count()).select_from(Settlement)) == 1
-
-
-def a_walk_in_buying(*items: DraftItem, staff: int = 1, facility: str = "T01") -> SelfPayDraft:
-    return SelfPayDraft(facility, staff, TODAY, items, COLD, walk_in=WalkInDetails("张三"))
-
-
-@pytest.mark.parametrize(
-    ("draft", "field"),
-    [
-        (a_walk_in_buying(DraftItem("X01", Decimal(10) ** 15)), "items.0.quantity"),  # past the quantity limit
-        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(10) ** 7)), "items.0.price"),  # past the price limit
-        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(0))), "items.0.price"),  # free, not confirmed
-        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal("99.00"))), "items.0.price"),  # far, not confirmed
-        (a_walk_in_buying(DraftItem("X" * 1000)), "items.0.code"),
-        (a_walk_in_buying(*[DraftItem("F01")] * 201), "items"),
-        (walk_in(name="张\x00三"), "walk_in.name"),
-        (SelfPayDraft("T01", 1, TODAY, ITEMS, (DiagnosisLine("J" * 21, "感冒"),), walk_in=WalkInDetails("张三")),
-         "diagnoses.0.code"),
-        (a_walk_in_buying(DraftItem("F01"), staff=2), "facility"),  # V01's doctor does not settle at T01
-    ],
-)  # fmt: skip
-def test_what_enters_a_self_pay_visit_is_held_as_an_insured_one_is(
-    store: Store, draft: SelfPayDraft, field: str
-) -> None:
-    with pytest.raises(SettlementError) as refused:
-        settle_self_pay(store, draft, NOW)
-    assert refused.value.field == field
-    with store.reading() as session:
-        assert session.scalar(select(func.count()).select_from(Settlement)) == 0
-        assert session.scalar(select(func.count()).select_from(WalkIn)) == 0
 
 
 def test_a_self_pay_price_far_from_the_catalogue_settles_once_confirmed_and_the_audit_says_so(store: Store) -> None:
