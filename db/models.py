@@ -202,10 +202,22 @@ class Signing(Base):
     effective_until: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_utc_now)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # How the signing began and ended, as the capitation fund counts its months (desktop.fund).
+    start_kind: Mapped[str] = mapped_column(
+        String(12),
+        default="continuing",
+        server_default="continuing",
+        comment="continuing, first (首次选定), moved (住址改变), reassigned (原机构暂停或终止)",
+    )
+    end_kind: Mapped[str | None] = mapped_column(String(12), comment="null (simply ended or open), moved, reassigned")
 
     person: Mapped[Person] = relationship(back_populates="signings")
 
-    __table_args__ = ({"info": {AUDIT: Chained("where a resident is signed decides whether the fund pays")}},)
+    __table_args__ = (
+        CheckConstraint("start_kind IN ('continuing', 'first', 'moved', 'reassigned')", name="start_kind"),
+        CheckConstraint("end_kind IS NULL OR end_kind IN ('moved', 'reassigned')", name="end_kind"),
+        {"info": {AUDIT: Chained("where a resident is signed decides whether the fund pays")}},
+    )
 
 
 class AreaFiling(Base):
@@ -254,6 +266,9 @@ class CatalogueItem(Base):
     spec: Mapped[str] = mapped_column(String(50), default="")
     price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    atc_code: Mapped[str | None] = mapped_column(
+        String(10), comment="WHO ATC code of a drug (J01: antibacterials for systemic use)"
+    )
     divisible: Mapped[bool] = mapped_column(
         Boolean,
         default=False,
@@ -501,6 +516,25 @@ class Accumulator(Base):
     )
 
 
+class MonthTotal(Base):
+    """A facility's settlements standing in one month of visits under one policy: kept by the
+    database's triggers (``db.month_totals``), never written by the program.
+
+    The agency's split is counted where it gave one; reversed settlements are out.
+    """
+
+    __tablename__ = "month_total"
+
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True, comment="the first day of the visits' month")
+    policy: Mapped[str] = mapped_column(String(40), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_fen: Mapped[int] = mapped_column(BigInteger)
+    account_fen: Mapped[int] = mapped_column(BigInteger)
+    cash_fen: Mapped[int] = mapped_column(BigInteger)
+
+
 # --- to the agency and for the auditor -----------------------------------------------
 
 
@@ -640,6 +674,7 @@ class Setting(Base):
                         "sync.last_success",
                         "sync.catalogue_checked_at",
                         "sync.catalogue_ver.",
+                        "signings.changed",  # moved by the database's triggers (db/signings_changed.py)
                     ),
                 )
             }

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra directory of policy files (a county's own); may be repeated",
     )
+    _fund_and_report(sub)
     c = sub.add_parser("check", help="identity check from the local roster (JSON out)")
     _db(c)
     who = c.add_mutually_exclusive_group(required=True)
@@ -117,7 +118,49 @@ def _staff_commands(sub: Any) -> None:
 
 
 # Commands that write to the store pass the start-up check first (desktop/store_cli.py).
-_WRITERS = frozenset({"settle", "reverse", "sync", "sign-in", "sign-out", "settings"})
+_WRITERS = frozenset({"settle", "reverse", "sync", "sign-in", "sign-out", "settings", "warning-thresholds"})
+
+
+def _fund_and_report(sub: argparse._SubParsersAction[JsonArgumentParser]) -> None:
+    """The fund engine and the reports (desktop.fund, desktop.reports)."""
+    f = sub.add_parser("fund", help="a facility's capitation budget for a year (JSON in, JSON out)")
+    f.add_argument("file", nargs="?", help="JSON file; standard input when left out")
+    f.add_argument("--batch", action="store_true", help="JSON Lines in, one result line per input line")
+    f.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra directory of policy files (a county's own); may be repeated",
+    )
+    p = sub.add_parser(
+        "report", help="a report as PDF, Excel workbook or JSON: monthly, ledger, day-close, fund, warnings"
+    )
+    p.add_argument("kind", choices=["monthly", "ledger", "day-close", "fund", "warnings"], help="which report")
+    p.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    p.add_argument("--facility", required=True, help="facility id (a centre's report covers its village clinics)")
+    p.add_argument("--period", required=True, help="month as 2024-05 (a day as 2024-05-10 for day-close or ledger)")
+    p.add_argument("--format", required=True, choices=["pdf", "xlsx", "json"], dest="fmt", help="the file's kind")
+    p.add_argument("--out", help="file to write (json: standard output when left out)")
+    p.add_argument("--staff", help="username of the staff member making the report (named on it)")
+    w = sub.add_parser("warning-thresholds", help="show, or set, the early warnings' thresholds (JSON out)")
+    w.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
+    w.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="e.g. antibiotic_share_limit=0.25")
+    _signs_in(w, "setting them (an administrator)")
+
+
+def _fund_command(args: argparse.Namespace) -> int:
+    if args.command == "fund":
+        from desktop.fund import cli as fund_cli
+
+        return fund_cli.main(args.file, args.batch, args.policy_dir)
+    if args.command == "warning-thresholds":
+        from desktop.reports.thresholds import thresholds_main
+
+        return thresholds_main(args.db, args.set, _credentials(args) if args.set else None)
+    from desktop.reports.cli import report_main
+
+    return report_main(args.kind, args.db, args.facility, args.period, args.fmt, args.out, args.staff)
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -172,6 +215,8 @@ def _run(args: argparse.Namespace) -> int:
         from desktop import quote_cli
 
         return quote_cli.main(args.file, args.batch, args.policy_dir, explain=not args.no_explain)
+    if args.command in ("fund", "report", "warning-thresholds"):
+        return _fund_command(args)
     if args.command == "check":
         from desktop.identity.cli import check_main
 

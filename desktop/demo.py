@@ -65,6 +65,20 @@ CATALOGUE = [
     ("CB01", "推拿", "tn", "tcm_treatment", "B", 4000, "次"),
     ("FA01", "一般诊疗费", "ybzlf", "consultation_fee", "A", 1000, "次"),
 ]
+# WHO ATC codes of the Western drugs; J01 (antibacterials for systemic use) is what the
+# antibiotic share counts (desktop.reports.warnings).
+ATC = {
+    "XA01": "J01CA04",
+    "XA02": "M01AE01",
+    "XA03": "R05FA02",
+    "XA04": "C08CA05",
+    "XA05": "A10BA02",
+    "XB01": "J01DD08",
+    "XB02": "R05CB06",
+    "XB03": "A02BC01",
+    "XC01": "A11AA03",
+    "XC02": "C10AX06",
+}
 # Sold by weight: a prescription takes part of the unit. Kept apart from ``CATALOGUE``,
 # whose lines (all but the last, the consultation fee) the demo's visits draw from.
 BY_WEIGHT = [
@@ -109,25 +123,49 @@ def id_number(rng: random.Random, regions: list[str], birth: dt.date, gender: st
 
 
 def build_demo(
-    store: Store, *, today: dt.date | None = None, people: int = 300, days: int = 365, seed: int = 2024
+    store: Store,
+    *,
+    today: dt.date | None = None,
+    people: int = 300,
+    days: int = 365,
+    seed: int = 2024,
+    showcase: bool = False,
 ) -> None:
-    """Fill an empty store; visits from ``days`` before ``today`` up to yesterday."""
+    """Fill an empty store; visits from ``days`` before ``today`` up to yesterday.
+
+    ``showcase`` (the first start and ``clinic-pos demo``) adds what the fund page shows
+    a director: the catchment of signed residents who did not come (``demo_showcase``),
+    and a village doctor's antibiotic habit in the last weeks, which its warnings catch.
+    """
     today = today or dt.datetime.now(CHINA).date()
     rng = random.Random(seed)
     with store.writing() as session:
         _places_and_staff(session)
         session.add_all(
             CatalogueItem(
-                code=c, name=n, pinyin=p, kind=k, item_class=cl, price_fen=f, unit=u, divisible=u in DIVISIBLE_UNITS
+                code=c,
+                name=n,
+                pinyin=p,
+                kind=k,
+                item_class=cl,
+                price_fen=f,
+                unit=u,
+                divisible=u in DIVISIBLE_UNITS,
+                atc_code=ATC.get(c),
             )
             for c, n, p, k, cl, f, u in [*CATALOGUE, *BY_WEIGHT]
         )
         session.add(Setting(key="facility_id", value=HOME))
         _roster(session, rng, people, today)
+    if showcase:
+        from desktop.demo_showcase import add_catchment
+
+        add_catchment(store, people, today)
     book = default_book()
+    habit_from = today - dt.timedelta(days=45) if showcase else None
     for day in _days(today - dt.timedelta(days=days), today):
         with store.writing() as session:
-            _one_day(session, rng, day, people, book)
+            _one_day(session, rng, day, people, book, habit_from)
 
 
 def _places_and_staff(session: Session) -> None:
@@ -243,7 +281,9 @@ def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         day += dt.timedelta(days=1)
 
 
-def _one_day(session: Session, rng: random.Random, day: dt.date, people: int, book: PolicyBook) -> None:
+def _one_day(
+    session: Session, rng: random.Random, day: dt.date, people: int, book: PolicyBook, habit_from: dt.date | None
+) -> None:
     for _ in range(rng.randint(8, 22)):
         facility = rng.choice(["T01", "T01", "V01", "V02", "V03"])
         staff = {"T01": 2, "V01": 3, "V02": 4, "V03": 5}[facility]
@@ -251,6 +291,8 @@ def _one_day(session: Session, rng: random.Random, day: dt.date, people: int, bo
         items = [DraftItem("FA01")] if rng.random() < 0.7 else []
         for entry in rng.sample(CATALOGUE[:-1], rng.randint(1, 3)):
             items.append(DraftItem(entry[0], Decimal(rng.randint(1, 3))))
+        if habit_from is not None and day >= habit_from and facility == "V03" and "XB01" not in {i.code for i in items}:
+            items.append(DraftItem("XB01"))  # 头孢克肟 for every cough: the antibiotic share the fund page flags
         draft = VisitDraft(
             facility_id=facility,
             person_id=rng.randint(1, people),
@@ -279,7 +321,7 @@ def demo_main(db: str, people: int) -> int:
         sys.stderr.write(json.dumps(message, ensure_ascii=False) + "\n")
         return 2
     store = open_store(db)
-    build_demo(store, people=people)
+    build_demo(store, people=people, showcase=True)
     with store.reading() as session:
         counts = {
             table: session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()  # noqa: S608

@@ -14,7 +14,24 @@ from db import audit
 from db.models import Person, Signing
 from db.session import Store
 from desktop.roster import signing_history
-from desktop.signing import ChangeRequest, Decision, decide
+from desktop.signing import ChangeRequest, Decision, Grounds, Origin, SigningHistory, decide
+
+# How a change shows in the fund's months (洪府厅发〔2019〕102号 第二十八条): a move for a new
+# address (第八条（一）) and a reassignment from a closed facility (第八条（二）) are timed
+# apart, for the facility left and the one joined alike.
+_CHANGE_KIND = {
+    Grounds.ADDRESS_CHANGE: "moved",
+    Grounds.FACILITY_SUSPENDED: "reassigned",
+    Grounds.FACILITY_TERMINATED: "reassigned",
+}
+
+
+def start_kind(grounds: Grounds, history: SigningHistory) -> str:
+    """``first`` for a person's first choice of a signing facility (第二十八条第一款), else how they came."""
+    if grounds in _CHANGE_KIND:
+        return _CHANGE_KIND[grounds]
+    chosen_before = any(not r.withdrawn and r.origin is not Origin.DEFAULTED for r in history.records)
+    return "continuing" if chosen_before else "first"
 
 
 class UnknownPersonError(LookupError):
@@ -34,10 +51,13 @@ def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_i
         decision = decide(person.policy, history, request)
         if not decision.accepted or decision.record is None:
             return decision
+        ended = _CHANGE_KIND.get(request.grounds)
         for closed in decision.closes:
             if closed.record_id is not None:
                 connection.execute(
-                    update(Signing).where(Signing.id == closed.record_id).values(effective_until=closed.effective_until)
+                    update(Signing)
+                    .where(Signing.id == closed.record_id)
+                    .values(effective_until=closed.effective_until, end_kind=None if closed.withdrawn else ended)
                 )
         record = decision.record
         signing_id = connection.execute(
@@ -51,6 +71,7 @@ def change_signing(store: Store, person_id: int, request: ChangeRequest, staff_i
                 family_doctor=record.family_doctor,
                 effective_from=record.effective_from,
                 effective_until=record.effective_until,
+                start_kind=start_kind(request.grounds, history),
                 recorded_at=now,
                 recorded_by=staff_id,
             )

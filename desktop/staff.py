@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE = "manage"  # settings (limits, the agency address), the agency secret
     SEE_FULL_ID = "see_full_id"  # on screens
     FILE_LEDGER = "file_ledger"  # print the ledger's copy for filing, full ID numbers and all
+    SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
     SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
     RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
 
@@ -75,6 +76,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FILE_LEDGER,
             Permission.SETTLE_UP,
             Permission.RECORD_FILING,
+            Permission.SEE_FUND,
         }
     ),
 }

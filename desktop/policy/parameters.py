@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from desktop.input_error import show
+from desktop.policy.fund_rules import FundRules, read_fund
 from desktop.policy.types import Category, FacilityKind
 
 T = TypeVar("T")
@@ -143,6 +144,7 @@ class PolicyVersion:
     out_of_area_filing_required: Figure[bool] | None = None
     account_article: str | None = None
     exclusion_articles: Mapping[str, str] = field(default_factory=dict)
+    fund: FundRules | None = None  # the capitation fund's figures (resident schemes; desktop.fund)
     file: str = ""
 
     def in_force(self, date: dt.date) -> bool:
@@ -317,6 +319,7 @@ _TOP_KEYS = {
     "account",
     "area",
     "exclusion_articles",
+    "fund",
 }
 _BENEFIT_KEYS = {
     "rates",
@@ -365,6 +368,8 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         )
     if scheme is Scheme.EMPLOYEE and signing:
         raise r.fail("signing", "employee schemes cover designated facilities with no signing")
+    if scheme is Scheme.EMPLOYEE and "fund" in raw:
+        raise r.fail("fund", "employee schemes have no capitation fund; it belongs to a resident scheme")
     pays_rest = r.figure(account, "account", "pays_rest", r.boolean)
     timing = r.figure(retirement, "retirement", "takes_effect", r.timing, required=scheme is Scheme.EMPLOYEE)
     return PolicyVersion(
@@ -389,6 +394,7 @@ def parse_policy(raw: Mapping[str, Any], path: str) -> PolicyVersion:
         out_of_area_filing_required=r.figure(area, "area", "filing_required", r.boolean),
         account_article=pays_rest.article if pays_rest is not None and pays_rest.value else None,
         exclusion_articles=_exclusion_articles(r, raw),
+        fund=read_fund(r, raw),
         file=path,
     )
 

@@ -54,7 +54,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Pages built by the ledger helper; the window shows them when they are installed.
-EXTRA_PAGES = (("desktop.ui.ledger_view", "LedgerView"), ("desktop.ui.day_close_view", "DayCloseView"))
+EXTRA_PAGES = (
+    ("desktop.ui.ledger_view", "LedgerView"),
+    ("desktop.ui.day_close_view", "DayCloseView"),
+    ("desktop.ui.fund_page", "FundPage"),
+)
 # Imported by a worker, off the GUI thread: what a card check and a settlement need (with
 # the store), then what the pages behind the store need (once the counter takes cards).
 CARD_CHECK_MODULES = ("desktop.ui.standing", "desktop.identity", "desktop.settlement")
@@ -66,7 +70,7 @@ PAGE_MODULES = (
     "desktop.ui.sync_page",
     "desktop.ui.sync_worker",
 )
-PAGES = 5  # Ctrl+1 … Ctrl+5, each shown on its tab
+PAGES = 6  # Ctrl+1 … Ctrl+6, each shown on its tab (the 基金 page is the administrator's sixth)
 
 
 class CounterWindow(QMainWindow):
@@ -196,8 +200,10 @@ class CounterWindow(QMainWindow):
         )
         self._add_tab(self.settlements, self.tr("Today's settlements"))
         self.extra_pages = {}
-        titles = {"LedgerView": self.tr("Ledger"), "DayCloseView": self.tr("Day close")}
+        titles = {"LedgerView": self.tr("Ledger"), "DayCloseView": self.tr("Day close"), "FundPage": self.tr("Fund")}
         for module_name, class_name in EXTRA_PAGES if self.with_extra_pages else ():
+            if class_name == "FundPage" and not self._may_see_fund():
+                continue
             page = self._extra_page(module_name, class_name)
             if page is not None:
                 self.extra_pages[class_name] = page
@@ -207,10 +213,15 @@ class CounterWindow(QMainWindow):
         self.who.setText(self._who())
 
     def _add_tab(self, page: QWidget, title: str) -> None:
-        """A page and its title, with the key that brings it up (Ctrl+1 … Ctrl+5) beside it."""
+        """A page and its title, with the key that brings it up (Ctrl+1 …) beside it."""
         index = self.tabs.addTab(page, title)
         if index < PAGES:
             self.tabs.setTabText(index, f"{title}  Ctrl+{index + 1}")
+
+    def _may_see_fund(self) -> bool:
+        from desktop.staff import Permission, may
+
+        return self.staff is not None and may(self.staff.role, Permission.SEE_FUND)
 
     def _read_facility_name(self) -> str | None:
         from db.models import Facility

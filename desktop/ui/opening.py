@@ -79,7 +79,7 @@ def build_demo_store(path: Path, *, encrypt: bool = False) -> Path:
     else:
         store = open_store(partial)
     try:
-        build_demo(store)
+        build_demo(store, showcase=True)
     finally:
         store.dispose()
     partial.replace(path)

@@ -92,6 +92,11 @@
 <context>
     <name>CounterWindow</name>
     <message>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <source>Fund</source>
+        <translation>基金</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/main_window.py" line="99"/>
         <source>Clinic counter</source>
         <translation>门诊收费</translation>
@@ -1544,6 +1549,302 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/models.py" line="146"/>
         <source>C (self-pay)</source>
         <translation>丙类（自费）</translation>
+    </message>
+</context>
+<context>
+    <name>AlertModel</name>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="76"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="77"/>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="78"/>
+        <source>Who</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="79"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="80"/>
+        <source>What it says</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="81"/>
+        <source>Source</source>
+        <translation>依据</translation>
+    </message>
+</context>
+<context>
+    <name>FundPage</name>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="112"/>
+        <source>Export as PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="112"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="114"/>
+        <source>Export workbook…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="126"/>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="127"/>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="128"/>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="129"/>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="130"/>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="131"/>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="132"/>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="133"/>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="134"/>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="135"/>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="136"/>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="137"/>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="139"/>
+        <source>Budget {amount}</source>
+        <translation>年度预算 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="140"/>
+        <source>Spent</source>
+        <translation>实际发生</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="141"/>
+        <source>Projected {amount}</source>
+        <translation>预计全年 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="142"/>
+        <source>Monthly ceiling or advance</source>
+        <translation>月预结算额度/月预付额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="143"/>
+        <source>Paid by the agency</source>
+        <translation>经办机构拨付</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="144"/>
+        <source>Month by month</source>
+        <translation>逐月</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="145"/>
+        <source>Reading the fund…</source>
+        <translation>正在读取基金数据…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="161"/>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="168"/>
+        <source>Budget for the year</source>
+        <translation>年度预算</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="169"/>
+        <source>Spent so far</source>
+        <translation>已发生</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="170"/>
+        <source>Projected for the year</source>
+        <translation>预计全年</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="171"/>
+        <source>Year-end band it is heading for</source>
+        <translation>预计年终档次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="172"/>
+        <source>This month&apos;s ceiling or advance</source>
+        <translation>本月额度（预结算额度/预付额）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="173"/>
+        <source>This month: spent and paid</source>
+        <translation>本月发生与拨付</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="181"/>
+        <source>Early warnings (洪府办发〔2022〕93号 第四十一条)</source>
+        <translation>监控预警（洪府办发〔2022〕93号 第四十一条）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="212"/>
+        <source>Checking the visits…</source>
+        <translation>正在检查就诊数据…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="229"/>
+        <source>No capitation fund to show: {0}</source>
+        <translation>没有可显示的门诊统筹基金：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="231"/>
+        <source>The fund could not be read: {0}</source>
+        <translation>无法读取基金数据：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="245"/>
+        <source>{0}: {1} warnings (so far); {2}: {3} warnings</source>
+        <translation>{0}：预警 {1} 条（截至目前）；{2}：预警 {3} 条</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="252"/>
+        <source>The warnings could not be worked out: {0}</source>
+        <translation>无法计算预警：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="266"/>
+        <source>{name} · {policy}: {persons} persons signed in {year}</source>
+        <translation>{name} · {policy}：{year}年签约 {persons} 人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="281"/>
+        <source>no month has ended yet</source>
+        <translation>尚无已结束的月份</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="289"/>
+        <source>quarterly advance {0}</source>
+        <translation>季度预拨 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="292"/>
+        <source>spent {0}, paid {1}</source>
+        <translation>发生 {0}，拨付 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="299"/>
+        <source>{0} ({1}% of the budget)</source>
+        <translation>{0}（占预算 {1}%）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="303"/>
+        <source>below 80%: paid what was spent</source>
+        <translation>低于80%：据实结算</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="304"/>
+        <source>80% to 90%: what was spent and half the unused budget</source>
+        <translation>80%（含）至90%：据实结算，另付未使用部分的50%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="305"/>
+        <source>90% and above: the budget, no more</source>
+        <translation>90%（含）以上：按预算额度结算</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="306"/>
+        <source>80% to 100%: the saving is the centre&apos;s reward</source>
+        <translation>80%（含）至100%：节余奖励给本院</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="307"/>
+        <source>over the budget: the overspend is the centre&apos;s</source>
+        <translation>超过预算：超支部分由本院承担</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="309"/>
+        <source>no bands: the surplus rolls over</source>
+        <translation>不分档：结余滚存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="337"/>
+        <source>The fund has not been read yet.</source>
+        <translation>尚未读取基金数据。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="343"/>
+        <source>Budget used against the months</source>
+        <translation>年度预算使用情况</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="354"/>
+        <source>Save as workbook</source>
+        <translation>保存为 Excel 工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="354"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="369"/>
+        <source>Written to {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/fund_page.py" line="371"/>
+        <source>Could not write: {0}</source>
+        <translation>无法写入：{0}</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,7 @@ from desktop.staff import PERMISSIONS, Permission, Role, may, may_at
 
 # The whole table as it is meant to be, written out: a permission added to Permission
 # without its column here fails the first test, so every role's answer is decided.
-S, R, Y, M, F, L, U, A = (
+S, R, Y, M, F, L, U, A, B = (
     Permission.SETTLE,
     Permission.REVERSE,
     Permission.SYNC,
@@ -17,6 +17,7 @@ S, R, Y, M, F, L, U, A = (
     Permission.FILE_LEDGER,
     Permission.SETTLE_UP,
     Permission.RECORD_FILING,
+    Permission.SEE_FUND,
 )
 EXPECTED: dict[Permission, dict[Role, bool]] = {
     S: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},
@@ -27,6 +28,7 @@ EXPECTED: dict[Permission, dict[Role, bool]] = {
     L: {Role.CLERK: False, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # 湘人社发〔2017〕94号 第十三条
     U: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # whoever takes the cash
     A: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # the paper 异地备案 at the counter
+    B: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # the 基金 page
 }
 
 

@@ -149,3 +149,9 @@ def test_a_week_offline_syncs_once_through_a_flaky_agency(url: str, tmp_path: Pa
             agency.stop()
     finally:
         clinic.dispose()
+
+
+def test_the_month_totals_are_kept_by_the_triggers(store: Store) -> None:
+    from tests.store.test_month_totals import check_month_totals
+
+    check_month_totals(store)

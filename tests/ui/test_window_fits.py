@@ -77,7 +77,7 @@ def crowded_counter(qtbot: Any, window: CounterWindow, store: Store) -> None:
 @pytest.mark.usefixtures("chinese")
 @pytest.mark.parametrize("height", [768, 700])
 def test_every_page_fits_1024_wide_with_nothing_needed_cut(qtbot: Any, store: Store, height: int) -> None:
-    window = open_window(qtbot, store, extra_pages=True)
+    window = open_window(qtbot, store, "admin", extra_pages=True)  # every page, 基金 too
     qtbot.waitUntil(lambda: window.tabs.count() == PAGES, timeout=5000)
     crowded_counter(qtbot, window, store)
     window.resize(1024, height)
