@@ -456,6 +456,9 @@ class PolicyBook:
 
     def __init__(self, versions: Iterable[PolicyVersion]) -> None:
         self._by_policy: dict[str, list[PolicyVersion]] = {}
+        # The version found for each (policy, day) asked: a batch asks about a few policies on
+        # a few hundred days, again and again. The versions never change once the book is made.
+        self._in_force: dict[tuple[str, dt.date], PolicyVersion] = {}
         for version in versions:
             self._by_policy.setdefault(version.policy, []).append(version)
         for policy, found in self._by_policy.items():
@@ -479,11 +482,17 @@ class PolicyBook:
         return list(self._by_policy[policy])
 
     def version_for(self, policy: str, date: dt.date) -> PolicyVersion:
+        found = self._in_force.get((policy, date))
+        if found is not None:
+            return found
         versions = self._by_policy.get(policy)
         if versions is None:
             raise UnknownPolicyError(policy, self._by_policy)
         for version in reversed(versions):
             if version.in_force(date):
+                if len(self._in_force) >= 65536:  # a batch over many years: start afresh
+                    self._in_force.clear()
+                self._in_force[policy, date] = version
                 return version
         raise NotInForceError(policy, date, ", ".join(v.span() for v in versions))
 

@@ -4,7 +4,9 @@ Most lines of a batch are plain: every value of the right type, amounts with exa
 decimals, dates in ISO form. This reader takes only such requests and builds the same
 ``QuoteRequest`` the careful reader in ``codec`` would; on anything else it declines
 (``NotPlain``) and the careful reader reads the line again, accepting it or naming the
-bad field. Dates, amounts and facilities repeat across a batch, so their read values are kept.
+bad field. Dates and facilities repeat across a batch, so their read values are kept; amounts
+mostly do not (a county's bills run over tens of thousands of different figures), so each is
+read afresh.
 """
 
 from __future__ import annotations
@@ -43,9 +45,8 @@ E = TypeVar("E", bound=StrEnum)
 _PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}")
 _ZERO = Decimal("0.00")
-_REMEMBERED = 8192  # dates, amounts and facilities kept (each); a memo starts afresh when full
+_REMEMBERED = 8192  # dates and facilities kept (each); a memo starts afresh when full
 _dates: dict[str, dt.date] = {}
-_amounts: dict[str, Decimal] = {"0.00": _ZERO}
 _facilities: dict[tuple[str, FacilityKind, int, str | None, bool, bool], Facility] = {}
 _NO_ITEMS: list[Any] = []  # a visit left without items (read, never changed)
 
@@ -194,12 +195,9 @@ def _item(raw: Any) -> Item:
     try:
         kind = _ITEM_KIND[raw["kind"]]
         item_class = _ITEM_CLASS[raw["class"]]
-        # Only text is remembered, so a hit is plain text; anything else misses and is checked below.
-        amount = _amounts.get(raw["amount"])
-    except (KeyError, TypeError):  # left out, or a list or an object where a name or amount belongs
+        amount = _amount(raw["amount"])
+    except (KeyError, TypeError):  # left out, or a list or an object where a name belongs
         raise NotPlain from None
-    if amount is None:
-        amount = _new_amount(raw["amount"])
     code = raw.get("code", "")
     name = raw.get("name", "")
     if type(code) is not str or type(name) is not str:
@@ -262,18 +260,13 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _amount(value: Any) -> Decimal:
-    known = _amounts.get(value) if type(value) is str else None
-    if known is not None:
-        return known
-    return _new_amount(value)
+    """Plain text with exactly two decimals, or ``NotPlain``.
 
-
-def _new_amount(value: Any) -> Decimal:
-    """An amount not met yet: plain text with exactly two decimals, or ``NotPlain``."""
+    Not remembered: a memo of amounts missed on most lines of a real batch (a bill's figures
+    rarely repeat), and a miss cost more than reading the amount; only the zero that most
+    year-to-date figures hold is taken as it is."""
+    if value == "0.00":
+        return _ZERO
     if type(value) is not str or _PLAIN_AMOUNT.fullmatch(value) is None:
         raise NotPlain
-    amount = Decimal(value)
-    if len(_amounts) >= _REMEMBERED:
-        _amounts.clear()
-    _amounts[value] = amount
-    return amount
+    return Decimal(value)

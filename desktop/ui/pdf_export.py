@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLineF, QMarginsF, QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QLineF, QMarginsF, QObject, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -34,6 +34,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from shiboken6 import Shiboken
+
+from desktop.ui.workers import start_job
 
 Cell = str | bytes | None  # text; a PNG image (a stored signature); nothing (left for a pen)
 Progress = Callable[[int, int], None]
@@ -388,8 +391,9 @@ class _Painting:
 class ExportTask(QObject):
     """One export on the thread pool. Connect to its signals, then ``start()``.
 
-    The task lives on the GUI thread, so slots of GUI-thread objects connected to its
-    signals run there (queued) while the work emits from the pool thread.
+    The task lives on the GUI thread and emits its signals there; the pool job never
+    holds it (``desktop.ui.workers`` says why). A task whose view was closed mid-export
+    is gone with it, and the export's end is then told to nobody.
     """
 
     progress = Signal(int, int)
@@ -399,34 +403,21 @@ class ExportTask(QObject):
     def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
-        self.finished.connect(self._forget)
-        self.failed.connect(self._forget)
 
     def start(self, pool: QThreadPool | None = None) -> None:
-        _running.add(self)
-        (pool or QThreadPool.globalInstance()).start(_ExportJob(self._work, self))
+        start_job(self._work, self._finished, self._failed, self._progress, pool)
 
-    def _forget(self, _outcome: object) -> None:
-        _running.discard(self)
+    def _progress(self, done: int, total: int) -> None:
+        if Shiboken.isValid(self):
+            self.progress.emit(done, total)
 
+    def _finished(self, result: object) -> None:
+        if Shiboken.isValid(self):
+            self.finished.emit(result)
 
-class _ExportJob(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any], task: ExportTask) -> None:
-        super().__init__()
-        self.work = work
-        self.task = task
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.task.progress.emit)
-        except Exception as exc:  # the GUI thread shows it to the clerk
-            self.task.failed.emit(str(exc) or type(exc).__name__)
-        else:
-            self.task.finished.emit(result)
-
-
-# Running tasks are kept here so that a view closed mid-export does not free them early.
-_running: set[ExportTask] = set()
+    def _failed(self, exc: BaseException) -> None:
+        if Shiboken.isValid(self):
+            self.failed.emit(str(exc) or type(exc).__name__)
 
 
 # --- the buttons, progress bar and messages under a printable view ---------------------

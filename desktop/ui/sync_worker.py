@@ -10,6 +10,12 @@ The thread opens the relay itself (the agency client, and for the demo the sandb
 process) so neither the imports nor the process start cost the GUI thread anything.
 ``shutdown`` sets the relay's stop event, which cuts short any call or wait, and the
 thread closes the client and stops the demo's agency on its way out.
+
+The worker belongs to the application, not to the window, and is freed (``deleteLater``)
+on the GUI thread once its thread has ended and been joined. The thread holds the worker
+(its target is the worker's own method) and may outlive the window's wait on closing:
+were the window's reference the last but one, the thread would free the worker, a
+QObject with a timer, on the wrong thread, which corrupts Qt's memory.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
@@ -35,6 +41,7 @@ log = logging.getLogger("clinic.ui.sync")
 INTERVAL_S = 30.0
 SOON_MS = 1500  # after a settlement: the receipt prints first, and a quick second visit joins the same run
 JOIN_S = 3.0  # the window waits this long on closing; the thread finishes on its own after that
+THREAD_NAME = "sync-relay"
 
 
 class SyncWorker(QObject):
@@ -46,6 +53,7 @@ class SyncWorker(QObject):
     _reported_there = Signal(object)
     _unavailable_there = Signal(object)
     _running_there = Signal(bool)
+    _ended_there = Signal()  # the thread's last word
 
     def __init__(
         self,
@@ -56,9 +64,8 @@ class SyncWorker(QObject):
         interval_s: float = INTERVAL_S,
         soon_ms: int = SOON_MS,
         pace: Pace | None = None,
-        parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(QCoreApplication.instance())  # outlives the window: see the module's docstring
         self.store = store
         self.pace = pace or Pace(quiet_s=0)  # full speed unless the window says when the clerk types
         self.operator = operator  # (username, name): the Operator is made on the thread
@@ -68,7 +75,7 @@ class SyncWorker(QObject):
         self.target: Target | None = None  # where the relay talks to, once the thread has chosen
         self._stop = threading.Event()  # also the relay's: set, it ends a run promptly
         self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="sync-relay")
+        self._thread = threading.Thread(target=self._loop, name=THREAD_NAME)
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(soon_ms)
@@ -77,6 +84,8 @@ class SyncWorker(QObject):
         self._reported_there.connect(self._deliver_report, queued)
         self._unavailable_there.connect(self._deliver_unavailable, queued)
         self._running_there.connect(self._deliver_running, queued)
+        self._ended_there.connect(self._ended, queued)
+        self._thread_ended = False
 
     # --- the GUI thread's side ------------------------------------------------------
 
@@ -98,10 +107,18 @@ class SyncWorker(QObject):
         self._soon.stop()
         self._stop.set()
         self._wake.set()
-        if not self._thread.is_alive():
+        if self._thread.ident is None or self._thread_ended:  # never started, or its end already heard
+            self.deleteLater()
             return True
-        self._thread.join(wait_s)
+        self._thread.join(wait_s)  # however it goes, the thread's last word frees the worker
         return not self._thread.is_alive()
+
+    @Slot()
+    def _ended(self) -> None:
+        self._thread.join()  # the thread is past its last word: it lets go of the worker at once
+        self._thread_ended = True
+        if self._stop.is_set():
+            self.deleteLater()
 
     @Slot(object)
     def _deliver_report(self, report: SyncReport) -> None:
@@ -128,6 +145,7 @@ class SyncWorker(QObject):
                 self._wake.clear()
         finally:
             _close(relay, target)
+            self._hand(self._ended_there)
 
     def _cycle(self, relay: Relay | None, target: Target | None) -> tuple[Relay | None, Target | None]:
         if target is not None and not target.alive():
@@ -184,9 +202,9 @@ class SyncWorker(QObject):
             self._hand(self._reported_there, report)
         return relay, target
 
-    def _hand(self, signal: Any, value: object) -> None:
+    def _hand(self, signal: Any, *values: object) -> None:
         try:
-            signal.emit(value)
+            signal.emit(*values)
         except RuntimeError:  # the window is gone: nobody is listening any more
             return
 

@@ -1,65 +1,148 @@
 """Slow work off the GUI thread: a pool job hands its result back through a queued signal.
 
 The function runs on a pool thread and must not touch a widget; the callbacks run on
-the GUI thread because the carrier object, the signals' receiver, lives there.
+the GUI thread because the mailbox, the signals' receiver, lives there.
+
+Everything a job uses is freed on the GUI thread. Qt cannot free a QObject safely on a
+thread other than its own, and a job's last reference would free one there: a widget its
+work closes over, a result, an exception's traceback. So the pool thread holds a ticket
+number and nothing else: the work, the callbacks and the outcome sit in ``_errands``,
+which the GUI thread keeps until the job has let go of them all and posted its ticket.
+One mailbox, made once on the GUI thread and kept for good, carries every ticket back.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import threading
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+Progress = Callable[[int, int], None]  # done, total: called on the pool thread
 
-class Carrier(QObject):
-    done = Signal(object)
-    failed = Signal(object)
 
-    def __init__(self, on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> None:
+@dataclass(slots=True)
+class _Errand:
+    work: Callable[[Progress], Any]
+    on_done: Callable[[Any], None]
+    on_failed: Callable[[BaseException], None]
+    on_progress: Progress | None
+    outcome: tuple[bool, Any] | None = None  # (succeeded, result or exception), set by the job
+
+
+class _Mailbox(QObject):
+    ended = Signal(int)  # ticket
+    progressed = Signal(int, int, int)  # ticket, done, total
+
+    def __init__(self) -> None:
         super().__init__()
         from PySide6.QtCore import Qt  # here, not above: the window's first frame does without Qt's enums
 
-        self._on_done = on_done
-        self._on_failed = on_failed
-        self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.failed.connect(self._deliver_failure, Qt.ConnectionType.QueuedConnection)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.ended.connect(self._deliver, queued)
+        self.progressed.connect(self._progress, queued)
 
-    @Slot(object)
-    def _deliver(self, value: Any) -> None:
-        _running.discard(self)
-        self._on_done(value)
+    @Slot(int)
+    def _deliver(self, ticket: int) -> None:
+        with _lock:
+            errand = _errands.pop(ticket)
+        assert errand.outcome is not None, "a job posts its ticket once its outcome is in"
+        succeeded, value = errand.outcome
+        if succeeded:
+            errand.on_done(value)
+        else:
+            # The frames' variables (the work's widget among them) are freed with the
+            # errand, here, rather than kept in a cycle through an exception a handler keeps.
+            traceback.clear_frames(value.__traceback__)
+            errand.on_failed(value)
 
-    @Slot(object)
-    def _deliver_failure(self, error: Any) -> None:
-        _running.discard(self)
-        self._on_failed(error)
+    @Slot(int, int, int)
+    def _progress(self, ticket: int, done: int, total: int) -> None:
+        with _lock:
+            errand = _errands.get(ticket)
+        if errand is not None and errand.on_progress is not None:
+            errand.on_progress(done, total)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], carrier: Carrier) -> None:
+    def __init__(self, ticket: int) -> None:
         super().__init__()
-        self.work = work
-        self.carrier = carrier
+        self.ticket = ticket
 
     def run(self) -> None:
-        try:
-            result = self.work()
-        except Exception as exc:  # handed to the GUI thread, which reports it
-            _hand_back(self.carrier.failed, exc)
-        else:
-            _hand_back(self.carrier.done, result)
+        _carry_out(self.ticket)  # every reference it took is gone when it returns
+        _post(_mailbox().ended, self.ticket)
 
 
-def _hand_back(signal: Any, value: Any) -> None:
+def _carry_out(ticket: int) -> None:
+    # No local variables here: a failure's traceback reaches this frame (its caller's),
+    # and an errand held here would tie the exception to itself, a cycle that Python's
+    # collector frees later on whichever thread it happens to run.
+    _keep(ticket, _outcome(_work_for(ticket), _progress_for(ticket)))
+
+
+def _work_for(ticket: int) -> Callable[[Progress], Any]:
+    with _lock:
+        return _errands[ticket].work
+
+
+def _keep(ticket: int, outcome: tuple[bool, Any]) -> None:
+    with _lock:
+        _errands[ticket].outcome = outcome
+
+
+def _outcome(work: Callable[[Progress], Any], progress: Progress) -> tuple[bool, Any]:
     try:
-        signal.emit(value)
-    except RuntimeError:  # the program is closing and the carrier is gone: nobody waits for it
+        return True, work(progress)
+    except Exception as exc:  # handed to the GUI thread, which reports it
+        return False, exc
+
+
+def _progress_for(ticket: int) -> Progress:
+    def progress(done: int, total: int) -> None:
+        _post(_mailbox().progressed, ticket, done, total)
+
+    return progress
+
+
+def _post(signal: Any, *values: int) -> None:
+    try:
+        signal.emit(*values)
+    except RuntimeError:  # the program is closing and the mailbox is gone: nobody waits for it
         return
 
 
-# Carriers of jobs still running: nothing else holds them while the pool works.
-_running: set[Carrier] = set()
+_lock = threading.Lock()
+# Jobs not yet reported, by ticket: added to and taken from on the GUI thread only.
+_errands: dict[int, _Errand] = {}
+_tickets = itertools.count(1)
+
+
+@functools.cache
+def _mailbox() -> _Mailbox:
+    """The one mailbox, made by the first job (on the GUI thread) and kept for good."""
+    return _Mailbox()
+
+
+def start_job(
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+    on_progress: Progress | None = None,
+    pool: QThreadPool | None = None,
+) -> None:
+    """Start ``work(progress)`` on the pool; ``on_progress`` and then one of the other
+    callbacks are called on the GUI thread. Call it on the GUI thread."""
+    _mailbox()  # made here, on the GUI thread, before any job can post to it
+    ticket = next(_tickets)
+    with _lock:
+        _errands[ticket] = _Errand(work, on_done, on_failed, on_progress)
+    (pool or QThreadPool.globalInstance()).start(_Job(ticket))
 
 
 def run_in_background(
@@ -67,14 +150,11 @@ def run_in_background(
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
     pool: QThreadPool | None = None,
-) -> Carrier:
+) -> None:
     """Start ``work`` on the pool; call one of the callbacks on the GUI thread when it ends."""
-    carrier = Carrier(on_done, on_failed)
-    _running.add(carrier)
-    (pool or QThreadPool.globalInstance()).start(_Job(work, carrier))
-    return carrier
+    start_job(lambda _progress: work(), on_done, on_failed, pool=pool)
 
 
 def busy() -> bool:
     """Whether any background job has yet to report (tests wait on this)."""
-    return bool(_running)
+    return bool(_errands)

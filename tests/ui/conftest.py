@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,6 +27,7 @@ from desktop.ui.app import Launcher
 from desktop.ui.i18n import CHINESE, install_translation, remove_translation
 from desktop.ui.main_window import CounterWindow
 from desktop.ui.sync_setup import Target, Targets
+from desktop.ui.sync_worker import THREAD_NAME as SYNC_THREAD
 from desktop.ui.workers import busy
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
@@ -258,7 +260,21 @@ def syncing(qtbot: Any, store: Store, agency: SandboxServer) -> Iterator[Callabl
 
     yield open_syncing
     for window in opened:
-        worker = window.sync_worker
-        window.stop_sync()
-        if worker is not None:  # gone before the agency stops and the store is disposed under it
-            qtbot.waitUntil(lambda worker=worker: not worker.alive(), timeout=30_000)
+        window.stop_sync()  # pytest-qt closed the windows already, which stopped their workers
+    # The relays' threads end before the agency stops and the store is disposed under them.
+    wait_for_sync_threads()
+
+
+def wait_for_sync_threads(timeout_s: float = 30.0) -> None:
+    """Every stopped worker's thread has ended (the window waits for it only briefly on closing)."""
+    for thread in threading.enumerate():
+        if thread.name == SYNC_THREAD:
+            thread.join(timeout_s)
+            assert not thread.is_alive(), "a sync thread did not end after its worker was stopped"
+
+
+@pytest.fixture(autouse=True)
+def no_sync_thread_outlives_its_test() -> Iterator[None]:
+    """A test's sync thread must not run on into the next test, with its store and agency gone."""
+    yield
+    wait_for_sync_threads()
