@@ -777,3 +777,25 @@ class Setting(Base):
             }
         },
     )
+
+
+class SignInToken(Base):
+    """A command-line sign-in (``clinic-pos sign-in``): only the token's SHA-256 is kept, so the
+    file gives away no usable token; it lapses at ``expires_at`` or when signed out."""
+
+    __tablename__ = "sign_in_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        {
+            "info": {
+                AUDIT: Chained("who may act on the command line, and until when; signed out by an entry of its own")
+            }
+        },
+    )

@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import Connection, insert, or_, select, update
 
 from db import audit
-from db.models import AreaFiling
+from db.models import AreaFiling, Staff
 from desktop.divisions import covers, in_pooling_area, is_division
 from desktop.input_error import InputError
 from desktop.policy.parameters import PolicyVersion, PoolingLevel
+from desktop.staff import Permission, may
 
 
 class FilingKind(StrEnum):
@@ -162,6 +163,8 @@ def check_filing(filing: NewFiling) -> NewFiling:
     document = filing.document_no.strip()
     if len(document) > 50:
         raise FilingError("document_no", "is longer than 50 characters")
+    if not document.isprintable():
+        raise FilingError("document_no", "holds a control character or what is not text")
     return NewFiling(filing.kind, place, filing.valid_from, filing.valid_until, document)
 
 
@@ -176,8 +179,8 @@ def record_filing(
 ) -> int:
     """Write a filing and its audit entry in the caller's transaction; the new filing's id."""
     checked = check_filing(filing)
-    if origin is FilingOrigin.STAFF and staff_id is None:
-        raise FilingError("staff", "a filing entered from paper names who entered it")
+    if origin is FilingOrigin.STAFF:
+        _may_record(connection, staff_id)
     filing_id: int = connection.execute(
         insert(AreaFiling)
         .returning(AreaFiling.id)
@@ -213,6 +216,17 @@ def record_filing(
         rows=audit.rows_by_key("area_filing", [filing_id]),
     )
     return filing_id
+
+
+def _may_record(connection: Connection, staff_id: int | None) -> None:
+    """A filing entered from paper names who entered it, and the role table lets them."""
+    if staff_id is None:
+        raise FilingError("staff", "a filing entered from paper names who entered it")
+    staff = connection.execute(select(Staff.role, Staff.active).where(Staff.id == staff_id)).one_or_none()
+    if staff is None or not staff.active:
+        raise FilingError("staff", f"no active staff member with id {staff_id}")
+    if not may(staff.role, Permission.RECORD_FILING):
+        raise FilingError("staff", f"role {staff.role!r} may not enter out-of-area filings")
 
 
 def withdraw_filing(connection: Connection, filing_id: int, *, staff_id: int, now: dt.datetime) -> None:

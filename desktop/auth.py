@@ -3,6 +3,8 @@
 Failures are counted in the store (a ``Setting`` row per username), so restarting the
 program does not reset the count. The message for a wrong password and an unknown
 username is the same, so the dialog does not tell a stranger which usernames exist.
+The window and the command line sign in through the same ``Authenticator``: the same
+check, the same count, and an audit entry for every attempt, saying which way it came.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from db.session import Store
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=5)
 _FAILURES_KEY = "auth.failures."
+WINDOW = "window"
+COMMAND_LINE = "command line"
+_SHOWN_USERNAME = 40  # a typed username is kept in the audit, cut to the column's length
 
 
 @functools.cache
@@ -89,19 +94,22 @@ class Authenticator:
         self.max_failures = max_failures
         self.lockout = lockout
 
-    def sign_in(self, username: str, password: str, now: dt.datetime) -> SignedIn:
+    def sign_in(self, username: str, password: str, now: dt.datetime, *, via: str = WINDOW) -> SignedIn:
         username = username.strip()
         if not username:
             raise SignInError("Enter your username.")
         # The block commits a failure count too: refusing must not roll it back.
         with self.store.writing() as session:
             outcome = self._attempt(session, username, password, now)
-            _audit_sign_in(session, username, outcome, now)
+            _audit_sign_in(session, username, outcome, now, via)
         if isinstance(outcome, SignInError):
             raise outcome
         return outcome
 
     def _attempt(self, session: Session, username: str, password: str, now: dt.datetime) -> SignedIn | SignInError:
+        if len(username) > _SHOWN_USERNAME:  # no such username: the column holds 40 characters
+            self._verify(_decoy_hash(), password)
+            return SignInError("Wrong username or password.")
         failures = _Failures.from_text(session.scalar(_failures_query(username)))
         if failures.locked_until is not None and now < failures.locked_until:
             return SignInError("Too many wrong passwords; try again later.", failures.locked_until)
@@ -137,21 +145,25 @@ class Authenticator:
         return SignInError("Wrong username or password.")
 
 
-def _audit_sign_in(session: Session, username: str, outcome: SignedIn | SignInError, now: dt.datetime) -> None:
-    """Every sign-in, and every refusal with why, goes into the audit chain."""
+def _audit_sign_in(
+    session: Session, username: str, outcome: SignedIn | SignInError, now: dt.datetime, via: str
+) -> None:
+    """Every sign-in, and every refusal with why, goes into the audit chain, with the way it came
+    (the window or the command line)."""
     if isinstance(outcome, SignedIn):
-        action, staff_id, detail = "sign_in", outcome.staff_id, {"role": outcome.role, "locked_until": None}
+        action, staff_id = "sign_in", outcome.staff_id
+        detail = {"role": outcome.role, "locked_until": None, "via": via}
     else:
         action, staff_id = "sign_in_refused", None
         until = None if outcome.locked_until is None else outcome.locked_until.isoformat()
-        detail = {"why": outcome.message, "locked_until": until}
+        detail = {"why": outcome.message, "locked_until": until, "via": via}
     audit.record(
         session.connection(),
         at=now,
         staff_id=staff_id,
         action=action,
         entity="staff",
-        entity_id=username[:40],
+        entity_id=username[:_SHOWN_USERNAME],
         detail=detail,
     )
 

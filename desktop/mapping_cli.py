@@ -9,7 +9,9 @@
     clinic-pos staff list --db PATH
     clinic-pos staff practitioner --db PATH --user doctor1 --code D360121000001 --staff admin
 
-Output is JSON; bad input exits 2 with one ``{"error", "field"}`` object on standard error.
+Changes sign their staff member in (``desktop.cli_auth``: the password at the prompt,
+``--password-file`` or ``CLINIC_POS_TOKEN``); the mapping is an administrator's, as are
+practitioner codes. Output is JSON; bad input exits 2 with one ``{"error", "field"}`` object on standard error.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from db.models import Staff
-from db.session import Store, open_store
+from db.session import Store
 from desktop.catalogue_mapping import Candidate, MappingError, candidates_for, mappings, propose, review, search, unmap
+from desktop.cli_auth import Credentials, authenticate, require
+from desktop.policy.codec import InputError
 from desktop.practitioners import PractitionerError, set_code
-from desktop.staff import Permission, may
+from desktop.staff import Permission
+from desktop.store_file import open_existing
 
 EXIT_BAD_INPUT = 2
 
@@ -42,21 +46,23 @@ def _print(data: Any) -> None:
 
 
 def _open(db: str) -> Store:
-    if "://" not in db and not Path(db).is_file():
-        raise MappingError("db", f"no database file at {db}")
-    return open_store(db)
+    try:
+        return open_existing(db)  # a refused command gives no empty file a schema
+    except InputError as exc:
+        raise MappingError(exc.field, exc.message) from None
 
 
-def _staff(store: Store, username: str | None, permission: Permission) -> int:
-    if not username:
-        raise MappingError("staff", "name the staff member making the change with --staff USERNAME")
-    with store.reading() as session:
-        found = session.execute(select(Staff.id, Staff.role, Staff.active).where(Staff.username == username)).first()
-    if found is None or not found.active:
-        raise MappingError("staff", f"no active staff member {username!r}")
-    if not may(found.role, permission):
-        raise MappingError("staff", f"role {found.role!r} may not {permission.value.replace('_', ' ')}")
-    return int(found.id)
+def _staff(store: Store, signing_in: Credentials | None, permission: Permission) -> int:
+    """The staff member who signs in (desktop.cli_auth: password, file or token), if the role
+    table lets them do ``permission``."""
+    if signing_in is None:
+        raise MappingError("staff", "sign in: give --staff USERNAME (asked for the password) or --password-file")
+    try:
+        who = authenticate(store, signing_in, dt.datetime.now(dt.UTC))
+        require(who, permission)
+    except InputError as exc:
+        raise MappingError(exc.field, exc.message) from None
+    return who.staff_id
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
@@ -73,7 +79,7 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 
 
 def catalogue_main(
-    action: str, db: str, item: str | None, text: str | None, national: str | None, staff: str | None
+    action: str, db: str, item: str | None, text: str | None, national: str | None, staff: Credentials | None
 ) -> int:
     try:
         store = _open(db)
@@ -104,19 +110,19 @@ def _search(store: Store, item: str | None, text: str | None, *_: Any) -> Any:
     return [_candidate(c) for c in found]
 
 
-def _propose(store: Store, _item: Any, _text: Any, _national: Any, staff: str | None) -> Any:
+def _propose(store: Store, _item: Any, _text: Any, _national: Any, staff: Credentials | None) -> Any:
     _staff(store, staff, Permission.MAP_CATALOGUE)
     return {"proposed": propose(store, dt.datetime.now(dt.UTC))}
 
 
-def _map(store: Store, item: str | None, _text: Any, national: str | None, staff: str | None) -> Any:
+def _map(store: Store, item: str | None, _text: Any, national: str | None, staff: Credentials | None) -> Any:
     if not item or not national:
         raise MappingError("item" if not item else "national", "give --item CODE and --national CODE")
     who = _staff(store, staff, Permission.MAP_CATALOGUE)
     return _mapping(review(store, item, national.strip(), who, dt.datetime.now(dt.UTC)))
 
 
-def _unmap(store: Store, item: str | None, _text: Any, _national: Any, staff: str | None) -> Any:
+def _unmap(store: Store, item: str | None, _text: Any, _national: Any, staff: Credentials | None) -> Any:
     if not item:
         raise MappingError("item", "give --item CODE")
     unmap(store, item, _staff(store, staff, Permission.MAP_CATALOGUE), dt.datetime.now(dt.UTC))
@@ -139,7 +145,7 @@ def _mapping(m: Any) -> dict[str, Any]:
     }
 
 
-def staff_main(action: str, db: str, user: str | None, code: str | None, staff: str | None) -> int:
+def staff_main(action: str, db: str, user: str | None, code: str | None, staff: Credentials | None) -> int:
     try:
         store = _open(db)
     except MappingError as exc:

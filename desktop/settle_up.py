@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from db import audit
-from db.models import Reversal, Settlement, SettleUp
+from db.models import Reversal, Settlement, SettleUp, Visit
 from db.session import Store
 from desktop.money import to_fen
 from desktop.official import FIGURE_COLUMNS, SETTLE_UP_JOIN, Figures, Standing, figures
@@ -66,7 +66,12 @@ def settle_up(store: Store, settlement_id: int, staff_id: int, now: dt.datetime)
 
 
 def _settle_up_in(connection: Connection, settlement_id: int, staff_id: int, now: dt.datetime) -> SettleUpDone:
-    check_staff(connection, staff_id, Permission.SETTLE_UP, "settle up with patients")
+    clinic = connection.execute(
+        select(Visit.facility_id)
+        .join(Settlement, Settlement.visit_id == Visit.id)
+        .where(Settlement.id == settlement_id)
+    ).scalar()
+    check_staff(connection, staff_id, Permission.SETTLE_UP, "settle up with patients", at_facility=clinic)
     found = figures_of(connection, settlement_id)
     if found is None:
         raise SettlementError("settlement", f"no settlement {settlement_id}")

@@ -17,6 +17,9 @@ UTC = dt.UTC
 NOW = dt.datetime(2024, 5, 10, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 TODAY = dt.date(2024, 5, 10)
 
+# Staff act where they work (desktop.staff): the clerk of each facility that settles.
+STAFF_AT = {"T01": 1, "V01": 2, "T10": 4}
+
 # Every settled visit carries a diagnosis (the agency's 2203 requires one).
 COLD = (DiagnosisLine("J06.900", "急性上呼吸道感染"),)
 
@@ -65,6 +68,7 @@ def make_store(where: Path | str, name: str = "clinic.sqlite3") -> Store:
                     id=2, username="doctor", name="李医生", role="village_doctor", facility_id="V01", password_hash="x"
                 ),
                 Staff(id=3, username="admin", name="赵院长", role="admin", facility_id="T01", password_hash="x"),
+                Staff(id=4, username="clerk10", name="黄会计", role="clerk", facility_id="T10", password_hash="x"),
             ]
         )
         session.add_all(

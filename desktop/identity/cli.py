@@ -6,7 +6,9 @@
 Bad input exits 2 with one ``{"error", "field"}`` object on standard error. The check
 only reads; with ``--online`` the agency is asked first (1101, see ``desktop.sync.online``):
 an e-voucher is resolved to the person it stands for and their standing on the roster is
-refreshed, and the answer (or why there was none) is added under ``"online"``.
+refreshed, and the answer (or why there was none) is added under ``"online"``. That
+writes, and speaks to the agency in a staff member's name: ``--online`` signs in as
+every writing command does (``desktop.cli_auth``).
 """
 
 from __future__ import annotations
@@ -15,29 +17,38 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from db.models import Setting
-from db.session import Store, open_store
+from db.session import Store
 from desktop.identity.check import UnknownFacilityError, check
 from desktop.identity.evoucher import parse_evoucher
 from desktop.identity.id_number import IdNumberError
 from desktop.identity.reads import CardKind, CardRead, ReaderError
 from desktop.identity.report import check_json
 from desktop.identity.typed import id_number_read
+from desktop.json_input import show
 from desktop.policy.codec import InputError
+from desktop.store_file import open_existing
+
+if TYPE_CHECKING:
+    from desktop.cli_auth import Credentials
 
 EXIT_BAD_INPUT = 2
 THIS_FACILITY = "facility_id"  # the Setting naming this installation's facility (as for settle)
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+# No policy in resources/policies is older (Hunan's, 2018); a check more than a year ahead is a typing slip.
+EARLIEST_DAY = dt.date(2018, 1, 1)
+DAYS_AHEAD = 366
+MAX_STALE_DAYS = 3650
 
 
 def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> int:
     """``python -m desktop.identity.cli ARGS`` is ``clinic-pos check ARGS``, with ``now`` for tests."""
     from desktop.cli import parse
+    from desktop.cli_auth import Credentials
 
     args = parse(["check", *(sys.argv[1:] if argv is None else argv)])
     return check_main(
@@ -48,7 +59,7 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
         facility=args.facility,
         date=args.date,
         stale_days=args.stale_days,
-        online=args.online,
+        online=Credentials.given(args.staff, args.password_file) if args.online else None,
         now=now,
     )
 
@@ -62,16 +73,15 @@ def check_main(
     facility: str | None = None,
     date: str | None = None,
     stale_days: str | None = None,
-    online: bool = False,
+    online: Credentials | None = None,
     now: dt.datetime | None = None,
 ) -> int:
+    """``online``: ask the agency too, in the name of the staff member these credentials sign in."""
     moment = now or dt.datetime.now(dt.UTC)
     try:
         day = _day(date, moment)
         stale = _stale_days(stale_days)
         read = _read(id_number, card, qr, day)
-        if "://" not in db and not Path(db).is_file():
-            raise InputError("db", f"no database file at {db}")
         output = _run(db, read, facility, day, moment, stale, online)
     except InputError as exc:
         sys.stderr.write(json.dumps(exc.as_json(), ensure_ascii=False) + "\n")
@@ -82,15 +92,21 @@ def check_main(
 
 
 def _run(
-    db: str, read: CardRead, facility: str | None, day: dt.date, now: dt.datetime, stale: int | None, online: bool
+    db: str,
+    read: CardRead,
+    facility: str | None,
+    day: dt.date,
+    now: dt.datetime,
+    stale: int | None,
+    online: Credentials | None,
 ) -> dict[str, Any]:
     # Bring an older file's schema up to date, as every command does. Offline no records
     # change; online the agency's word refreshes the person's standing on the roster.
-    store = open_store(db)
+    store = open_existing(db)
     try:
         asked = None
-        if online:
-            read, asked = _ask(store, read)
+        if online is not None:
+            read, asked = _ask(store, read, online, now)
         with store.reading() as session:
             facility_id = facility or session.scalar(select(Setting.value).where(Setting.key == THIS_FACILITY))
             if not facility_id:
@@ -104,12 +120,16 @@ def _run(
         store.dispose()
 
 
-def _ask(store: Store, read: CardRead) -> tuple[CardRead, dict[str, Any]]:
+def _ask(store: Store, read: CardRead, credentials: Credentials, now: dt.datetime) -> tuple[CardRead, dict[str, Any]]:
+    from desktop.cli_auth import authenticate, require
+    from desktop.staff import Permission
     from desktop.sync.cli import ConfigError, ask_online
     from desktop.sync.credentials import CredentialsError
 
+    who = authenticate(store, credentials, now)
+    require(who, Permission.SYNC)
     try:
-        return ask_online(store, read)
+        return ask_online(store, read, who)
     except ConfigError as exc:
         raise InputError(exc.field, str(exc)) from None
     except CredentialsError as exc:
@@ -117,19 +137,27 @@ def _ask(store: Store, read: CardRead) -> tuple[CardRead, dict[str, Any]]:
 
 
 def _day(text: str | None, now: dt.datetime) -> dt.date:
+    today = now.astimezone(CHINA).date()
     if text is None:
-        return now.astimezone(CHINA).date()
+        return today
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
     except ValueError:
-        raise InputError("date", f"{text!r} is not a date like 2024-05-10") from None
+        day = None
+    if day is None:
+        raise InputError("date", f"{show(text)} is not a date like 2024-05-10")
+    if day < EARLIEST_DAY or day > today + dt.timedelta(days=DAYS_AHEAD):
+        raise InputError(
+            "date", f"{text} is outside {EARLIEST_DAY.isoformat()} to a year from today: no policy covers it"
+        )
+    return day
 
 
 def _stale_days(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or int(text) == 0:
-        raise InputError("stale_days", f"{text!r} is not a whole number of days from 1 up")
+    if not (text.isascii() and text.isdigit()) or len(text) > 4 or not 1 <= int(text) <= MAX_STALE_DAYS:
+        raise InputError("stale_days", f"{show(text)} is not a whole number of days from 1 to {MAX_STALE_DAYS}")
     return int(text)
 
 

@@ -11,13 +11,13 @@ import json
 import sys
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
-
 from db import audit
-from db.models import Setting, Staff
+from db.models import Setting
 from db.session import open_store
+from desktop.cli_auth import Credentials, authenticate, require
+from desktop.policy.codec import InputError
 from desktop.reports.early_warning import Thresholds, read_thresholds
-from desktop.staff import Permission, may
+from desktop.staff import Permission
 
 EXIT_BAD_INPUT = 2
 NAMES = tuple(name for name in Thresholds.__dataclass_fields__ if name != "refused")
@@ -41,8 +41,8 @@ def _checked(name: str, text: str) -> str | None:
     return f"{value:f}" if value.is_finite() and 0 < value <= 10 else None
 
 
-def thresholds_main(db: str, changes: list[str], staff: str | None) -> int:
-    """Set ``NAME=VALUE`` for each change (an administrator's), then print every threshold as JSON."""
+def thresholds_main(db: str, changes: list[str], signing_in: Credentials | None = None) -> int:
+    """Set ``NAME=VALUE`` for each change (by an administrator, signed in), then print every threshold as JSON."""
     wanted: dict[str, str] = {}
     for change in changes:
         name, _, text = change.partition("=")
@@ -55,18 +55,24 @@ def thresholds_main(db: str, changes: list[str], staff: str | None) -> int:
         wanted[name] = value
     store = open_store(db)
     try:
+        now = dt.datetime.now(dt.UTC)
+        staff_id = None
+        if wanted:  # thresholds are settings: changed only by an administrator who signed in
+            try:
+                who = authenticate(store, signing_in or Credentials(), now)
+                require(who, Permission.MANAGE)
+            except InputError as exc:
+                return _refuse(exc.field, exc.message)
+            staff_id = who.staff_id
         with store.writing() as session:
             if wanted:
-                member = session.scalar(select(Staff).where(Staff.username == (staff or "")))
-                if member is None or not may(member.role, Permission.SEE_FUND):
-                    return _refuse("staff", "setting a threshold takes an administrator's username (--staff)")
                 for name, value in wanted.items():
                     session.merge(Setting(key=f"warning.{name}", value=value))
                 session.flush()  # sealed by the session's own entry (db/audit.py)
                 audit.record(
                     session.connection(),
-                    at=dt.datetime.now(dt.UTC),
-                    staff_id=member.id,
+                    at=now,
+                    staff_id=staff_id,
                     action="warning_thresholds",
                     entity="setting",
                     entity_id="warning",

@@ -1,6 +1,6 @@
 """Settling a visit and reversing a settlement, each in one database transaction."""
 
-from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, VisitDraft
+from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, UnconfirmedPriceError, VisitDraft
 from desktop.settlement.service import SettledVisit, reverse, settle
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "DraftItem",
     "SettledVisit",
     "SettlementError",
+    "UnconfirmedPriceError",
     "VisitDraft",
     "reverse",
     "settle",

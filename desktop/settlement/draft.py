@@ -14,13 +14,36 @@ class SettlementError(InputError):
     """A visit that cannot be settled: what is wrong and which field; nothing was written."""
 
 
+class UnconfirmedPriceError(SettlementError):
+    """A price of 0, or far from the catalogue's, typed without saying it is meant: nothing was written.
+
+    The window asks with the catalogue price beside the one typed; the command line takes
+    ``--confirm-prices``. Either way the confirmation goes into the settlement's audit entry.
+    """
+
+    def __init__(self, line: int, code: str, price: Decimal, catalogue_price: Decimal) -> None:
+        super().__init__(
+            f"items.{line}.price",
+            f"{price} for {code!r} is {'zero' if price == 0 else 'far from'} the catalogue's {catalogue_price}: "
+            "confirm it is meant (--confirm-prices)",
+        )
+        self.line = line
+        self.code = code
+        self.price = price
+        self.catalogue_price = catalogue_price
+
+
 @dataclass(frozen=True, slots=True)
 class DraftItem:
-    """One catalogue line; the price defaults to the catalogue's."""
+    """One catalogue line; the price defaults to the catalogue's.
+
+    ``price_confirmed``: staff said a price of 0, or one far from the catalogue's, is meant.
+    """
 
     code: str
     quantity: Decimal = Decimal(1)
     price: Decimal | None = None
+    price_confirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

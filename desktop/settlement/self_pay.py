@@ -32,6 +32,7 @@ from desktop.money import from_fen, to_fen
 from desktop.official import SELF_PAY_POLICY, SELF_PAY_STATUS
 from desktop.policy import PolicyBook, default_book
 from desktop.settlement.draft import DiagnosisLine, DraftItem, SettlementError, VisitDraft
+from desktop.settlement.entry_checks import check_lines_text, check_text
 from desktop.settlement.service import (
     CHINA,
     CatalogueLine,
@@ -39,13 +40,13 @@ from desktop.settlement.service import (
     SettledVisit,
     catalogue_lines,
     check_staff,
+    prices_confirmed,
     reverse_in,
     settle_in,
 )
 from desktop.staff import Permission
 
 EXPLANATION = "自费就诊：不经医保统筹基金和个人账户，费用全部由患者现金支付，不上传医保。"
-NAME_LENGTH = 50
 _PHONE = re.compile(r"\+?[0-9][0-9 -]{2,19}")
 
 
@@ -98,6 +99,7 @@ class Resettled:
 
 def settle_self_pay(store: Store, draft: SelfPayDraft, now: dt.datetime) -> SelfPaidVisit:
     """Write the visit and its all-cash settlement in one transaction, with its audit entry."""
+    check_lines_text(draft.facility_id, draft.items, draft.diagnoses)  # before anything is read or written
     walk_in = _checked_walk_in(draft, now)
     with store.write_connection() as connection:
         _check_participants(connection, draft, now)
@@ -121,7 +123,7 @@ def settle_self_pay(store: Store, draft: SelfPayDraft, now: dt.datetime) -> Self
             action="settle_self_pay",
             entity="settlement",
             entity_id=settlement_id,
-            detail={"total": f"{total:.2f}", "walk_in": walk_in_id is not None},
+            detail={"total": f"{total:.2f}", "walk_in": walk_in_id is not None} | prices_confirmed(lines),
             rows=sealed,
         )
     return SelfPaidVisit(settlement_id, visit_id, total)
@@ -157,8 +159,7 @@ def _checked_walk_in(draft: SelfPayDraft, now: dt.datetime) -> WalkInDetails | N
     name = " ".join(walk_in.name.split())
     if not name:
         raise SettlementError("walk_in.name", "a walk-in needs a name for the ledger")
-    if len(name) > NAME_LENGTH:
-        raise SettlementError("walk_in.name", f"a name of {len(name)} characters; at most {NAME_LENGTH}")
+    check_text("walk_in.name", "walk_in.name", name)  # the column's length, and no control characters
     id_number = ""
     if walk_in.id_number.strip():
         try:
@@ -175,6 +176,8 @@ def _check_participants(connection: Connection, draft: SelfPayDraft, now: dt.dat
     check_staff(connection, draft.staff_id, Permission.SETTLE, "settle visits")
     if connection.execute(select(Facility.id).where(Facility.id == draft.facility_id)).first() is None:
         raise SettlementError("facility", f"no facility {draft.facility_id!r}")
+    # A visit is settled by the staff of the clinic where it happens, self-pay or not.
+    check_staff(connection, draft.staff_id, Permission.SETTLE, "settle visits", at_facility=draft.facility_id)
     found = connection.execute(select(Person.id).where(Person.id == draft.person_id)).first()
     if draft.person_id is not None and found is None:
         raise SettlementError("person", f"no person with id {draft.person_id} on the roster")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import BigInteger, Connection, and_, bindparam, case, func, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,8 +44,16 @@ from desktop.policy.parameters import PolicyVersion, Scheme
 from desktop.policy.types import Item, ItemClass, ItemKind, Quote, QuoteRequest, YearToDate
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import PERSON, facility_for_quote, patient_on
-from desktop.settlement.draft import DraftItem, SettlementError, VisitDraft
-from desktop.staff import Permission, may
+from desktop.settings import LIMIT_KEYS, Limits, limit_columns, limits, limits_from
+from desktop.settlement.draft import DraftItem, SettlementError, UnconfirmedPriceError, VisitDraft
+from desktop.settlement.entry_checks import (
+    check_amount,
+    check_draft_text,
+    check_price,
+    check_quantity,
+    check_text,
+)
+from desktop.staff import Permission, may, may_at
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 # The national interface's order for one outpatient settlement: register, visit, fees, settle.
@@ -94,6 +102,7 @@ class CatalogueLine:
     quantity: Decimal
     price: Decimal
     amount: Decimal
+    confirmed_from: Decimal | None = None  # the catalogue's price, where staff confirmed another
 
 
 def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook | None = None) -> SettledVisit:
@@ -104,8 +113,9 @@ def settle(store: Store, draft: VisitDraft, now: dt.datetime, book: PolicyBook |
 
 def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book: PolicyBook) -> SettledVisit:
     """The settlement's writes inside a write transaction the caller holds (imports, demo data)."""
-    person, facility = _participants(connection, draft, now)
-    lines = catalogue_lines(connection, draft.items)
+    check_draft_text(draft)  # before anything is read or written
+    person, facility, limited = _participants(connection, draft, now)
+    lines = catalogue_lines(connection, draft.items, limited)
     version = _version(book, person.policy, draft.visit_date)
     area = area_standing(connection, person.id, person.insuplc_admdvs, facility.admdvs, version, draft.visit_date)
     year = draft.visit_date.year
@@ -183,7 +193,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
         action="settle",
         entity="settlement",
         entity_id=settlement_id,
-        detail=_split(result),
+        detail=_audited(result, lines),
         rows=(
             audit.Rows("visit", "id", visit_id),
             audit.Rows("visit_item", "visit_id", visit_id),
@@ -197,7 +207,7 @@ def settle_in(connection: Connection, draft: VisitDraft, now: dt.datetime, book:
 
 # Statements built once: a settlement runs them all, every time.
 _FACILITY = select(Facility.__table__).where(Facility.id == bindparam("id"))
-_STAFF = select(Staff.active, Staff.role).where(Staff.id == bindparam("id"))
+_STAFF = select(Staff.active, Staff.role, Staff.username, Staff.facility_id).where(Staff.id == bindparam("id"))
 
 
 class _FacilityRow(NamedTuple):
@@ -224,7 +234,7 @@ _SOLE_DOCTOR = (
     .having(func.count() == literal_column("1"))
     .scalar_subquery()
 )
-# Person, staff and facility in one round trip; the slow path below says which is wrong.
+# Person, staff, facility and the limits in one round trip; the slow path below says which is wrong.
 _PARTICIPANTS = Prepared(
     select(
         *Person.__table__.columns,
@@ -232,13 +242,16 @@ _PARTICIPANTS = Prepared(
         Staff.role.label("staff_role"),
         Staff.practitioner_code.label("staff_practitioner"),
         _SOLE_DOCTOR.label("sole_doctor"),
+        Staff.facility_id.label("staff_facility"),
         *(Facility.__table__.c[name].label(f"facility_{name}") for name in _FacilityRow._fields),
+        *limit_columns(),
     )
     .select_from(Person.__table__.join(Staff.__table__, true()).join(Facility.__table__, true()))
     .where(Person.id == bindparam("person"), Staff.id == bindparam("staff"), Facility.id == bindparam("facility")),
     ("person", "staff", "facility"),
 )
 _FACILITY_FIELDS = tuple(f"facility_{name}" for name in _FacilityRow._fields)
+_LIMIT_FIELDS = tuple(f"limit_{number}" for number in range(len(LIMIT_KEYS)))
 _VISIT = Prepared(
     insert(Visit).returning(Visit.id),
     (
@@ -296,20 +309,36 @@ _SPEND_ACCOUNT = Prepared(
 )
 
 
-def check_staff(connection: Connection, staff_id: int, permission: Permission, doing: str) -> None:
-    """``SettlementError`` unless the staff member is active and their role may do this."""
+def check_staff(
+    connection: Connection, staff_id: int, permission: Permission, doing: str, at_facility: str | None = None
+) -> None:
+    """``SettlementError`` unless the staff member is active, their role may do this, and (given
+    ``at_facility``) they may do it there: at their own clinic, or as the role table allows."""
     staff = connection.execute(_STAFF, {"id": staff_id}).one_or_none()
     if staff is None or not staff.active:
         raise SettlementError("staff", f"no active staff member with id {staff_id}")
     if not may(staff.role, permission):
         raise SettlementError("staff", f"role {staff.role!r} may not {doing}")
+    if at_facility is None:
+        return
+    parent = connection.execute(select(Facility.parent_id).where(Facility.id == at_facility)).scalar()
+    if not may_at(staff.role, permission, staff.facility_id, at_facility, parent):
+        raise SettlementError(
+            "facility", f"{staff.username!r} works at {staff.facility_id!r}, and may not {doing} at {at_facility!r}"
+        )
 
 
-def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
+def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow, Limits]:
     found = _PARTICIPANTS.one_or_none(
         connection, {"person": draft.person_id, "facility": draft.facility_id, "staff": draft.staff_id}
     )
-    if found is not None and found.staff_active and may(found.staff_role, Permission.SETTLE):
+    if (
+        found is not None
+        and found.staff_active
+        and may_at(
+            found.staff_role, Permission.SETTLE, found.staff_facility, draft.facility_id, found.facility_parent_id
+        )
+    ):
         facility = _FacilityRow(*(getattr(found, name) for name in _FACILITY_FIELDS))
         if (
             found.insured
@@ -318,7 +347,7 @@ def _participants(connection: Connection, draft: VisitDraft, now: dt.datetime) -
             and all(d.coded for d in draft.diagnoses)
             and draft.visit_date <= now.astimezone(CHINA).date()
         ):
-            return found, facility
+            return found, facility, limits_from(tuple(getattr(found, name) for name in _LIMIT_FIELDS))
     return _refuse(connection, draft, now)
 
 
@@ -338,7 +367,7 @@ def _doctor(connection: Connection, draft: VisitDraft, participants: Any) -> int
     return sole
 
 
-def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tuple[Any, _FacilityRow]:
+def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> NoReturn:
     """The slow path: find out which of the participants is wrong and say so."""
     person = PERSON.one_or_none(connection, {"id": draft.person_id})
     if person is None:
@@ -353,6 +382,12 @@ def _refuse(connection: Connection, draft: VisitDraft, now: dt.datetime) -> tupl
         raise SettlementError("staff", f"no active staff member with id {draft.staff_id}")
     if not may(staff.role, Permission.SETTLE):
         raise SettlementError("staff", f"role {staff.role!r} may not settle visits")
+    if not may_at(staff.role, Permission.SETTLE, staff.facility_id, facility.id, facility.parent_id):
+        raise SettlementError(
+            "facility",
+            f"{staff.username!r} works at {staff.facility_id!r}, not {facility.id!r}: "
+            "a visit is settled by the staff of the clinic where it happens",
+        )
     if draft.visit_date > now.astimezone(CHINA).date():
         raise SettlementError("visit_date", f"{draft.visit_date.isoformat()} is in the future")
     if not draft.items:
@@ -384,32 +419,48 @@ def _catalogue(size: int) -> Prepared:
 _CATALOGUE: dict[int, Prepared] = {}
 
 
-def catalogue_lines(connection: Connection, items: Sequence[DraftItem]) -> list[CatalogueLine]:
-    """Each drafted item with its catalogue entry, its price (the catalogue's by default) and amount."""
+def catalogue_lines(
+    connection: Connection, items: Sequence[DraftItem], limited: Limits | None = None
+) -> list[CatalogueLine]:
+    """Each drafted item with its catalogue entry, its price (the catalogue's by default) and amount,
+    held to the installation's limits (read here unless given) and the agency's numeric(16,2).
+
+    A price of 0 or far from the catalogue's must be confirmed (``UnconfirmedPriceError``)."""
+    limited = limited or limits(connection)
     codes = sorted({item.code for item in items})
     size = 1 << max(len(codes) - 1, 0).bit_length()
     padded = codes + codes[-1:] * (size - len(codes))  # a repeated code in IN (…) matches nothing more
     rows = _catalogue(size).all(connection, {f"code_{n}": code for n, code in enumerate(padded)})
     catalogue = {row.code: row for row in rows}
     lines = []
+    total = Decimal(0)
     for index, drafted in enumerate(items):
         entry = catalogue.get(drafted.code)
         if entry is None or not entry.active:
             raise SettlementError(f"items.{index}.code", f"{drafted.code!r} is not in the catalogue")
-        if drafted.quantity <= 0:
-            raise SettlementError(f"items.{index}.quantity", f"quantity {drafted.quantity} must be more than zero")
+        check_quantity(f"items.{index}.quantity", drafted.quantity, limited)
         if not entry.divisible and drafted.quantity != drafted.quantity.to_integral_value():
             raise SettlementError(
                 f"items.{index}.quantity",
                 f"quantity {drafted.quantity}: {entry.name} is sold in whole {entry.unit or 'units'}",
             )
-        price = from_fen(entry.price_fen) if drafted.price is None else drafted.price
-        if price < 0 or price != price.quantize(Decimal("0.01")):
-            raise SettlementError(f"items.{index}.price", f"price {price} must be zero or more, in whole fen")
+        listed = from_fen(entry.price_fen)
+        price = listed if drafted.price is None else drafted.price
+        check_price(f"items.{index}.price", price, limited)
+        confirmed_from = None
+        if limited.far_from(price, listed):
+            if not drafted.price_confirmed:
+                raise UnconfirmedPriceError(index, entry.code, price, listed)
+            confirmed_from = listed
         amount = round_fen(drafted.quantity * price)
+        check_amount(f"items.{index}", amount)
+        total += amount
         lines.append(
-            CatalogueLine(entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount)
+            CatalogueLine(
+                entry.code, entry.name, entry.kind, entry.item_class, drafted.quantity, price, amount, confirmed_from
+            )
         )
+    check_amount("items", total)
     return lines
 
 
@@ -560,14 +611,31 @@ def _insert_settlement(
     return settlement_id
 
 
-def _split(result: Quote) -> dict[str, str]:
-    return {
+def _audited(result: Quote, lines: list[CatalogueLine]) -> dict[str, Any]:
+    """The split, and any price staff confirmed against the catalogue's."""
+    detail: dict[str, Any] = {
         "policy_version": result.policy_version,
         "total": f"{result.total:.2f}",
         "fund": f"{result.fund:.2f}",
         "account": f"{result.account:.2f}",
         "cash": f"{result.cash:.2f}",
     }
+    return detail | prices_confirmed(lines)
+
+
+def prices_confirmed(lines: Sequence[CatalogueLine]) -> dict[str, Any]:
+    """For a settlement's audit entry: each price staff confirmed against the catalogue's, if any."""
+    confirmed = [
+        {
+            "line": number,
+            "code": line.code,
+            "price": f"{line.price:.2f}",
+            "catalogue_price": f"{line.confirmed_from:.2f}",
+        }
+        for number, line in enumerate(lines, start=1)
+        if line.confirmed_from is not None
+    ]
+    return {"prices_confirmed": confirmed} if confirmed else {}
 
 
 def settlement_msgids(facility_code: str, now: dt.datetime, visit_id: int) -> list[str]:
@@ -636,6 +704,8 @@ _TO_REVERSE = select(
     Settlement.fund_out_of_city_fen,
     Settlement.account_fen,
     Facility.code,
+    Facility.id.label("facility_id"),
+    Facility.parent_id.label("facility_parent"),
     Reversal.id.label("reversal_id"),
 )
 
@@ -650,6 +720,7 @@ def reverse_in(
     """
     if not reason.strip():
         raise SettlementError("reason", "a reversal needs a reason")
+    check_text("reason", "reason", reason.strip())
     check_staff(connection, staff_id, Permission.REVERSE, "reverse settlements")
     settlement = connection.execute(
         _TO_REVERSE.join(Visit, Visit.id == Settlement.visit_id)
@@ -662,6 +733,7 @@ def reverse_in(
     if settlement.reversal_id is not None:
         raise SettlementError("settlement", f"settlement {settlement_id} was already reversed")
     _refuse_a_reversal_gone(connection, settlement_id)
+    _may_reverse_there(connection, staff_id, settlement_id, settlement)
     if settlement.self_pay:
         reversal_id = _insert_reversal(connection, settlement_id, staff_id, now, reason, None)
         _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
@@ -702,6 +774,19 @@ def reverse_in(
     )
     _audit_reversal(connection, now, staff_id, settlement_id, reversal_id)
     return ReversedSettlement(reversal_id, settlement_id, msgid)
+
+
+def _may_reverse_there(connection: Connection, staff_id: int, settlement_id: int, settlement: Any) -> None:
+    """The settlement's clinic is the staff member's, or one their township centre runs (see desktop.staff)."""
+    staff = connection.execute(_STAFF, {"id": staff_id}).one()
+    if not may_at(
+        staff.role, Permission.REVERSE, staff.facility_id, settlement.facility_id, settlement.facility_parent
+    ):
+        raise SettlementError(
+            "settlement",
+            f"settlement {settlement_id} was made at {settlement.facility_id!r}; {staff.username!r} of "
+            f"{staff.facility_id!r} may not reverse there",
+        )
 
 
 def _audit_reversal(

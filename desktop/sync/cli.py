@@ -1,9 +1,13 @@
 """``clinic-pos sync`` and ``clinic-pos credentials``.
 
     clinic-pos sync --db PATH [--agency URL] [--staff USERNAME] [--timeout S] [--give-up-after N] [--workers N]
-    clinic-pos credentials generate --facility CODE  (a new SM2 key pair; prints the public key)
-    clinic-pos credentials set --facility CODE       (an SM2 private key in PEM on standard input)
+    clinic-pos credentials generate --facility ID --db PATH --staff ADMIN  (a new SM2 key pair; prints the public key)
+    clinic-pos credentials set --facility ID --db PATH --staff ADMIN       (an SM2 private key in PEM on standard input)
     clinic-pos credentials check --facility CODE     (prints the public key the agency must hold)
+
+Both sign their staff member in (``desktop.cli_auth``); that person is the operator the
+agency is told of. Giving ``--agency`` changes a setting: administrators only, checked
+before anything is stored (``desktop.settings``). Setting or generating the signing key is an administrator's.
 
 ``sync`` runs one full sync and prints, as JSON, what it sent, what it received, what the
 agency set aside and where the agency's split differs from the counter's. The agency's
@@ -12,7 +16,7 @@ facility's signing key comes from the OS keyring only.
 
 Exit status (``desktop.sync.report``): 0 when everything is sent and every outcome is
 known; 3 when the agency could not be reached (or stopped answering) and records are
-still waiting; 4 when the agency answered but records are set aside (or wait behind a
+still waiting; 5 when the agency answered but records are set aside (or wait behind a
 set-aside record, or behind a facility whose sign-in was refused); 2 for bad input or
 configuration (no address, no usable keyring, an unknown staff member), with one
 ``{"error", "field"}`` object on standard error.
@@ -20,16 +24,22 @@ configuration (no address, no usable keyring, an unknown staff member), with one
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any
 
 from sqlalchemy import select
 
-from db.models import Facility, Setting, Staff
+from db.models import Facility, Setting
 from db.session import Store, open_store
+from desktop.auth import SignedIn
+from desktop.cli_auth import Credentials, authenticate, require
 from desktop.identity.reads import CardRead
-from desktop.staff import Permission, may
+from desktop.policy.codec import InputError
+from desktop.settings import AGENCY_URL, SETTINGS, change
+from desktop.staff import Permission
+from desktop.store_file import open_existing
 from desktop.sync.backoff import Backoff
 from desktop.sync.client import AgencyClient, make_http
 from desktop.sync.credentials import CredentialsError, KeyringCredentials
@@ -39,7 +49,8 @@ from desktop.sync.relay import WORKERS, Relay
 from desktop.sync.sessions import Operator
 
 EXIT_BAD_INPUT = 2
-AGENCY_URL_KEY = "sync.agency_url"
+EXIT_OFFLINE = 3
+AGENCY_URL_KEY = AGENCY_URL
 
 
 class ConfigError(Exception):
@@ -53,53 +64,45 @@ def _fail(field: str, message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def agency_url(store: Store, given: str | None) -> str:
-    """The address given now (and remember it), or the one remembered."""
-    if given is not None:
-        if not given.startswith(("http://", "https://")):
-            raise ConfigError("agency", f"{given!r} is not an http:// or https:// address")
-        with store.writing() as session:
-            session.merge(Setting(key=AGENCY_URL_KEY, value=given))
-        return given
+def agency_url(store: Store) -> str:
+    """The address remembered in the store (``clinic-pos sync --agency`` sets it)."""
     with store.reading() as session:
         found = session.scalar(select(Setting.value).where(Setting.key == AGENCY_URL_KEY))
     if not found:
-        raise ConfigError("agency", "no agency address yet: give it once with --agency URL")
+        raise ConfigError("agency", "no agency address yet: an administrator gives it once with --agency URL")
     return found
-
-
-def operator(store: Store, username: str | None) -> Operator:
-    """Who signs in to the agency: the staff member named, or the store's one administrator."""
-    with store.reading() as session:
-        query = select(Staff).where(Staff.active.is_(True))
-        if username is not None:
-            staff = session.scalar(query.where(Staff.username == username))
-            if staff is None:
-                raise ConfigError("staff", f"no active staff member {username!r}")
-            return Operator(staff.username, staff.name)
-        admins = [s for s in session.scalars(query.order_by(Staff.id)) if may(s.role, Permission.MANAGE)]
-    if not admins:
-        raise ConfigError("staff", "name the staff member who syncs with --staff USERNAME")
-    return Operator(admins[0].username, admins[0].name)
 
 
 def sync_main(
     db: str,
     agency: str | None,
-    staff: str | None,
+    signing_in: Credentials,
     timeout: float,
     give_up_after: int,
     workers: int = WORKERS,
+    now: dt.datetime | None = None,
 ) -> int:
     if timeout <= 0 or give_up_after < 1 or not 1 <= workers <= 32:
         field = "timeout" if timeout <= 0 else "give_up_after" if give_up_after < 1 else "workers"
         return _fail(field, "must be more than zero" if field != "workers" else "must be 1 to 32")
-    store = open_store(db)
+    moment = now or dt.datetime.now(dt.UTC)
+    try:
+        store = open_existing(db)
+    except InputError as exc:
+        return _fail(exc.field, exc.message)
     try:
         try:
-            url = agency_url(store, agency)
-            who = operator(store, staff)
-            credentials = KeyringCredentials()
+            who = authenticate(store, signing_in, moment)
+            require(who, Permission.SYNC)
+            if agency is not None:  # a setting: the administrator's, checked before anything is stored
+                require(who, Permission.MANAGE)
+                SETTINGS[AGENCY_URL_KEY].check(agency)
+            credentials = KeyringCredentials()  # a refusal for want of a keyring stores nothing either
+            if agency is not None:
+                change(store, who.staff_id, AGENCY_URL_KEY, agency, moment)
+            url = agency_url(store)
+        except InputError as exc:
+            return _fail(exc.field, exc.message)
         except ConfigError as exc:
             return _fail(exc.field, str(exc))
         except CredentialsError as exc:
@@ -108,7 +111,7 @@ def sync_main(
             relay = Relay(
                 store,
                 client,
-                who,
+                Operator(who.username, who.name),
                 backoff=Backoff(base=0.5, cap=30.0),
                 give_up_after=give_up_after,
                 policy_dir=downloaded_policy_dir(),
@@ -126,21 +129,22 @@ def sync_main(
         store.dispose()
 
 
-def ask_online(store: Store, read: CardRead, timeout: float = 5.0) -> tuple[CardRead, dict[str, Any]]:
+def ask_online(store: Store, read: CardRead, who: SignedIn, timeout: float = 5.0) -> tuple[CardRead, dict[str, Any]]:
     """``clinic-pos check --online``: the agency's word on the read (an e-voucher becomes the
-    ID number it stands for), or why it could not be had; the offline check then reads it."""
+    ID number it stands for), or why it could not be had; the offline check then reads it.
+    ``who`` signed in and asks."""
     from desktop.privacy import mask_id_number
     from desktop.sync.online import AgencySilent, OnlineCheck
     from desktop.sync.relay import home_place
 
-    url = agency_url(store, None)
+    url = agency_url(store)
     with store.reading() as session:
         place = home_place(session.connection())
     if place is None:
         raise ConfigError("facility", "this installation has no facility set")
     client = AgencyClient(url, KeyringCredentials(), http=make_http(timeout))
     try:
-        answer = OnlineCheck(store, client, operator(store, None), place).ask(read)
+        answer = OnlineCheck(store, client, Operator(who.username, who.name), place).ask(read)
     except AgencySilent as exc:
         return read, {"answered": False, "why": str(exc)}
     finally:
@@ -157,20 +161,34 @@ def ask_online(store: Store, read: CardRead, timeout: float = 5.0) -> tuple[Card
     }
 
 
+def _facility_code(db: str, facility: str, administrator: Credentials | None) -> str:
+    """The agency code of ``facility`` (a code, or a facility id in the store); with
+    ``administrator``, who must sign in and may manage before anything is set."""
+    store = open_existing(db) if administrator is not None else open_store(db, migrate=False)
+    try:
+        if administrator is not None:
+            require(authenticate(store, administrator, dt.datetime.now(dt.UTC)), Permission.MANAGE)
+        with store.reading() as session:
+            return session.scalar(select(Facility.code).where(Facility.id == facility)) or facility
+    finally:
+        store.dispose()
+
+
 def _print(data: dict[str, Any]) -> None:
     sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # a TextIOWrapper when run
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def credentials_main(action: str, facility: str, db: str | None) -> int:
+def credentials_main(action: str, facility: str, db: str | None, signing_in: Credentials | None = None) -> int:
     code = facility
+    writes = action in ("set", "generate")
+    if writes and db is None:
+        return _fail("db", "setting the signing key is an administrator's: give --db PATH and sign in (--staff)")
     if db is not None:  # a facility id given with its store: look up its agency code
-        store = open_store(db, migrate=False)
         try:
-            with store.reading() as session:
-                code = session.scalar(select(Facility.code).where(Facility.id == facility)) or facility
-        finally:
-            store.dispose()
+            code = _facility_code(db, facility, signing_in if writes else None)
+        except InputError as exc:
+            return _fail(exc.field, exc.message)
     try:
         keyring = KeyringCredentials()
         if action == "set":

@@ -4,7 +4,7 @@ Exit statuses of ``clinic-pos sync`` (the README lists them):
 
 * 0: everything is sent and every outcome known: nothing waits, nothing is set aside;
 * 3: the agency stopped answering (or could not be reached): records wait for the next sync;
-* 4: the agency answered throughout, but records are set aside (refused by the agency,
+* 5: the agency answered throughout, but records are set aside (refused by the agency,
   or waiting for staff to complete them: a national code, a practitioner code), or wait
   behind them, or behind a facility whose sign-in the agency refused;
 * 2: bad input or configuration (``desktop.sync.cli``).
@@ -29,7 +29,7 @@ class SetAside:
 
 EXIT_DONE = 0
 EXIT_OFFLINE = 3
-EXIT_SET_ASIDE = 4
+EXIT_SET_ASIDE = 5  # 4 is the start-up check's: a damaged store or broken chain
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from db.session import Store
     from desktop.auth import SignedIn
-    from desktop.ui.opening import Location, OpenedClinic
+    from desktop.ui.opening import Location, OpenedClinic, StoreCheckError
     from desktop.ui.sync_setup import Targets
 
 DEMO_CLERK = "clerk"
@@ -146,8 +146,52 @@ class Launcher(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         self._close_progress()
-        QMessageBox.critical(self.window, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(error))
+        from desktop.machine import diagnose
+        from desktop.policy.codec import InputError
+        from desktop.ui.opening import StoreCheckError
+
+        refused = diagnose(error, self.db)
+        chinese = self.tr("Could not start: {0}") != "Could not start: {0}"
+        said = refused.message(chinese) if refused is not None else None
+        if isinstance(error, StoreCheckError):
+            said = self._store_refused(error)
+        elif said is None and isinstance(error, InputError):
+            said = error.message
+            if error.field == "db":
+                said = self.tr("{0} is not the clinic's records; it was left as it is.").format(self.db)
+                said += "\n\n" + self.tr("Details: {0}").format(error.message)
+        QMessageBox.critical(
+            self.window, self.tr("Clinic counter"), self.tr("Could not start: {0}").format(said or error)
+        )
         self.app.exit(1)
+
+    def _store_refused(self, error: StoreCheckError) -> str:
+        """The start-up check's refusal in the clerk's language; the check's own words as the details."""
+        where = str(error.path)
+        if error.failed == "key":
+            what = self.tr(
+                "The clinic's records at {0} are encrypted, and this computer does not have their key."
+            ).format(where)
+            todo = self.tr("Give this computer the store's key (clinic-pos store-key set), then start again.")
+        else:
+            if error.failed == "audit":
+                what = self.tr(
+                    "The audit log of the clinic's records at {0} is broken: "
+                    "a recorded row was changed, deleted or reordered."
+                ).format(where)
+            else:
+                what = self.tr("The clinic's records at {0} are damaged.").format(where)
+            if error.newest_backup is not None:
+                todo = self.tr(
+                    "Nothing was written to them. Copy the file aside for the auditor, then restore the newest "
+                    "backup that checks out: clinic-pos restore --db {0} --from {1}"
+                ).format(where, str(error.newest_backup))
+            else:
+                todo = self.tr(
+                    "Nothing was written to them. Copy the file aside for the auditor; no backup was found "
+                    "in {0}: ask the administrator."
+                ).format(str(error.backups))
+        return f"{what}\n\n{todo}\n\n" + self.tr("Details: {0}").format(error.problem)
 
     def _opened(self, opened: OpenedClinic) -> None:
         self._close_progress()

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from db.session import Store
     from desktop.auth import SignedIn
     from desktop.identity.reads import CardRead, CardReader
+    from desktop.policy.types import Quote
     from desktop.settlement import DiagnosisLine, SettledVisit
     from desktop.settlement.self_pay import Resettled, SelfPaidVisit, WalkInDetails
     from desktop.ui.filing_dialog import FilingDialog
@@ -286,6 +287,14 @@ class CounterPage(QWidget):
         except FilingError as exc:
             self.patient.show_problem(exc.message)
             return
+        except Exception as exc:
+            from desktop.ui.settle_guard import machine_says
+
+            said = machine_says(exc, self.store)  # a locked store, a full disk: nothing was written
+            if said is None:
+                raise
+            self.patient.show_problem(said)
+            return
         # The same visit, its lines kept: only the patient's standing (and so the quote) changes.
         checked = check_at_counter(self.store, read, self.staff.facility_id, self.clock(), full_id=self.patient.full_id)
         self.patient.show_check(checked)
@@ -420,39 +429,35 @@ class CounterPage(QWidget):
             return
         assert self.store is not None, "a visit starts only once the store is open"
         assert self.staff is not None
-        from desktop.settlement import SettlementError, settle
+        from desktop.settlement import SettlementError, UnconfirmedPriceError
+        from desktop.ui.settle_guard import confirm_price, machine_says
 
         self.entry.take_diagnosis()  # the diagnosis box may still have focus
         if self.visit.diagnosis is None or not self.visit.diagnosis.coded:
             self._refuse_without_diagnosis(typed=self.visit.diagnosis is not None)
             return
-        from desktop.settlement.self_pay import settle_instead_of_self_pay, settle_self_pay
-
-        visit, facility, staff_id = self.visit, self.staff.facility_id, self.staff.staff_id
-        settled_quote = visit.quote()
         try:
-            if visit.self_pay:
-                paid = settle_self_pay(self.store, visit.self_pay_draft(facility, staff_id), self.clock())
-                self.last = paid
-                self._show_self_paid(paid)
-                self.drawer.show_settled(paid.settlement_id, paid.cash)
-            elif visit.replaces is not None:
-                resettled = settle_instead_of_self_pay(
-                    self.store, visit.draft(facility, staff_id), visit.replaces, self.clock()
-                )
-                self.last = resettled.settled
-                settled_quote = resettled.settled.quote
-                self._show_resettled(resettled)
-                self.drawer.show_settled(resettled.settled.settlement_id, -resettled.cash_back)
+            settled_quote = self._settle(self.visit, self.store, self.staff)
+        except UnconfirmedPriceError as exc:
+            if confirm_price(self, self.visit, exc):
+                self.settle_visit()  # again, with that price confirmed
             else:
-                done = settle(self.store, visit.draft(facility, staff_id), self.clock())
-                self.last = done
-                settled_quote = done.quote
-                self._show_settled(done)
-                self.drawer.show_settled(done.settlement_id, done.quote.cash)
+                self.entry.focus_price(exc.line)
+            return
         except SettlementError as exc:
             self.settle_message.setText(self.tr("Not settled: {0}").format(exc.message))
             self.settle_message.show()
+            return
+        except Exception as exc:
+            said = machine_says(exc, self.store)
+            if said is None:
+                raise
+            # Nothing was written and the visit stays as typed: F12 settles it once the cause is gone.
+            self._set_banner_mood("refused")
+            self.banner.setText(
+                self.tr("Not settled: {0} The visit is kept as typed: F12 settles it then.").format(said)
+            )
+            self.banner.show()
             return
         self.resettling = None
         self._no_patient()
@@ -460,7 +465,33 @@ class CounterPage(QWidget):
         self.quote.show_quote(settled_quote)
         self.patient.clear()
         self.card.setFocus()
+        assert self.last is not None  # set by _settle
         self.settled.emit(self.last.settlement_id)
+
+    def _settle(self, visit: VisitInProgress, store: Store, staff: SignedIn) -> Quote | None:
+        """Write the visit as it is on screen (insured, self-pay, or insured instead of self-pay); its split."""
+        from desktop.settlement import settle
+        from desktop.settlement.self_pay import settle_instead_of_self_pay, settle_self_pay
+
+        facility, staff_id = staff.facility_id, staff.staff_id
+        if visit.self_pay:
+            all_cash = visit.quote()
+            paid = settle_self_pay(store, visit.self_pay_draft(facility, staff_id), self.clock())
+            self.last = paid
+            self._show_self_paid(paid)
+            self.drawer.show_settled(paid.settlement_id, paid.cash)
+            return all_cash
+        if visit.replaces is not None:
+            resettled = settle_instead_of_self_pay(store, visit.draft(facility, staff_id), visit.replaces, self.clock())
+            self.last = resettled.settled
+            self._show_resettled(resettled)
+            self.drawer.show_settled(resettled.settled.settlement_id, -resettled.cash_back)
+            return resettled.settled.quote
+        done = settle(store, visit.draft(facility, staff_id), self.clock())
+        self.last = done
+        self._show_settled(done)
+        self.drawer.show_settled(done.settlement_id, done.quote.cash)
+        return done.quote
 
     def _refuse_without_diagnosis(self, *, typed: bool = False) -> None:
         """Nothing written: the agency refuses a visit without one, and a settlement is never edited.

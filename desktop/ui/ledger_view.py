@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
@@ -46,6 +46,7 @@ from desktop.ledger import (
 )
 from desktop.money import format_amount
 from desktop.settlement.service import CHINA
+from desktop.staff import Permission, may
 from desktop.ui.ledger_models import LedgerTableModel, StatusWords, ledger_status
 from desktop.ui.month_edit import MonthEdit
 from desktop.ui.pdf_export import Cell, Column, ExportPanel, Report, ReportSource, Table
@@ -79,6 +80,7 @@ class LedgerView(QWidget):
         self._staff_id = staff.id
         self._facility_id = staff.facility_id
         self._full_id = viewer_sees_full_id(staff.role)
+        self._files_ledger = may(staff.role, Permission.FILE_LEDGER)  # the copy for filing: full numbers
         self._names = clinic_names(store, staff.facility_id)
         self._rows: list[LedgerRow] = []
         self._signing: SignatureDialog | None = None
@@ -358,6 +360,14 @@ class LedgerView(QWidget):
             store_signature(self._store, row.visit_id, png, self._staff_id, dt.datetime.now(CHINA))
         except LedgerError as exc:
             self._say(self.tr("The signature was not kept: {problem}").format(problem=exc.message), error=True)
+        except Exception as exc:
+            from desktop.ui.settle_guard import machine_says
+
+            said = machine_says(exc, self._store)
+            if said is None:
+                raise
+            self._say(self.tr("The signature was not kept: {problem}").format(problem=said), error=True)
+            return
         else:
             self._say(self.tr("Signature kept for {patient}.").format(patient=row.patient_name))
         self.reload()
@@ -374,7 +384,8 @@ class LedgerView(QWidget):
 
     def _prepare_report(self) -> ReportSource:
         month = self.export_month()
-        query = self.query(period=month, text="")  # the filing copy is the whole month
+        # The filing copy is the whole month, with the ID numbers the ledger must hold.
+        query = replace(self.query(period=month, text=""), full_id=self._files_ledger)
         text = self._print_text(month, query.include_villages)
         store, names = self._store, dict(self._names)
 
@@ -387,7 +398,7 @@ class LedgerView(QWidget):
 
     def _print_text(self, month: Period, with_clinic: bool) -> LedgerPrintText:
         subheading = self.tr("Outpatient ledger (门诊台账), {month}").format(month=f"{month.first:%Y-%m}")
-        if not self._full_id:
+        if not self._files_ledger:
             subheading += self.tr(" — ID numbers masked: not the copy for filing")
         # widths in millimetres on the 277 mm of an A4 landscape line; the clinic's column
         # is paid for by the address and the diagnosis, which wrap onto a second line

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from db.health import Health
     from db.session import Store
     from desktop.auth import SignedIn
     from desktop.diagnoses import DiagnosisChoice
@@ -42,6 +43,10 @@ def locate(db: str | None) -> Location:
     from db.session import default_database_path
 
     if db is not None:
+        if "://" not in db and Path(db).is_file() and Path(db).stat().st_size:
+            from desktop.store_file import check_file
+
+            check_file(Path(db))  # not SQLite, or another program's: refused before it is written to
         return Location(db, build_demo=False)
     path = default_database_path()
     return Location(str(path), build_demo=not path.exists())
@@ -108,7 +113,25 @@ def open_clinic(location: Location, *, sign_in_as: str | None = None, warm: Sequ
 
 
 class StoreCheckError(RuntimeError):
-    """The store does not pass the start-up check: what is wrong, then what to do."""
+    """The store does not pass the start-up check: what is wrong, then what to do.
+
+    Its text is the check's own (English, for logs and support); the window words it in the
+    clerk's language from the parts: which check failed, the file, its newest backup.
+    """
+
+    def __init__(self, health: Health, path: Path) -> None:
+        super().__init__(f"{health.problem}.\n\n{health.what_to_do[:1].upper()}{health.what_to_do[1:]}.")
+        self.failed = next((name for name, state in health.checks.items() if state == "failed"), "integrity")
+        self.path = path
+        self.problem = health.problem
+        self.backups = Path()
+        self.newest_backup: Path | None = None
+        if self.failed != "key":
+            from db.backup import backups_in, folder_for
+
+            self.backups = folder_for(path)
+            found = backups_in(self.backups)
+            self.newest_backup = found[0] if found else None
 
 
 def check_before_opening(where: str) -> None:
@@ -120,7 +143,7 @@ def check_before_opening(where: str) -> None:
         return
     health = check_store(path)
     if not health.ok:
-        raise StoreCheckError(f"{health.problem}.\n\n{health.what_to_do[:1].upper()}{health.what_to_do[1:]}.")
+        raise StoreCheckError(health, path)
 
 
 def import_ahead(modules: Sequence[str]) -> None:

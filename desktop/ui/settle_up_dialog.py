@@ -17,6 +17,7 @@ from desktop.capitals import in_capitals
 from desktop.money import format_amount
 from desktop.settle_up import COLLECT, settle_up
 from desktop.settlement.draft import SettlementError
+from desktop.ui.settle_guard import machine_says
 from desktop.ui.settlements import SettlementRow
 from desktop.ui.widgets import label
 
@@ -94,6 +95,12 @@ def ask_settle_up(
             made = settle_up(store, row.settlement_id, staff_id, now())
         except SettlementError as exc:
             say(translate("SettleUpDialog", "Not settled up: {0}").format(exc.message))
+            return
+        except Exception as exc:
+            said = machine_says(exc, store)  # a locked store, a full disk: nothing was written
+            if said is None:
+                raise
+            say(translate("SettleUpDialog", "Not settled up: {0}").format(said))
             return
         if made.kind == COLLECT:
             text = translate("SettleUpDialog", "Settlement {0}: {1} collected from the patient (settle-up {2}).")

@@ -171,5 +171,13 @@ class SettlementsPage(QWidget):
         except SettlementError as exc:
             self.message.setText(self.tr("Not reversed: {0}").format(exc.message))
             return
+        except Exception as exc:
+            from desktop.ui.settle_guard import machine_says
+
+            said = machine_says(exc, self.store)
+            if said is None:
+                raise
+            self.message.setText(self.tr("Not reversed: {0}").format(said))
+            return
         self.message.setText(self.tr("Settlement {0} reversed. {1}").format(row.settlement_id, money_back_text(row)))
         self.refresh()

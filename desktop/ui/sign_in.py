@@ -91,6 +91,15 @@ class SignInDialog(QDialog):
             self.error.setText(self._message(exc))
             self.error.show()
             return
+        except Exception as exc:  # the store cannot record the attempt: locked, full, read-only
+            from desktop.ui.settle_guard import machine_says
+
+            said = machine_says(exc, self.authenticator.store)
+            if said is None:
+                raise
+            self.error.setText(said)
+            self.error.show()
+            return
         self.accept()
 
     def _message(self, error: SignInError) -> str:

@@ -137,10 +137,18 @@ class SyncStatus(QWidget):
             run_in_background(lambda: sync_figures(store), self._got, self._failed)
 
     def _got(self, figures: SyncFigures) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self.state):  # the window closed while the figures were read
+            return
         self.figures = figures
         self._show()
 
     def _failed(self, error: BaseException) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self.line):
+            return
         self.line.setText(self.tr("Sync status unavailable: {0}").format(error))
 
     def _state_text(self) -> str:

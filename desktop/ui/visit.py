@@ -47,6 +47,7 @@ class Line:
     entry: CatalogueEntry
     quantity: Decimal
     price: Decimal
+    price_confirmed: bool = False  # a price of 0 or far from the catalogue's, said to be meant
 
     @property
     def amount(self) -> Decimal:
@@ -255,7 +256,10 @@ class VisitInProgress:
         self.lines[row] = replace(self.lines[row], quantity=quantity)
 
     def set_price(self, row: int, price: Decimal) -> None:
-        self.lines[row] = replace(self.lines[row], price=price)
+        self.lines[row] = replace(self.lines[row], price=price, price_confirmed=False)
+
+    def confirm_price(self, row: int) -> None:
+        self.lines[row] = replace(self.lines[row], price_confirmed=True)
 
     def remove(self, row: int) -> None:
         del self.lines[row]
@@ -316,7 +320,7 @@ class VisitInProgress:
             person_id=self.person_id,
             staff_id=staff_id,
             visit_date=self.day,
-            items=tuple(DraftItem(x.entry.code, x.quantity, x.price) for x in self.lines),
+            items=tuple(DraftItem(x.entry.code, x.quantity, x.price, x.price_confirmed) for x in self.lines),
             diagnoses=() if self.diagnosis is None else (self.diagnosis,),
         )
 
@@ -328,7 +332,7 @@ class VisitInProgress:
             facility_id=facility_id,
             staff_id=staff_id,
             visit_date=self.day,
-            items=tuple(DraftItem(x.entry.code, x.quantity, x.price) for x in self.lines),
+            items=tuple(DraftItem(x.entry.code, x.quantity, x.price, x.price_confirmed) for x in self.lines),
             diagnoses=() if self.diagnosis is None else (self.diagnosis,),
             person_id=self.person_id if self.walk_in is None else None,
             walk_in=self.walk_in,

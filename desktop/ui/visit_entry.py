@@ -276,6 +276,11 @@ class VisitEntry(QWidget):
         self.lines_model.set_line(row, self.visit.lines[row])
         self.changed.emit()
 
+    def focus_price(self, row: int) -> None:
+        """The line's price, ready to be corrected (F2 edits it)."""
+        self.lines.setFocus()
+        self.lines.setCurrentIndex(self.lines_model.index(row, self.lines_model.PRICE))
+
     def remove_selected(self) -> None:
         if self.visit is None:
             return

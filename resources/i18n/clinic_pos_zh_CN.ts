@@ -109,7 +109,12 @@
         <translation>未结算：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/counter_page.py" line="428"/>
+        <location filename="../../desktop/ui/counter_page.py" line="285"/>
+        <source>Not settled: {0} The visit is kept as typed: F12 settles it then.</source>
+        <translation>未结算：{0}本次就诊已原样保留，处理好后按 F12 结算。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/counter_page.py" line="287"/>
         <source>The diagnosis needs its ICD-10 code: pick it from the list, or type code and name, e.g. {0}</source>
         <translation>诊断须有 ICD-10 编码：请从列表中选择，或输入“编码 名称”，如 {0}</translation>
     </message>
@@ -427,6 +432,46 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/app.py" line="149"/>
         <source>Could not start: {0}</source>
         <translation>无法启动：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>{0} is not the clinic&apos;s records; it was left as it is.</source>
+        <translation>{0} 不是本诊所的数据文件，程序未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Details: {0}</source>
+        <translation>详情：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The clinic&apos;s records at {0} are encrypted, and this computer does not have their key.</source>
+        <translation>{0} 的诊所数据已加密，本机没有它的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Give this computer the store&apos;s key (clinic-pos store-key set), then start again.</source>
+        <translation>请为本机设置数据库密钥（clinic-pos store-key set），然后重新启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The audit log of the clinic&apos;s records at {0} is broken: a recorded row was changed, deleted or reordered.</source>
+        <translation>{0} 的诊所数据审计链已断裂：有已记录的数据被修改、删除或调换了顺序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>The clinic&apos;s records at {0} are damaged.</source>
+        <translation>{0} 的诊所数据已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Nothing was written to them. Copy the file aside for the auditor, then restore the newest backup that checks out: clinic-pos restore --db {0} --from {1}</source>
+        <translation>程序没有向其写入任何内容。请先把该文件另存一份交审计，再恢复最近一份检查通过的备份：clinic-pos restore --db {0} --from {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="170"/>
+        <source>Nothing was written to them. Copy the file aside for the auditor; no backup was found in {0}: ask the administrator.</source>
+        <translation>程序没有向其写入任何内容。请先把该文件另存一份交审计；{0} 中没有找到备份，请联系管理员。</translation>
     </message>
 </context>
 <context>
@@ -1252,6 +1297,39 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/settle_up_dialog.py" line="101"/>
         <source>Settlement {0}: {1} given back to the patient (settle-up {2}).</source>
         <translation>结算单{0}：已退还患者{1}（补退费凭证{2}）。</translation>
+    </message>
+</context>
+<context>
+    <name>SettleGuard</name>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="32"/>
+        <source>Confirm the price</source>
+        <translation>确认价格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="34"/>
+        <source>{item}: the price is 0.00, free of charge. The catalogue price is {catalogue}.</source>
+        <translation>{item}：单价为 0.00，即免费。目录价为 {catalogue}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="38"/>
+        <source>{item}: the price typed is {price}, far from the catalogue price of {catalogue}.</source>
+        <translation>{item}：录入单价 {price}，与目录价 {catalogue} 相差较大。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="49"/>
+        <source>Settle at {price}? The confirmation is kept in the audit log.</source>
+        <translation>按 {price} 结算吗？此确认将记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="54"/>
+        <source>Settle at this price</source>
+        <translation>按此价格结算</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settle_guard.py" line="58"/>
+        <source>Change the price</source>
+        <translation>返回修改价格</translation>
     </message>
 </context>
 <context>

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from db.session import open_store
+from desktop.cli_auth import Credentials
 from desktop.reports.cli import report_main
 from desktop.reports.thresholds import thresholds_main
+from tests.cli_helpers import token_for
 from tests.reports.workbooks import fen, read_workbook
 
 
@@ -88,14 +90,19 @@ def test_every_report_prints_as_pdf_from_the_command_line(demo_year: Path, tmp_p
 
 
 def test_thresholds_are_set_by_an_administrator_only(
-    capsys: pytest.CaptureFixture[str], demo_year: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], demo_year: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "clinic.sqlite3"
     shutil.copy(demo_year, db)
-    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share_limit=0.25"], "clerk"))["field"] == "staff"
-    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share=0.25"], "admin"))["field"] == "set"
-    assert refused(capsys, thresholds_main(str(db), ["min_visits=-3"], "admin"))["field"] == "set.min_visits"
-    assert thresholds_main(str(db), ["antibiotic_share_limit=0.25", "warning.min_visits=40"], "admin") == 0
+    clerk, admin = Credentials(token=token_for(db, "clerk")), Credentials(token=token_for(db, "admin"))
+    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share_limit=0.25"], clerk))["field"] == "staff"
+    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share_limit=0.25"]))["field"] == "staff"  # nobody
+    unsigned = Credentials(staff="admin")  # a username without its password signs no one in
+    monkeypatch.setattr("desktop.cli_auth._prompt", lambda _username: "not the password")
+    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share_limit=0.25"], unsigned))["field"] == "staff"
+    assert refused(capsys, thresholds_main(str(db), ["antibiotic_share=0.25"], admin))["field"] == "set"
+    assert refused(capsys, thresholds_main(str(db), ["min_visits=-3"], admin))["field"] == "set.min_visits"
+    assert thresholds_main(str(db), ["antibiotic_share_limit=0.25", "warning.min_visits=40"], admin) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["warning.antibiotic_share_limit"] == "0.25"
     assert shown["warning.min_visits"] == "40"

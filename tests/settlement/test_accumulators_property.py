@@ -24,7 +24,7 @@ from desktop.policy.types import Item, ItemClass, ItemKind, Liability, QuoteRequ
 from desktop.policy.types import Visit as QuoteVisit
 from desktop.roster import facility_for_quote, patient_on
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
-from tests.factories import COLD, NOW, TODAY, add_person, make_store
+from tests.factories import COLD, NOW, STAFF_AT, TODAY, add_person, make_store
 
 # Migrating a fresh file per example would dominate the run: examples copy one template.
 _TEMPLATE = Path(tempfile.mkdtemp(prefix="clinic-template-"))
@@ -56,13 +56,15 @@ def test_year_to_date_equals_what_standing_settlements_moved(steps: list[Step]) 
                 person, lines = argument
                 facility = "T01" if person == 1 else "T10"
                 items = tuple(DraftItem(code, Decimal(qty)) for code, qty in lines)
-                settled.append(settle(store, VisitDraft(facility, person, 1, TODAY, items, COLD), NOW).settlement_id)
+                draft = VisitDraft(facility, person, STAFF_AT[facility], TODAY, items, COLD)
+                settled.append(settle(store, draft, NOW).settlement_id)
             elif settled:
                 target = settled[argument % len(settled)]
                 with store.reading() as session:
                     already = session.scalar(select(Reversal.id).where(Reversal.settlement_id == target))
-                if already is None:
-                    reverse(store, target, "测试冲正", 1, NOW)
+                    whose = session.scalar(select(Settlement.person_id).where(Settlement.id == target))
+                if already is None:  # reversed where it was settled
+                    reverse(store, target, "测试冲正", STAFF_AT["T01" if whose == 1 else "T10"], NOW)
         _assert_figures_are_the_visits_recomputed(store)
         with store.reading() as session:
             standing = ~Settlement.reversal.has()

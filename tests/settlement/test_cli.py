@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +13,9 @@ from sqlalchemy import func, select
 from db.models import Settlement, Visit
 from db.session import open_store
 from desktop.demo import build_demo
-from tests.factories import REPO_ENV
+from tests.cli_helpers import dump, in_process, run, signed_in_env, token_for
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=REPO_ENV,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +73,7 @@ def test_demo_refuses_an_existing_file(demo_db: Path) -> None:
 
 def test_settle_then_reverse(demo_db: Path) -> None:
     person = _resident(demo_db)
-    done = run("settle", "--db", str(demo_db), stdin=_visit(person))
+    done = run("settle", "--db", str(demo_db), stdin=_visit(person), env=signed_in_env(demo_db, "clerk"))
     assert done.returncode == 0, done.stderr
     settled = json.loads(done.stdout)
     assert settled["policy_version"] == "洪府厅发〔2019〕102号"
@@ -97,6 +81,7 @@ def test_settle_then_reverse(demo_db: Path) -> None:
     assert [i["code"] for i in settled["items"]] == ["FA01", "XA01", "XC01"]
     assert settled["diagnoses"] == [{"code": "J06.900", "name": "急性上呼吸道感染"}]
     assert "id_number" not in json.dumps(settled)
+    admin = signed_in_env(demo_db, "admin")
     again = run(
         "reverse",
         "--db",
@@ -105,23 +90,14 @@ def test_settle_then_reverse(demo_db: Path) -> None:
         str(settled["settlement_id"]),
         "--reason",
         "录入错误",
-        "--staff",
-        "admin",
+        env=admin,
     )
     assert again.returncode == 0, again.stderr
     reversed_ = json.loads(again.stdout)
     assert reversed_["reversed"] is True
     assert reversed_["fund"] == settled["fund"]  # the original stays as it was
     twice = run(
-        "reverse",
-        "--db",
-        str(demo_db),
-        "--settlement",
-        str(settled["settlement_id"]),
-        "--reason",
-        "x",
-        "--staff",
-        "admin",
+        "reverse", "--db", str(demo_db), "--settlement", str(settled["settlement_id"]), "--reason", "x", env=admin
     )
     assert twice.returncode == 2
     assert json.loads(twice.stderr)["field"] == "settlement"
@@ -135,51 +111,35 @@ def test_settle_then_reverse(demo_db: Path) -> None:
         ({"items": [{"code": "XA01", "price": "1.234"}]}, "items.0.price"),
         ({"visit_date": "2026-02-30"}, "visit_date"),
         ({"person": {"id": 99999}}, "person.id"),
-        ({"staff": "nobody"}, "staff"),
+        ({"staff": "nobody"}, "staff"),  # the visit names someone other than who signed in
         ({"liability": "aliens"}, "liability"),
         ({"extra": 1}, "extra"),
     ],
 )
 def test_bad_visits_exit_2_naming_the_field_and_change_nothing(
-    demo_db: Path, change: dict[str, Any], field: str
+    demo_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, Any],
+    field: str,
 ) -> None:
     visit = {**json.loads(_visit(_resident(demo_db))), **change}
-    before = _contents(demo_db)
-    done = run("settle", "--db", str(demo_db), stdin=json.dumps(visit, ensure_ascii=False))
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert json.loads(done.stderr)["field"] == field
-    assert _contents(demo_db) == before
-
-
-def _contents(db: Path) -> list[str]:
-    """Every row of every table, as SQL text: 'unchanged' means all of it."""
-    raw = sqlite3.connect(db)
-    dump = list(raw.iterdump())
-    raw.close()
-    return dump
-
-
-def in_process(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = ""
-) -> tuple[int, str, str]:
-    """``clinic-pos`` run in this process (quicker than a new one for each case): code, out, err."""
-    from desktop.cli import main
-
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    token = token_for(demo_db, "clerk")
+    before = dump(demo_db)
+    code, out, err = in_process(
+        capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=json.dumps(visit, ensure_ascii=False), token=token
+    )
+    assert (code, out) == (2, "")
+    assert json.loads(err)["field"] == field
+    assert dump(demo_db) == before
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "by", "field"),
     [
-        ({"settlement": "999999"}, "settlement"),
-        ({"reason": "  "}, "reason"),
-        ({"staff": "nobody"}, "--staff"),
-        ({"staff": "doctor1"}, "staff"),  # a village doctor may settle but not reverse
+        ({"settlement": "999999"}, "admin", "settlement"),
+        ({"reason": "  "}, "admin", "reason"),
+        ({}, "doctor1", "staff"),  # a village doctor may settle but not reverse
     ],
 )
 def test_bad_reversals_exit_2_naming_the_field_and_change_nothing(
@@ -187,29 +147,46 @@ def test_bad_reversals_exit_2_naming_the_field_and_change_nothing(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     change: dict[str, str],
+    by: str,
     field: str,
 ) -> None:
-    code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=_visit(_resident(demo_db)))
-    assert code == 0, err
-    asked = {"settlement": str(json.loads(out)["settlement_id"]), "reason": "录入错误", "staff": "admin", **change}
-    before = _contents(demo_db)
     code, out, err = in_process(
-        capsys, monkeypatch, "reverse", "--db", str(demo_db), *(f"--{key}={value}" for key, value in asked.items())
+        capsys,
+        monkeypatch,
+        "settle",
+        "--db",
+        str(demo_db),
+        stdin=_visit(_resident(demo_db)),
+        token=token_for(demo_db, "clerk"),
+    )
+    assert code == 0, err
+    asked = {"settlement": str(json.loads(out)["settlement_id"]), "reason": "录入错误", **change}
+    token = token_for(demo_db, by)
+    before = dump(demo_db)
+    code, out, err = in_process(
+        capsys,
+        monkeypatch,
+        "reverse",
+        "--db",
+        str(demo_db),
+        *(f"--{key}={value}" for key, value in asked.items()),
+        token=token,
     )
     assert (code, out) == (2, "")
     assert json.loads(err)["field"] == field
-    assert _contents(demo_db) == before
+    assert dump(demo_db) == before
 
 
 @pytest.mark.parametrize("text", ["{not json", "[1, 2]", ""])
 def test_input_that_is_not_a_visit_exits_2(
     demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
-    before = _contents(demo_db)
-    code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=text)
+    token = token_for(demo_db, "clerk")
+    before = dump(demo_db)
+    code, out, err = in_process(capsys, monkeypatch, "settle", "--db", str(demo_db), stdin=text, token=token)
     assert (code, out) == (2, "")
     assert json.loads(err)["field"]
-    assert _contents(demo_db) == before
+    assert dump(demo_db) == before
 
 
 @pytest.mark.parametrize("command", ["settle", "reverse"])
@@ -239,7 +216,7 @@ def test_a_mistyped_database_path_is_not_created(
 )
 def test_bad_arguments_exit_2_with_one_json_error_naming_the_option(demo_db: Path, args: list[str], field: str) -> None:
     # Scripts read one shape of error from every command, whatever was wrong.
-    before = _contents(demo_db)
+    before = dump(demo_db)
     command, *rest = args
     done = run(command, *(["--db", str(demo_db)] if command in {"reverse", "settle", "sync", "check"} else []), *rest)
     assert done.returncode == 2
@@ -248,7 +225,7 @@ def test_bad_arguments_exit_2_with_one_json_error_naming_the_option(demo_db: Pat
     error = json.loads(line)
     assert error["field"] == field
     assert error["error"].startswith(f"clinic-pos {command}: ") or error["error"].startswith("clinic-pos: ")
-    assert _contents(demo_db) == before
+    assert dump(demo_db) == before
 
 
 def test_help_is_still_argparse_text_on_standard_output() -> None:

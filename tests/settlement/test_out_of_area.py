@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.audit_verify import verify
-from db.models import AreaFiling, AuditEntry, Card, Settlement
+from db.models import AreaFiling, AuditEntry, Card, Settlement, Staff
 from db.session import Store
 from desktop.area import (
     FilingError,
@@ -154,6 +154,7 @@ def test_an_employee_insured_in_another_county_of_the_city_is_at_home(store: Sto
         (NewFiling(FilingKind.RELOCATION, "０３６０１００"[1:], dt.date(2024, 1, 1)), "place_admdvs"),
         (NewFiling(FilingKind.REFERRAL, "360100", dt.date(2024, 5, 1), dt.date(2024, 4, 30)), "valid_until"),
         (NewFiling(FilingKind.REFERRAL, "360100", dt.date(2024, 5, 1), None, "x" * 51), "document_no"),
+        (NewFiling(FilingKind.REFERRAL, "360100", dt.date(2024, 5, 1), None, "ZZ\x001"), "document_no"),
     ],
 )
 def test_a_filing_that_cannot_be_right_is_refused_naming_the_field(store: Store, filing: NewFiling, field: str) -> None:
@@ -182,6 +183,16 @@ def test_staff_entering_a_filing_are_named_and_audited(store: Store) -> None:
             staff_id=None,
             now=NOW,
         )
+
+
+def test_only_an_active_staff_member_enters_a_filing(store: Store) -> None:
+    with store.writing() as session:
+        session.execute(update(Staff).where(Staff.id == 1).values(active=False))
+    with pytest.raises(FilingError) as caught:
+        file(store, 1, NewFiling(FilingKind.REFERRAL, "360121", TODAY))
+    assert caught.value.field == "staff"
+    with store.reading() as session:
+        assert session.scalars(select(AreaFiling)).all() == []
 
 
 # --- the identity check: red without, amber with ------------------------------------------------------

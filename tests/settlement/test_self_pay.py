@@ -14,7 +14,7 @@ from db.audit_verify import verify
 from db.models import Accumulator, AuditEntry, OutboxEntry, Person, Reversal, Settlement, Visit, WalkIn
 from db.session import Store
 from desktop.ledger import LedgerQuery, Period, ledger_rows, totals
-from desktop.settlement import DraftItem, SettlementError, VisitDraft, reverse, settle
+from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, VisitDraft, reverse, settle
 from desktop.settlement.self_pay import (
     SelfPayDraft,
     WalkInDetails,
@@ -36,6 +36,10 @@ def store(tmp_path: Path) -> Store:
 
 def walk_in(name: str = "张三", id_number: str = "", phone: str = "") -> SelfPayDraft:
     return SelfPayDraft("T01", 1, TODAY, ITEMS, COLD, walk_in=WalkInDetails(name, id_number, phone))
+
+
+def a_walk_in_buying(*items: DraftItem, staff: int = 1, facility: str = "T01") -> SelfPayDraft:
+    return SelfPayDraft(facility, staff, TODAY, items, COLD, walk_in=WalkInDetails("张三"))
 
 
 def assert_the_chain_holds(store: Store) -> None:
@@ -121,8 +125,19 @@ def test_someone_whose_insurance_is_unpaid_is_refused_as_insured_and_settled_as_
             "visit_date",
         ),
         (SelfPayDraft("T01", 1, TODAY, (DraftItem("NOPE"),), COLD, walk_in=WalkInDetails("张三")), "items.0.code"),
+        # Held as an insured visit is: limits, lengths, the price question, where staff belong.
+        (a_walk_in_buying(DraftItem("X01", Decimal(10) ** 15)), "items.0.quantity"),  # past the quantity limit
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(10) ** 7)), "items.0.price"),  # past the price limit
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal(0))), "items.0.price"),  # free, not confirmed
+        (a_walk_in_buying(DraftItem("X01", Decimal(1), Decimal("99.00"))), "items.0.price"),  # far, not confirmed
+        (a_walk_in_buying(DraftItem("X" * 1000)), "items.0.code"),
+        (a_walk_in_buying(*[DraftItem("F01")] * 201), "items"),
+        (walk_in(name="张\x00三"), "walk_in.name"),
+        (SelfPayDraft("T01", 1, TODAY, ITEMS, (DiagnosisLine("J" * 21, "感冒"),), walk_in=WalkInDetails("张三")),
+         "diagnoses.0.code"),
+        (a_walk_in_buying(DraftItem("F01"), staff=2), "facility"),  # V01's doctor does not settle at T01
     ],
-)
+)  # fmt: skip
 def test_a_bad_self_pay_visit_is_refused_naming_the_field_and_writes_nothing(
     store: Store, draft: SelfPayDraft, field: str
 ) -> None:
@@ -193,3 +208,19 @@ def test_settling_again_is_all_or_nothing(store: Store) -> None:
     with store.reading() as session:
         assert session.scalar(select(func.count()).select_from(Reversal)) == 0
         assert session.scalar(select(func.count()).select_from(Settlement)) == 1
+
+
+def test_a_self_pay_price_far_from_the_catalogue_settles_once_confirmed_and_the_audit_says_so(store: Store) -> None:
+    draft = a_walk_in_buying(DraftItem("X01", Decimal(2), Decimal("99.00"), price_confirmed=True))
+    paid = settle_self_pay(store, draft, NOW)
+    assert paid.total == Decimal("198.00")
+    with store.reading() as session:
+        detail = session.scalar(
+            select(AuditEntry.detail).where(
+                AuditEntry.action == "settle_self_pay", AuditEntry.entity_id == str(paid.settlement_id)
+            )
+        )
+    assert json.loads(detail or "{}")["prices_confirmed"] == [
+        {"line": 1, "code": "X01", "price": "99.00", "catalogue_price": "12.50"}
+    ]
+    assert_the_chain_holds(store)

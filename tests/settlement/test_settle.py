@@ -22,13 +22,14 @@ from db.models import (
     Reversal,
     Settlement,
     Signing,
+    Staff,
     Visit,
     VisitItem,
 )
 from db.session import Store
 from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, VisitDraft, reverse, settle
 from desktop.settlement.service import settlement_msgids
-from tests.factories import COLD, NOW, TODAY, add_person, make_store
+from tests.factories import COLD, NOW, STAFF_AT, TODAY, add_person, make_store
 
 
 @pytest.fixture
@@ -36,11 +37,13 @@ def store(tmp_path: Path) -> Store:
     return make_store(tmp_path)
 
 
-def draft(person_id: int, *items: tuple[str, str], facility: str = "T01", staff: int = 1, **flags: bool) -> VisitDraft:
+def draft(
+    person_id: int, *items: tuple[str, str], facility: str = "T01", staff: int | None = None, **flags: bool
+) -> VisitDraft:
     return VisitDraft(
         facility_id=facility,
         person_id=person_id,
-        staff_id=staff,
+        staff_id=STAFF_AT[facility] if staff is None else staff,
         visit_date=TODAY,
         items=tuple(DraftItem(code, Decimal(qty)) for code, qty in items),
         diagnoses=COLD,
@@ -256,8 +259,10 @@ def test_a_facility_without_a_valid_agency_code_is_refused_and_nothing_kept(stor
     add_person(store, person_id=1)
     with store.writing() as session:
         session.add(Facility(id="T02", code="BAD", name="新卫生院", kind="township_health_center", admdvs="360101"))
+        session.flush()
+        session.add(Staff(id=5, username="clerk02", name="孙会计", role="clerk", facility_id="T02", password_hash="x"))
     before, figures = counts(store), _accumulators(store)
     with pytest.raises(SettlementError) as refused:
-        settle(store, draft(1, ("X01", "1"), facility="T02"), NOW)
+        settle(store, draft(1, ("X01", "1"), facility="T02", staff=5), NOW)
     assert refused.value.field == "facility"
     assert (counts(store), _accumulators(store)) == (before, figures)

@@ -20,7 +20,7 @@ from typing import Any
 from db import audit
 from db.session import open_store
 from desktop.settlement import DiagnosisLine, DraftItem, VisitDraft, settle
-from tests.factories import NOW, TODAY
+from tests.factories import NOW, STAFF_AT, TODAY
 
 
 def _hang_at_the_audit_entry() -> None:
@@ -41,7 +41,12 @@ def main(db: str, facility: str, person: int, count: int, go: Path | None, hang_
     while go is not None and not go.exists():
         time.sleep(0.005)
     visit = VisitDraft(
-        facility, person, 1, TODAY, (DraftItem("E01", Decimal(3)),), (DiagnosisLine("J06.900", "急性上呼吸道感染"),)
+        facility,
+        person,
+        STAFF_AT[facility],
+        TODAY,
+        (DraftItem("E01", Decimal(3)),),
+        (DiagnosisLine("J06.900", "急性上呼吸道感染"),),
     )
     for number in range(count):
         if hang_inside and number == count - 1:

@@ -89,7 +89,7 @@ def test_an_item_without_a_reviewed_national_code_sets_its_visits_aside_naming_i
     fine = visits.settle(FIRST_DAY, facility="V01", items=[("XA01", 1)])
     with relay_for(store, agency.url) as relay:
         report = relay.run()
-    assert report.exit_status == 4
+    assert report.exit_status == 5
     (aside,) = report.set_aside
     assert aside.settlement_id == stuck
     for words in ("XB01", "头孢克肟胶囊", "医保目录对照"):

@@ -19,17 +19,18 @@ from db.models import OutboxEntry, Setting, Settlement
 from db.session import Store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync.cli import AGENCY_URL_KEY
-from tests.factories import REPO_ENV
+from tests.cli_helpers import signed_in_env
 from tests.sync.helpers import FIRST_DAY, SECRETS, Visits, agency_settlements
 
 TOWNSHIP, VILLAGES = "H36012100101", ("H36012100102", "H36012100103", "H36012100104")
 
 
 @pytest.fixture
-def keyring_env(tmp_path: Path) -> dict[str, str]:
-    """A child process's environment with a test keyring (CI machines have no OS keyring)."""
+def keyring_env(store: Store, tmp_path: Path) -> dict[str, str]:
+    """A child process's environment with a test keyring (CI machines have no OS keyring),
+    signed in as the administrator."""
     return {
-        **REPO_ENV,
+        **signed_in_env(tmp_path / "clinic.sqlite3", "admin"),
         "PYTHON_KEYRING_BACKEND": "tests.sync.keyring_backend.FileKeyring",
         "CLINIC_POS_TEST_KEYRING": str(tmp_path / "keyring.json"),
     }
@@ -47,9 +48,9 @@ def clinic_pos(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.C
     )
 
 
-def store_secrets(env: dict[str, str]) -> None:
+def store_secrets(env: dict[str, str], db: Path) -> None:
     for code, secret in SECRETS.items():
-        done = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret)
+        done = clinic_pos("credentials", "set", "--facility", code, "--db", str(db), env=env, stdin=secret)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["stored"] == code
 
@@ -58,7 +59,7 @@ def test_sync_prints_what_it_sent_received_set_aside_and_what_differs(
     store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 5)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     db = str(tmp_path / "clinic.sqlite3")
     done = clinic_pos("sync", "--db", db, "--agency", agency.url, env=keyring_env)
     assert done.returncode == 0, done.stderr
@@ -80,7 +81,7 @@ def test_sync_offline_exits_3_with_the_records_still_waiting(
     store: Store, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 2)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     done = clinic_pos(
         "sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", "http://127.0.0.1:9", "--give-up-after", "1",
         env=keyring_env,
@@ -115,7 +116,10 @@ def test_without_an_os_keyring_sync_refuses_and_sends_nothing(
     store: Store, agency: SandboxServer, visits: Visits, tmp_path: Path
 ) -> None:
     visits.days(FIRST_DAY, 1, 2)
-    bare = {**REPO_ENV, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    bare = {
+        **signed_in_env(tmp_path / "clinic.sqlite3", "admin"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=bare)
     assert done.returncode == 2
     error = json.loads(done.stderr)
@@ -140,7 +144,7 @@ def test_a_sync_killed_mid_run_loses_and_duplicates_nothing(
     store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 2, 20)
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     httpx.post(f"{agency.url}/_admin/config", json={"slow_ms": 15}).raise_for_status()
     db = tmp_path / "clinic.sqlite3"
     child = subprocess.Popen(
@@ -197,7 +201,7 @@ def test_check_online_resolves_an_evoucher_through_the_agency(
     entry = next(p for p in roster_from_store(store, FIRST_DAY)["persons"] if p["psn_no"] == person.psn_no)
     entry["cards"].append({"mdtrt_cert_type": "01", "mdtrt_cert_no": "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u"})
     agency.load_roster({"persons": [entry]})
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     db = str(tmp_path / "clinic.sqlite3")
     offline = clinic_pos("check", "--db", db, "--qr", "EcQr7Hq2LmN9xTpW4vZs8KdA3fJbY6u", env=keyring_env)
     assert offline.returncode == 0, offline.stderr
@@ -218,30 +222,37 @@ def test_check_online_resolves_an_evoucher_through_the_agency(
     assert answer["person"]["name"] == person.name
 
 
-def test_records_set_aside_exit_4_with_them_in_the_report(
+def test_records_set_aside_exit_5_with_them_in_the_report(
     store: Store, agency: SandboxServer, visits: Visits, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 3)
     with store.reading() as session:
         victim = session.scalar(select(Settlement.msgid).where(Settlement.id == settled[0]))
     httpx.post(f"{agency.url}/_admin/config", json={"reject": [victim]}).raise_for_status()
-    store_secrets(keyring_env)
+    store_secrets(keyring_env, tmp_path / "clinic.sqlite3")
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=keyring_env)
-    assert done.returncode == 4, done.stderr
+    assert done.returncode == 5, done.stderr
     report = json.loads(done.stdout)
-    assert (report["complete"], report["exit_status"], report["set_aside_in_all"]) == (False, 4, 1)
+    assert (report["complete"], report["exit_status"], report["set_aside_in_all"]) == (False, 5, 1)
     assert [s["settlement"] for s in report["set_aside"]] == [settled[0]]
 
 
-def test_a_key_pair_is_generated_into_the_keyring_and_its_public_half_printed(keyring_env: dict[str, str]) -> None:
-    made = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, env=keyring_env)
+def test_a_key_pair_is_generated_into_the_keyring_and_its_public_half_printed(
+    keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "clinic.sqlite3")
+    clerk = clinic_pos(
+        "credentials", "generate", "--facility", TOWNSHIP, "--db", db, env=keyring_env | signed_in_env(db, "clerk")
+    )
+    assert (clerk.returncode, json.loads(clerk.stderr)["field"]) == (2, "staff")  # an administrator's
+    made = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, "--db", db, env=keyring_env)
     assert made.returncode == 0, made.stderr
     public = json.loads(made.stdout)["public_key"]
     assert public.startswith("-----BEGIN PUBLIC KEY-----")
     assert "PRIVATE" not in made.stdout
     checked = clinic_pos("credentials", "check", "--facility", TOWNSHIP, env=keyring_env)
     assert json.loads(checked.stdout)["public_key"] == public
-    again = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, env=keyring_env)
+    again = clinic_pos("credentials", "generate", "--facility", TOWNSHIP, "--db", db, env=keyring_env)
     assert again.returncode == 2
     assert "already has a signing key" in json.loads(again.stderr)["error"]
 
@@ -259,10 +270,11 @@ def test_the_catalogue_mapping_and_practitioner_codes_from_the_command_line(
     assert refused.returncode == 2
     assert json.loads(refused.stderr)["field"] == "national"  # a service's code for a drug
     clerk = clinic_pos(
-        "catalogue", "map", "--db", db, "--item", "XA01", "--national", "XJ01CRA040A001010100223", "--staff", "clerk",
-        env=keyring_env,
+        "catalogue", "map", "--db", db, "--item", "XA01", "--national", "XJ01CRA040A001010100223",
+        env=keyring_env | signed_in_env(db, "clerk"),
     )  # fmt: skip
     assert json.loads(clerk.stderr)["field"] == "staff"
+    assert "may not" in json.loads(clerk.stderr)["error"]
     mapped = clinic_pos(
         "catalogue", "map", "--db", db, "--item", "XA01", "--national", "XJ01CRA040A001010100223", "--staff", "admin",
         env=keyring_env,

@@ -22,7 +22,7 @@ from keyring.backends import SecretService
 from db.session import Store
 from desktop.sandbox.server import SandboxServer
 from desktop.sync.credentials import KeyringCredentials
-from tests.factories import REPO_ENV
+from tests.cli_helpers import signed_in_env
 from tests.sync.helpers import FIRST_DAY, SECRETS, Visits, agency_settlements
 from tests.sync.test_cli import clinic_pos
 
@@ -83,9 +83,19 @@ def test_sync_signs_with_the_secret_from_the_secret_service(
     secret_service: dict[str, str], store: Store, agency: SandboxServer, visits: Visits, tmp_path: Path
 ) -> None:
     settled = visits.days(FIRST_DAY, 1, 3)
-    env = {key: value for key, value in REPO_ENV.items() if key != "PYTHON_KEYRING_BACKEND"} | secret_service
+    signed_in = signed_in_env(tmp_path / "clinic.sqlite3", "admin")
+    env = {key: value for key, value in signed_in.items() if key != "PYTHON_KEYRING_BACKEND"} | secret_service
     for code, secret in SECRETS.items():
-        stored = clinic_pos("credentials", "set", "--facility", code, env=env, stdin=secret)
+        stored = clinic_pos(
+            "credentials",
+            "set",
+            "--facility",
+            code,
+            "--db",
+            str(tmp_path / "clinic.sqlite3"),
+            env=env,
+            stdin=secret,
+        )
         assert stored.returncode == 0, stored.stderr
         assert json.loads(stored.stdout)["keyring"] == "keyring.backends.SecretService.Keyring"
     done = clinic_pos("sync", "--db", str(tmp_path / "clinic.sqlite3"), "--agency", agency.url, env=env)

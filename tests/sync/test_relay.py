@@ -111,8 +111,8 @@ def test_a_rejected_record_is_set_aside_and_the_others_go_through(
     httpx.post(f"{agency.url}/_admin/config", json={"reject": [psn_no]})
     report = relay.run()
     assert report.ran_through
-    assert not report.complete  # set aside, and three rows of it wait behind: exit status 4
-    assert report.exit_status == 4
+    assert not report.complete  # set aside, and three rows of it wait behind: exit status 5
+    assert report.exit_status == 5
     assert {s.settlement_id for s in report.set_aside} == theirs
     assert all("reject" in s.error for s in report.set_aside)
     assert len(agency_settlements(agency)) == len(settled) - len(theirs)
@@ -372,7 +372,7 @@ def test_a_refused_sign_in_holds_back_only_that_facilitys_records(
     with relay_for(store, agency.url) as relay:
         report = relay.run()
     assert not report.complete
-    assert report.exit_status == 4  # the agency answered; V01's records wait behind its refused sign-in
+    assert report.exit_status == 5  # the agency answered; V01's records wait behind its refused sign-in
     assert any("H36012100102" in note and "9001" in note for note in report.notes)
     booked = {b["fixmedins_code"] for b in agency_settlements(agency)}
     assert booked == {"H36012100101"}
@@ -467,7 +467,7 @@ def test_a_visit_without_a_diagnosis_is_set_aside_saying_so_and_the_others_go_th
     after = visits.settle(FIRST_DAY, facility="T01")
     report = relay.run()
     assert report.ran_through
-    assert report.exit_status == 4
+    assert report.exit_status == 5
     (aside,) = report.set_aside
     assert aside.settlement_id == undiagnosed
     assert "no diagnosis" in aside.error

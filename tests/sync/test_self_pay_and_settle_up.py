@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import delete, func, select
 
-from db.models import CatalogueMapping, OutboxEntry, Person, Settlement
+from db.models import CatalogueMapping, OutboxEntry, Person, Settlement, Staff
 from db.session import Store
 from desktop.agency.msgid import CHINA
 from desktop.day_close import day_close
@@ -16,7 +17,7 @@ from desktop.official import Standing
 from desktop.sandbox.from_store import roster_from_store
 from desktop.sandbox.server import SandboxServer
 from desktop.settle_up import settle_up
-from desktop.settlement import DiagnosisLine, DraftItem, reverse
+from desktop.settlement import DiagnosisLine, DraftItem, SettlementError, reverse
 from desktop.settlement.self_pay import SelfPayDraft, WalkInDetails, settle_self_pay
 from desktop.sync.relay import Relay
 from tests.sync.helpers import FIRST_DAY, Visits, agency_settlements, relay_for
@@ -87,6 +88,11 @@ def test_a_differing_split_is_settled_up_and_the_drawer_balances(
     assert owed.owed > 0  # the fund paid nothing: the patient owes its share in cash
     assert close.drawer.expected < close.net.cash  # the drawer is short of the official cash until settled up
 
+    with store.reading() as session:
+        doctor = session.scalars(select(Staff.id).where(Staff.username == "doctor1")).one()  # of V01
+    with pytest.raises(SettlementError) as refused:
+        settle_up(store, settled, doctor, dt.datetime.combine(FIRST_DAY, dt.time(17), CHINA))
+    assert refused.value.field == "facility"  # the cash is settled up where the patient paid it
     done = settle_up(store, settled, 2, dt.datetime.combine(FIRST_DAY, dt.time(17), CHINA))
     assert (done.kind, done.amount) == ("collect", owed.owed)
     close = day_close(store, "T01", FIRST_DAY)

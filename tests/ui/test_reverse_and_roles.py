@@ -79,5 +79,5 @@ def test_a_village_doctor_settles_but_may_not_reverse(qtbot: Any, store: Store) 
     wait_for_workers(qtbot)
     assert not page.reverse_button.isEnabled()
     assert page.reverse_button.toolTip()
-    # A village doctor sees full ID numbers (desktop.staff: SEE_FULL_ID).
-    assert window.counter.patient.full_id
+    # Nor does a village doctor see full ID numbers on screen (desktop.staff: SEE_FULL_ID).
+    assert not window.counter.patient.full_id

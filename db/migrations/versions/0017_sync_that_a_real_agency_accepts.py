@@ -1,7 +1,7 @@
 """sync that a real agency accepts: the catalogue mapping, practitioners, the agency's times
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03 06:32:19.753176
 
 The national catalogue as downloaded, each local item's national code (医保目录对照) and
@@ -28,8 +28,8 @@ SETTLEMENT_STATUSES = (
 )
 _STATUS_BEFORE = "pending, confirmed, differs (the agency's split is not ours), rejected; local (self-pay)"
 
-revision: str = "0016"
-down_revision: str | None = "0015"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
