@@ -36,6 +36,7 @@ class Permission(StrEnum):
     SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
     SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
     RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
+    STORE = "store"  # back up, restore or encrypt the whole store: every patient's records at once
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
@@ -47,6 +48,8 @@ class Permission(StrEnum):
 # A settle-up corrects nothing: it pays out or takes in the cash the agency's own split
 # leaves owed, so whoever takes the patient's cash does it, at their own clinic. Whoever
 # works the counter enters the out-of-area filing (异地备案) the patient brings on paper.
+# A backup carries, and a restore or encryption rewrites, every patient's ID numbers and
+# diagnoses at once: the administrator, who keeps the roster, does it.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {
@@ -77,6 +80,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SETTLE_UP,
             Permission.RECORD_FILING,
             Permission.SEE_FUND,
+            Permission.STORE,
         }
     ),
 }
