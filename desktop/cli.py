@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     _signs_in(k, "generating or setting the key (an administrator)")
     _staff_commands(sub)
     _mapping_commands(sub)
-    add_store_commands(sub)
+    add_store_commands(sub, _signs_in)
     return parser
 
 
@@ -310,11 +310,11 @@ def _store_command(args: argparse.Namespace) -> int:
     if args.command == "audit":
         return store_cli.audit_verify_main(args.db, args.head)
     if args.command == "backup":
-        return store_cli.backup_main(args.db, args.to)
+        return store_cli.backup_main(args.db, args.to, _credentials(args))
     if args.command == "restore":
-        return store_cli.restore_main(args.db, args.source)
+        return store_cli.restore_main(args.db, args.source, _credentials(args))
     if args.command == "encrypt":
-        return store_cli.encrypt_main(args.db)
+        return store_cli.encrypt_main(args.db, _credentials(args))
     return store_cli.store_key_main(args.action)
 
 

@@ -83,6 +83,7 @@ _DOING = {
     Permission.REVERSE: "reverse settlements",
     Permission.SYNC: "sync with the agency",
     Permission.MANAGE: "change settings or the agency's address and secret: an administrator may",
+    Permission.STORE: "back up, restore or encrypt the whole store: an administrator may",
 }
 
 

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     SEE_FUND = "see_fund"  # the 基金 page: the centre's budget, spending and early warnings
     SETTLE_UP = "settle_up"  # 补收 / 退费 the cash the agency's split left owed
     RECORD_FILING = "record_filing"  # enter a patient's out-of-area filing (异地备案) from the paper
+    STORE = "store"  # back up, restore or encrypt the whole store: every patient's records at once
 
 
 # Village clinics are run under their township centre (一体化管理): corrections go through
@@ -50,6 +51,8 @@ class Permission(StrEnum):
 # works the counter enters the out-of-area filing (异地备案) the patient brings on paper.
 # The catalogue mapping (医保目录对照) decides what the agency is told each item is: the
 # administrator reviews and uploads it.
+# A backup carries, and a restore or encryption rewrites, every patient's ID numbers and
+# diagnoses at once: the administrator, who keeps the roster, does it.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {
@@ -81,6 +84,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_FILING,
             Permission.SEE_FUND,
             Permission.MAP_CATALOGUE,
+            Permission.STORE,
         }
     ),
 }

@@ -1,9 +1,13 @@
 """The store's safety commands: ``audit verify``, ``backup``, ``restore``, ``encrypt``, ``store-key``,
 and the start-up check every writing command passes first.
 
-Exit statuses: 0 done (the chain holds); 2 bad input or configuration, with one
-``{"error", "field"}`` object on standard error; 4 the store or a backup does not check
-out (damaged, or the audit chain broken), with the report on standard output and what to
+``backup``, ``restore`` and ``encrypt`` copy or rewrite every patient's records at once: each
+signs its staff member in as every writing command does (``desktop.cli_auth``), and only
+an administrator may (``Permission.STORE``).
+
+Exit statuses: 0 done (the chain holds); 2 bad input or configuration, or a sign-in
+refused, with one ``{"error", "field"}`` object on standard error; 4 the store or a
+backup does not check out (damaged, or the audit chain broken), with the report on standard output and what to
 do on standard error. Nothing is written to a store that does not check out.
 """
 
@@ -12,8 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.cli_auth import Credentials
+    from desktop.input_error import InputError
 
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN = 4
@@ -33,8 +43,8 @@ def _file(db: str) -> Path | None:
     return None if "://" in db else Path(db).expanduser().resolve()
 
 
-def add_store_commands(sub: Any) -> None:
-    """The commands' options, for ``desktop.cli``'s parser."""
+def add_store_commands(sub: Any, signs_in: Callable[[Any, str], None]) -> None:
+    """The commands' options, for ``desktop.cli``'s parser (``signs_in`` adds its sign-in options)."""
     a = sub.add_parser("audit", help="the audit chain: verify that no audited row was edited, deleted or reordered")
     a.add_argument("action", choices=["verify"])
     a.add_argument("--db", required=True, help="database file or SQLAlchemy URL")
@@ -42,11 +52,14 @@ def add_store_commands(sub: Any) -> None:
     b = sub.add_parser("backup", help="an online backup of the store, checked, rotated")
     b.add_argument("--db", required=True, help="SQLite store file")
     b.add_argument("--to", help="backup folder, e.g. a USB stick (default: the store's backup folder)")
+    signs_in(b, "making the backup (an administrator)")
     o = sub.add_parser("restore", help="restore the store from a backup, checked first, the store as it was kept")
     o.add_argument("--db", required=True, help="SQLite store file to restore into")
     o.add_argument("--from", dest="source", required=True, help="the backup file")
+    signs_in(o, "restoring (an administrator: of the store, or of the backup when the store is damaged)")
     e = sub.add_parser("encrypt", help="encrypt a plain store with SQLCipher (a backup first), key in the OS keyring")
     e.add_argument("--db", required=True, help="SQLite store file")
+    signs_in(e, "encrypting (an administrator)")
     t = sub.add_parser("store-key", help="the installation's store key: show it to write down, or set it from stdin")
     t.add_argument("action", choices=["show", "set"])
 
@@ -148,11 +161,78 @@ def _verify(db: str, path: Path | None, expected: Any) -> Any:
         store.dispose()
 
 
+# --- who may copy or replace the whole store ------------------------------------------------
+
+
+def _refuse(error: InputError) -> int:
+    sys.stderr.write(json.dumps(error.as_json(), ensure_ascii=False) + "\n")
+    return EXIT_BAD_INPUT
+
+
+def _signed_in(db: str, credentials: Credentials) -> InputError | None:
+    """None when ``credentials`` sign in, at the store ``db``, someone the role table lets copy or
+    replace the whole store; else why not. The window's check: argon2id, lockout, audit."""
+    from desktop.cli_auth import authenticate, require
+    from desktop.input_error import InputError
+    from desktop.staff import Permission
+    from desktop.store_file import open_existing
+
+    try:
+        store = open_existing(db)
+        try:
+            require(authenticate(store, credentials, dt.datetime.now(dt.UTC)), Permission.STORE)
+        finally:
+            store.dispose()
+    except InputError as exc:
+        return exc
+    return None
+
+
+def _checks_out(path: Path) -> bool:
+    """Whether the store at ``path`` is a clinic store that passes the start-up check (said nowhere)."""
+    from db.health import check_store
+    from desktop.store_file import refuse_foreign
+
+    if not path.is_file() or not path.stat().st_size or refuse_foreign(str(path)) is not None:
+        return False
+    return check_store(path, wal=False).ok
+
+
+def _signed_in_on_backup(backup: Path, folder: Path, credentials: Credentials) -> InputError | None:
+    """Sign in against the backup, for a store that is missing or damaged and so vouches for nobody.
+
+    The Authenticator writes (the lockout count, an audit entry for every attempt), and a
+    backup is never written: it signs in on a copy, made in the store's own folder (never a
+    shared temporary one: the copy is every patient's records) and removed afterwards. The
+    alternative, restoring first and putting the damaged store back on a refusal, would have
+    to rebuild a damaged file byte for byte; with the copy a refusal touches nothing at all.
+    The copy's counts are thrown away with it: a lockout on a backup protects nothing, as
+    whoever holds the file can try passwords against its hashes anyway.
+    """
+    from db.backup import copy_store, store_key
+    from desktop.input_error import InputError
+
+    try:
+        aside = tempfile.TemporaryDirectory(dir=folder, prefix=".clinic-pos-sign-in-")
+    except OSError as exc:
+        return InputError("db", f"cannot write in {folder}: {exc.strerror}")
+    with aside:
+        copy = Path(aside.name) / "backup.sqlite3"
+        try:
+            copy_store(backup, copy, store_key(backup))
+        except Exception as exc:  # sqlite3's or sqlcipher3's errors, an OSError, a key not here
+            return InputError("from", f"cannot sign in against the backup {backup}: {exc}")
+        refused = _signed_in(str(copy), credentials)
+    if refused is not None and refused.field == "db":  # the copy is the backup's: say so
+        return InputError("from", refused.message.replace(str(copy), str(backup)))
+    return refused
+
+
 # --- backup and restore -----------------------------------------------------------------
 
 
-def backup_main(db: str, to: str | None) -> int:
-    """``clinic-pos backup --db PATH [--to FOLDER]``: one checked online backup, rotated."""
+def backup_main(db: str, to: str | None, credentials: Credentials) -> int:
+    """``clinic-pos backup --db PATH [--to FOLDER]``: one checked online backup, rotated, by an administrator."""
     from db.at_rest import StoreKeyError
     from db.backup import BackupError, folder_for, make_backup
 
@@ -164,6 +244,9 @@ def backup_main(db: str, to: str | None) -> int:
     refused = startup_check(db)
     if refused is not None:
         return refused
+    refusal = _signed_in(db, credentials)
+    if refusal is not None:
+        return _refuse(refusal)
     try:
         folder = Path(to).expanduser() if to else folder_for(path)
         made = make_backup(path, folder, "by-hand")
@@ -175,10 +258,13 @@ def backup_main(db: str, to: str | None) -> int:
     return 0
 
 
-def restore_main(db: str, source: str) -> int:
-    """``clinic-pos restore --db PATH --from BACKUP``: checked first, the store as it was kept aside."""
+def restore_main(db: str, source: str, credentials: Credentials) -> int:
+    """``clinic-pos restore --db PATH --from BACKUP``: checked first, the store as it was kept aside.
+
+    An administrator of the store signs in; of the backup when the store is missing or does
+    not check out (what a restore is for). A refused restore changes nothing."""
     from db.at_rest import StoreKeyError
-    from db.backup import BackupError, folder_for, restore
+    from db.backup import BackupError, check_file, folder_for, restore, store_key
 
     path = _file(db)
     if path is None:
@@ -186,6 +272,20 @@ def restore_main(db: str, source: str) -> int:
     backup = Path(source).expanduser()
     if not backup.is_file():
         return _fail(f"from: no backup at {source}", "from")
+    if not path.parent.is_dir():
+        return _fail(f"db: no folder {path.parent} to restore the store into", "db")
+    if _checks_out(path):
+        refusal = _signed_in(str(path), credentials)
+    else:
+        try:
+            check_file(backup, store_key(backup))
+        except StoreKeyError as exc:
+            return _fail(f"from: {exc}", "from")
+        except BackupError as exc:
+            return _fail(f"from: {exc}; the store was left as it was", "from", EXIT_BROKEN)
+        refusal = _signed_in_on_backup(backup, path.parent, credentials)
+    if refusal is not None:
+        return _refuse(refusal)
     try:
         folder = folder_for(path) if path.is_file() else path.parent / "backups"
         before, verdict = restore(backup, path, folder)
@@ -207,8 +307,9 @@ def restore_main(db: str, source: str) -> int:
 # --- encryption at rest -------------------------------------------------------------------
 
 
-def encrypt_main(db: str) -> int:
-    """``clinic-pos encrypt --db PATH``: back the plain store up, then encrypt it with this installation's key."""
+def encrypt_main(db: str, credentials: Credentials) -> int:
+    """``clinic-pos encrypt --db PATH``: back the plain store up, then encrypt it with this installation's key
+    (an administrator)."""
     from db.at_rest import StoreKeyError, is_encrypted
     from db.backup import BackupError, folder_for, make_backup
     from db.encrypt import encrypt_in_place
@@ -221,6 +322,9 @@ def encrypt_main(db: str) -> int:
     refused = startup_check(db)
     if refused is not None:
         return refused
+    refusal = _signed_in(db, credentials)
+    if refusal is not None:
+        return _refuse(refusal)
     try:
         made = make_backup(path, folder_for(path), "before-encryption")
         health = encrypt_in_place(path)

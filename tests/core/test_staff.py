@@ -8,7 +8,7 @@ from desktop.staff import PERMISSIONS, Permission, Role, may, may_at
 
 # The whole table as it is meant to be, written out: a permission added to Permission
 # without its column here fails the first test, so every role's answer is decided.
-S, R, Y, M, F, L, U, A, B, C = (
+S, R, Y, M, F, L, U, A, B, C, K = (
     Permission.SETTLE,
     Permission.REVERSE,
     Permission.SYNC,
@@ -19,6 +19,7 @@ S, R, Y, M, F, L, U, A, B, C = (
     Permission.RECORD_FILING,
     Permission.SEE_FUND,
     Permission.MAP_CATALOGUE,
+    Permission.STORE,
 )
 EXPECTED: dict[Permission, dict[Role, bool]] = {
     S: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},
@@ -31,6 +32,7 @@ EXPECTED: dict[Permission, dict[Role, bool]] = {
     A: {Role.CLERK: True, Role.VILLAGE_DOCTOR: True, Role.ADMIN: True},  # the paper 异地备案 at the counter
     B: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # the 基金 page
     C: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # what the agency is told each item is
+    K: {Role.CLERK: False, Role.VILLAGE_DOCTOR: False, Role.ADMIN: True},  # the whole store: backup, restore
 }
 
 

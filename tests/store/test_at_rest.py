@@ -19,7 +19,9 @@ from db.backup import make_backup
 from db.health import check_store
 from db.session import open_store
 from desktop.cli import main
+from desktop.cli_auth import TOKEN_ENV
 from desktop.settlement import DraftItem, VisitDraft, settle
+from tests.cli_helpers import token_for
 from tests.factories import COLD, NOW, REPO_ENV, TODAY, add_person, make_store
 from tests.sync.keyring_backend import MemoryKeyring
 from tests.sync.test_os_keyring import secret_service  # noqa: F401  # the fixture, used below
@@ -57,9 +59,10 @@ def _bytes_on_disk(db: Path) -> bytes:
 
 
 def test_an_existing_store_is_encrypted_after_a_backup_and_gives_nothing_away(
-    memory_keyring: MemoryKeyring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    memory_keyring: MemoryKeyring, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = _plain_store(tmp_path)
+    monkeypatch.setenv(TOKEN_ENV, token_for(db, "admin"))  # only an administrator may encrypt
     assert ID_NUMBER.encode() in db.read_bytes()
     assert main(["encrypt", "--db", str(db)]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -97,8 +100,10 @@ def test_a_new_store_can_be_made_encrypted_and_backed_up_encrypted(
 
 
 def test_a_wrong_key_fails_with_a_clear_message(memory_keyring: MemoryKeyring, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     db = _plain_store(tmp_path)
+    monkeypatch.setenv(TOKEN_ENV, token_for(db, "admin"))
     assert main(["encrypt", "--db", str(db)]) == 0
     capsys.readouterr()
     keep_key(new_key())  # another installation's key
@@ -116,6 +121,7 @@ def test_a_wrong_key_fails_with_a_clear_message(memory_keyring: MemoryKeyring, t
 def test_the_key_lives_in_the_real_os_keyring(secret_service: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
     db = _plain_store(tmp_path)
     env = {key: value for key, value in REPO_ENV.items() if key != "PYTHON_KEYRING_BACKEND"} | secret_service
+    env[TOKEN_ENV] = token_for(db, "admin")
     done = subprocess.run(
         [sys.executable, "-m", "desktop.cli", "encrypt", "--db", str(db)], env=env, capture_output=True, text=True,
         check=False, timeout=120,

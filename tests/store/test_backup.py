@@ -19,7 +19,9 @@ from db.migrate import upgrade
 from db.models import Settlement
 from db.session import Store, open_store
 from desktop.cli import main
+from desktop.cli_auth import TOKEN_ENV
 from desktop.settlement import DraftItem, VisitDraft, settle
+from tests.cli_helpers import token_for
 from tests.factories import COLD, NOW, TODAY, add_person, make_store
 
 
@@ -43,7 +45,15 @@ def _settlements(path: Path) -> int:
         return int(raw.execute("SELECT count(*) FROM settlement").fetchone()[0])
 
 
-def test_a_backup_is_online_checked_and_one_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _as_admin(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signed in as the administrator, who alone may back up or restore (tests/store/test_store_sign_in.py)."""
+    monkeypatch.setenv(TOKEN_ENV, token_for(db, "admin"))
+
+
+def test_a_backup_is_online_checked_and_one_file(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as_admin(db, monkeypatch)
     store = open_store(db)
     usb = tmp_path / "usb"
     with store.writing() as session:  # a counter mid-transaction: the backup takes the last committed state
@@ -74,8 +84,9 @@ def test_backups_are_rotated_and_nothing_else_in_the_folder_is_touched(db: Path,
 
 
 def test_restore_checks_the_backup_keeps_the_store_as_it_was_and_passes_every_check(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _as_admin(db, monkeypatch)
     backup = make_backup(db, tmp_path / "backups", "by-hand").path
     store = open_store(db)
     _settle(store, 30)  # after the backup
@@ -96,8 +107,9 @@ def test_restore_checks_the_backup_keeps_the_store_as_it_was_and_passes_every_ch
 
 
 def test_a_damaged_backup_is_refused_and_the_store_left_as_it_was(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _as_admin(db, monkeypatch)
     backup = make_backup(db, tmp_path / "backups", "by-hand").path
     with sqlite3.connect(backup) as raw:
         raw.execute("UPDATE settlement SET fund_fen = fund_fen + 1, cash_fen = cash_fen - 1 WHERE id = 1")
