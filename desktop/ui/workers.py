@@ -53,6 +53,8 @@ class _Mailbox(QObject):
             errand = _errands.pop(ticket)
         assert errand.outcome is not None, "a job posts its ticket once its outcome is in"
         succeeded, value = errand.outcome
+        if _owner_gone(errand.on_done):
+            return  # the page that asked was closed meanwhile: nobody is left to show it to
         if succeeded:
             errand.on_done(value)
         else:
@@ -67,6 +69,14 @@ class _Mailbox(QObject):
             errand = _errands.get(ticket)
         if errand is not None and errand.on_progress is not None:
             errand.on_progress(done, total)
+
+
+def _owner_gone(callback: Callable[..., Any]) -> bool:
+    """Whether ``callback`` is a method of a Qt object whose C++ side is already deleted."""
+    from shiboken6 import isValid  # here, not above: the window's first frame does without it
+
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not isValid(owner)
 
 
 class _Job(QRunnable):

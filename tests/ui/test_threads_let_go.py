@@ -78,3 +78,23 @@ def test_a_sync_worker_whose_thread_outlives_the_closing_is_freed_on_the_gui_thr
     assert not thread.is_alive()
     qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
     assert freed_on == [threading.get_ident()]
+
+
+def test_an_outcome_for_a_page_closed_meanwhile_is_dropped(qtbot: Any) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    shown: list[str] = []
+
+    class Page(QLabel):
+        def show_figures(self, result: str) -> None:
+            shown.append(result)
+            self.setText(result)  # on a deleted page: "Internal C++ object already deleted"
+
+    page = Page()
+    release = threading.Event()
+    run_in_background(lambda: release.wait(5) and "figures", page.show_figures, lambda _error: None)
+    shiboken6.delete(page)  # the window closed while the figures were read
+    release.set()
+    wait_for_workers(qtbot)
+    assert shown == []
