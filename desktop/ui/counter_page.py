@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from desktop.policy.types import Quote
     from desktop.settlement import DiagnosisLine, SettledVisit
     from desktop.settlement.self_pay import Resettled, SelfPaidVisit, WalkInDetails
+    from desktop.ui.doctor_choice import Doctors
     from desktop.ui.filing_dialog import FilingDialog
     from desktop.ui.settlements import SettlementRow
     from desktop.ui.standing import CounterPatient
@@ -101,6 +102,7 @@ class CounterPage(QWidget):
         self.entry = VisitEntry()
         self.entry.changed.connect(self.requote)
         self.entry.diagnosed.connect(self._clear_refusal)
+        self.entry.doctor.activated.connect(self._clear_refusal)  # a doctor chosen: F12 may go on
         self.quote = QuotePanel()
         self.settle_button = named(QPushButton(self.tr("Settle (F12)")), "settleButton")
         self.settle_button.setEnabled(False)
@@ -133,7 +135,8 @@ class CounterPage(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(body, 1)
         self.setTabOrder(self.card, self.entry.diagnosis)
-        self.setTabOrder(self.entry.diagnosis, self.entry.item)
+        self.setTabOrder(self.entry.diagnosis, self.entry.doctor)
+        self.setTabOrder(self.entry.doctor, self.entry.item)
         self.setTabOrder(self.entry.item, self.entry.lines)
 
     def today(self) -> dt.date:
@@ -147,10 +150,26 @@ class CounterPage(QWidget):
         self.staff = staff
         self.patient.full_id = may(staff.role, Permission.SEE_FULL_ID)
         self.patient.may_file = may(staff.role, Permission.RECORD_FILING)
+        self._read_doctors(store, staff)
         if self.held_card:
             self.card.setText(self.held_card)
             self.held_card = ""
             self.check_card()
+
+    def _read_doctors(self, store: Store, staff: SignedIn) -> None:
+        """Off the GUI thread, as the catalogue is; the choice is filled when they are read."""
+        from desktop.ui.doctor_choice import read_doctors
+
+        facility, staff_id = staff.facility_id, staff.staff_id
+        run_in_background(lambda: read_doctors(store, facility, staff_id), self._doctors_read, self._doctors_failed)
+
+    def _doctors_read(self, doctors: Doctors) -> None:
+        if _alive(self):
+            self.entry.doctor.show_doctors(doctors)
+
+    def _doctors_failed(self, error: BaseException) -> None:
+        # Settling goes on: the settlement names the default doctor itself, as before the choice.
+        logger.warning("could not read the doctors: %s", error)
 
     # --- card ---------------------------------------------------------------------
 
@@ -436,6 +455,9 @@ class CounterPage(QWidget):
         if self.visit.diagnosis is None or not self.visit.diagnosis.coded:
             self._refuse_without_diagnosis(typed=self.visit.diagnosis is not None)
             return
+        if not self.visit.self_pay and self.entry.doctor.awaits_choice():
+            self._refuse_without_doctor()
+            return
         try:
             settled_quote = self._settle(self.visit, self.store, self.staff)
         except UnconfirmedPriceError as exc:
@@ -473,7 +495,7 @@ class CounterPage(QWidget):
         from desktop.settlement import settle
         from desktop.settlement.self_pay import settle_instead_of_self_pay, settle_self_pay
 
-        facility, staff_id = staff.facility_id, staff.staff_id
+        facility, staff_id, doctor = staff.facility_id, staff.staff_id, self.entry.doctor.chosen()
         if visit.self_pay:
             all_cash = visit.quote()
             paid = settle_self_pay(store, visit.self_pay_draft(facility, staff_id), self.clock())
@@ -482,12 +504,14 @@ class CounterPage(QWidget):
             self.drawer.show_settled(paid.settlement_id, paid.cash)
             return all_cash
         if visit.replaces is not None:
-            resettled = settle_instead_of_self_pay(store, visit.draft(facility, staff_id), visit.replaces, self.clock())
+            resettled = settle_instead_of_self_pay(
+                store, visit.draft(facility, staff_id, doctor), visit.replaces, self.clock()
+            )
             self.last = resettled.settled
             self._show_resettled(resettled)
             self.drawer.show_settled(resettled.settled.settlement_id, -resettled.cash_back)
             return resettled.settled.quote
-        done = settle(store, visit.draft(facility, staff_id), self.clock())
+        done = settle(store, visit.draft(facility, staff_id, doctor), self.clock())
         self.last = done
         self._show_settled(done)
         self.drawer.show_settled(done.settlement_id, done.quote.cash)
@@ -515,6 +539,13 @@ class CounterPage(QWidget):
         self.banner.show()
         self.entry.focus_diagnosis()
         self.entry.offer_suggestion()
+
+    def _refuse_without_doctor(self) -> None:
+        """Nothing written: a visit naming no doctor is set aside at sync, the agency needs one."""
+        self._set_banner_mood("refused")
+        self.banner.setText(self.tr("Choose the diagnosing doctor (Alt+Y): the agency needs one for the visit"))
+        self.banner.show()
+        self.entry.doctor.setFocus()
 
     def _clear_refusal(self) -> None:
         if self.banner.property("mood") == "refused":

@@ -312,7 +312,7 @@ class VisitInProgress:
         )
         return quote(request, book or default_book())
 
-    def draft(self, facility_id: str, staff_id: int) -> VisitDraft:
+    def draft(self, facility_id: str, staff_id: int, doctor_id: int | None = None) -> VisitDraft:
         from desktop.settlement.draft import DraftItem, VisitDraft
 
         return VisitDraft(
@@ -322,6 +322,7 @@ class VisitInProgress:
             visit_date=self.day,
             items=tuple(DraftItem(x.entry.code, x.quantity, x.price, x.price_confirmed) for x in self.lines),
             diagnoses=() if self.diagnosis is None else (self.diagnosis,),
+            doctor_id=doctor_id,
         )
 
     def self_pay_draft(self, facility_id: str, staff_id: int) -> SelfPayDraft:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QLineEdit, QListView, QTableView, QVBoxLayout, QWidget
 
+from desktop.ui.doctor_choice import DoctorChoice
 from desktop.ui.widgets import label, named
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class VisitEntry(QWidget):
         self.suggestion_hint = label("suggestionHint")
         self.suggestion_hint.setMinimumHeight(self.suggestion_hint.fontMetrics().lineSpacing())
         form.addRow("", self.suggestion_hint)
+        # The diagnosing doctor, filled by the counter once the staff's facility is known.
+        self.doctor = DoctorChoice()
+        form.addRow(self.tr("Ph&ysician"), self.doctor)
 
         self.item = named(QLineEdit(), "itemSearch")
         self.item.setPlaceholderText(self.tr("Item: code, pinyin initials or name; amx*2 for two"))
@@ -101,6 +105,7 @@ class VisitEntry(QWidget):
         if self.finished:
             return
         self.finished = True
+        self.doctor.finish_building()
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QHeaderView
 
@@ -130,6 +135,7 @@ class VisitEntry(QWidget):
     def start(self, visit: VisitInProgress) -> None:
         self.visit = visit
         self.setEnabled(True)
+        self.doctor.to_preselected()
         self._forget_diagnosis()
         self.item.clear()
         self._say("")

@@ -82,6 +82,11 @@
 <context>
     <name>CounterPage</name>
     <message>
+        <location filename="../../desktop/ui/counter_page.py" line="546"/>
+        <source>Choose the diagnosing doctor (Alt+Y): the agency needs one for the visit</source>
+        <translation>请选择接诊医生（Alt+Y）：医保结算需要接诊医生</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/counter_page.py" line="91"/>
         <source>Swipe or scan the card, or type the ID number, then Enter; F3 reads a card in the reader</source>
         <translation>刷卡、扫码或输入身份证号，按回车；读卡器中的卡按 F3 读取</translation>
@@ -1814,6 +1819,11 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
 <context>
     <name>VisitEntry</name>
     <message>
+        <location filename="../../desktop/ui/visit_entry.py" line="76"/>
+        <source>Ph&amp;ysician</source>
+        <translation>医生(&amp;Y)</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/visit_entry.py" line="62"/>
         <source>ICD code or name, e.g. J06</source>
         <translation>ICD编码或名称，如 J06</translation>
@@ -2274,6 +2284,19 @@ Whoever copies an encrypted file sees no name, ID number or diagnosis in it. The
         <location filename="../../desktop/ui/walk_in_dialog.py" line="41"/>
         <source>optional</source>
         <translation>可不填</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorChoice</name>
+    <message>
+        <location filename="../../desktop/ui/doctor_choice.py" line="66"/>
+        <source>No practising doctor: an administrator must enter the practitioner code (医保医师代码)</source>
+        <translation>无执业医师：请管理员录入医保医师代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/doctor_choice.py" line="69"/>
+        <source>Choose the diagnosing doctor</source>
+        <translation>请选择接诊医生</translation>
     </message>
 </context>
 <context>
