@@ -22,9 +22,10 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, or_, select
 
 from db import signings_changed
 from db.models import Facility, MonthTotal, Person, Setting, Signing
@@ -38,6 +39,10 @@ from desktop.signing import default_signing_rules
 
 ONE_DAY = dt.timedelta(days=1)
 T = TypeVar("T")
+
+
+class Unread(Enum):
+    UNREAD = "unread"
 
 
 class NoFundError(LookupError):
@@ -62,17 +67,54 @@ class FundScope:
 def scope_of(
     connection: Connection, facility_id: str, year: int, policy: str | None = None, *, quick: bool = False
 ) -> FundScope:
-    rows = connection.execute(
-        select(Facility.id, Facility.name, Facility.code, Facility.parent_id)
-        .where(or_(Facility.id == facility_id, Facility.parent_id == facility_id))
-        .order_by(Facility.id)
-    ).all()
+    facilities, changes = _facilities(connection, facility_id)
+    return _scope(connection, facilities, facility_id, year, policy, changes, quick=quick)
+
+
+# The statements an opening of the fund page runs, built once: only their values change.
+_CHANGES = select(Setting.value).where(Setting.key == signings_changed.KEY)
+# The facility tree with the count of signings' changes, in one round trip: the tree is read
+# afresh every time (a clinic added under the centre is seen at once), the count says whether
+# the remembered signings still hold.
+_FACILITIES = (
+    select(Facility.id, Facility.name, Facility.code, _CHANGES.scalar_subquery().label("changes"))
+    .where(or_(Facility.id == bindparam("facility"), Facility.parent_id == bindparam("facility")))
+    .order_by(Facility.id)
+)
+_PAID = (
+    select(MonthTotal.month, func.sum(MonthTotal.fund_fen))
+    .where(
+        MonthTotal.facility_id.in_(bindparam("clinics", expanding=True)),
+        MonthTotal.policy == bindparam("policy"),
+        MonthTotal.month.between(bindparam("first"), bindparam("last")),
+    )
+    .group_by(MonthTotal.month)
+)
+
+
+def _facilities(connection: Connection, facility_id: str) -> tuple[Sequence[Row[Any]], str | None]:
+    """The facility and the clinics it runs, and the signings' count of changes (``None``: none yet)."""
+    rows = connection.execute(_FACILITIES, {"facility": facility_id}).all()
+    changes = rows[0].changes if rows else None  # no facility: nothing is read further
+    return rows, changes
+
+
+def _scope(
+    connection: Connection,
+    rows: Sequence[Row[Any]],
+    facility_id: str,
+    year: int,
+    policy: str | None,
+    changes: str | None,
+    *,
+    quick: bool,
+) -> FundScope:
     facility = next((row for row in rows if row.id == facility_id), None)
     if facility is None:
         raise NoFundError(f"no facility {facility_id!r}")
     clinics = (facility_id, *(row.id for row in rows if row.id != facility_id))
     chosen = policy or _remembered(
-        connection, ("policy", clinics, year), lambda: _policy(connection, clinics, year), quick=quick
+        connection, changes, ("policy", clinics, year), lambda: _policy(connection, clinics, year), quick=quick
     )
     return FundScope(facility.id, facility.name, facility.code, clinics, chosen)
 
@@ -136,11 +178,12 @@ def signings(connection: Connection, scope: FundScope, year: int) -> tuple[Signi
 # the count of changes (``db.signings_changed``) it was read at: read again once that has moved.
 # A busy centre's five thousand signings are read once, not at every opening of its fund page.
 _REMEMBERED: dict[tuple[str, Hashable], tuple[str, Any]] = {}
-_CHANGES = select(Setting.value).where(Setting.key == signings_changed.KEY)
 
 
-def _remembered(connection: Connection, key: Hashable, read: Callable[[], T], *, quick: bool = False) -> T:
-    changes = connection.scalar(_CHANGES)
+def _remembered(
+    connection: Connection, changes: str | None, key: Hashable, read: Callable[[], T], *, quick: bool = False
+) -> T:
+    """``read()``, or what it gave when the count of changes was last ``changes``."""
     where = (connection.engine.url.render_as_string(hide_password=True), key)
     found = _REMEMBERED.get(where)
     if changes is not None and found is not None and found[0] == changes:
@@ -159,8 +202,14 @@ def remembered_signings(
 ) -> tuple[SigningSpan, ...]:
     """``signings``, read again only when the database says a signing (or a signed person) changed;
     ``quick``: ``NotRememberedError`` rather than reading them."""
+    return _signings_at(connection, connection.scalar(_CHANGES), scope, year, quick=quick)
+
+
+def _signings_at(
+    connection: Connection, changes: str | None, scope: FundScope, year: int, *, quick: bool
+) -> tuple[SigningSpan, ...]:
     key = ("signings", scope.clinics, scope.policy, year)
-    return _remembered(connection, key, lambda: signings(connection, scope, year), quick=quick)
+    return _remembered(connection, changes, key, lambda: signings(connection, scope, year), quick=quick)
 
 
 def _later_signings(connection: Connection, scope: FundScope, year: int) -> set[str]:
@@ -223,15 +272,8 @@ def _as_changed(span: SigningSpan) -> SigningSpan:
 def fund_paid(connection: Connection, scope: FundScope, year: int, through: int = 12) -> dict[int, Decimal]:
     """Each month's fund share of the settlements that stand, with the agency's split where it gave one,
     up to the month ``through``."""
-    rows = connection.execute(
-        select(MonthTotal.month, func.sum(MonthTotal.fund_fen))
-        .where(
-            MonthTotal.facility_id.in_(scope.clinics),
-            MonthTotal.policy == scope.policy,
-            MonthTotal.month.between(dt.date(year, 1, 1), dt.date(year, through, 1)),
-        )
-        .group_by(MonthTotal.month)
-    )
+    bounds = {"first": dt.date(year, 1, 1), "last": dt.date(year, through, 1)}
+    rows = connection.execute(_PAID, {"clinics": scope.clinics, "policy": scope.policy, **bounds})
     return {month.month: from_fen(int(fen)) for month, fen in rows}
 
 
@@ -246,11 +288,15 @@ def fund_request(
     carried_in: Decimal = ZERO,
     through: int = 12,
     quick: bool = False,
+    changes: str | Unread | None = Unread.UNREAD,
 ) -> FundRequest:
+    """``changes``: the signings' count of changes, if already read in this transaction."""
+    if changes is Unread.UNREAD:
+        changes = connection.scalar(_CHANGES)
     return FundRequest(
         policy=scope.policy,
         year=year,
-        signings=remembered_signings(connection, scope, year, quick=quick),
+        signings=_signings_at(connection, changes, scope, year, quick=quick),
         fund_paid=fund_paid(connection, scope, year, through),
         as_of=as_of,
         quality_score=quality_score,
@@ -279,8 +325,10 @@ def fund_position(
     book = book or default_book()
     with store.reading() as session:
         connection = session.connection()
-        scope = scope_of(connection, facility_id, year, policy, quick=quick)
-        request = fund_request(connection, scope, year, as_of=as_of, through=through, quick=quick)
+        # Three small statements in all when the signings are remembered: fit for the GUI thread.
+        facilities, changes = _facilities(connection, facility_id)
+        scope = _scope(connection, facilities, facility_id, year, policy, changes, quick=quick)
+        request = fund_request(connection, scope, year, as_of=as_of, through=through, quick=quick, changes=changes)
     if version_for_year(book, scope.policy, year).fund is None:
         raise NoFundError(f"{scope.policy} has no capitation fund")
     return scope, fund(request, book)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from db.models import Settlement, Signing
+from db.models import Facility, Settlement, Signing
 from db.session import Store
 from desktop.enrolment import change_signing
-from desktop.fund.from_store import NoFundError, fund_position, fund_request, scope_of
+from desktop.fund.from_store import NoFundError, NotRememberedError, fund_position, fund_request, scope_of
 from desktop.fund.types import EndKind, StartKind
 from desktop.policy.types import FacilityKind
 from desktop.settlement import DraftItem, VisitDraft, reverse, settle
@@ -136,6 +136,37 @@ def test_the_months_spending_is_net_of_reversals_with_the_agencys_split(store: S
     settle_self_pay(store, self_pay, dt.datetime(2024, 3, 2, 2, tzinfo=dt.UTC))  # 自费: the fund paid nothing
     _, position = fund_position(store, "T01", YEAR)
     assert [m.fund_paid for m in position.months[:3]] == [Decimal("27.00"), Decimal("0.00"), Decimal("0.00")]
+
+
+def test_the_quick_read_remembers_only_the_signings(store: Store) -> None:
+    """The fund page's read on the GUI thread: the signings as last read while they have not
+    changed; the facilities and the months' spending as they are now."""
+    add_person(store, person_id=1)
+    with pytest.raises(NotRememberedError):
+        fund_position(store, "T01", YEAR, quick=True)
+    _, first = fund_position(store, "T01", YEAR)
+    assert fund_position(store, "T01", YEAR, quick=True)[1] == first
+    visit(store, 1, dt.date(2024, 1, 10))  # settled just before the page opens: shown
+    _, paid = fund_position(store, "T01", YEAR, quick=True)
+    assert paid.months[0].fund_paid == Decimal("15.00") != first.months[0].fund_paid
+    with store.writing() as session:
+        session.execute(update(Facility).where(Facility.id == "T01").values(name="青山中心卫生院"))
+    assert fund_position(store, "T01", YEAR, quick=True)[0].facility_name == "青山中心卫生院"
+    add_person(store, person_id=2)  # a new signing: read again (on a worker)
+    with pytest.raises(NotRememberedError):
+        fund_position(store, "T01", YEAR, quick=True)
+    assert fund_position(store, "T01", YEAR)[1].signed == first.signed + 1
+    fund_position(store, "T01", YEAR, quick=True)
+    with store.writing() as session:  # a village clinic the centre now runs: its signings count
+        session.add(
+            Facility(
+                id="V02", code="H36010100003", name="青山镇西村卫生室", kind="village_clinic", parent_id="T01",
+                admdvs="360101",
+            )
+        )  # fmt: skip
+    with pytest.raises(NotRememberedError):
+        fund_position(store, "T01", YEAR, quick=True)
+    assert fund_position(store, "T01", YEAR)[0].clinics == ("T01", "V01", "V02")
 
 
 def test_a_facility_with_no_resident_signed(store: Store) -> None:
