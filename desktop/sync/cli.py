@@ -36,6 +36,7 @@ from db.session import Store, open_store
 from desktop.auth import SignedIn
 from desktop.cli_auth import Credentials, authenticate, require
 from desktop.identity.reads import CardRead
+from desktop.json_input import show
 from desktop.policy.codec import InputError
 from desktop.settings import AGENCY_URL, SETTINGS, change
 from desktop.staff import Permission
@@ -166,10 +167,25 @@ def _facility_code(db: str, facility: str, administrator: Credentials | None) ->
     ``administrator``, who must sign in and may manage before anything is set."""
     store = open_existing(db) if administrator is not None else open_store(db, migrate=False)
     try:
-        if administrator is not None:
-            require(authenticate(store, administrator, dt.datetime.now(dt.UTC)), Permission.MANAGE)
+        who = None if administrator is None else authenticate(store, administrator, dt.datetime.now(dt.UTC))
+        if who is not None:
+            require(who, Permission.MANAGE)
         with store.reading() as session:
-            return session.scalar(select(Facility.code).where(Facility.id == facility)) or facility
+            found = session.execute(
+                select(Facility.id, Facility.code, Facility.parent_id).where(
+                    (Facility.id == facility) | (Facility.code == facility)
+                )
+            ).first()
+        if who is not None:
+            # A facility's key is its own administrator's, or its township centre's (一体化管理):
+            # never that of an administrator of another facility sharing the store.
+            if found is None:
+                raise InputError("facility", f"no facility {show(facility)} in this store")
+            if who.facility_id not in (found.id, found.parent_id):
+                raise InputError(
+                    "facility", f"{who.username!r} works at {who.facility_id!r}, not at {found.id!r} or its centre"
+                )
+        return found.code if found is not None else facility
     finally:
         store.dispose()
 

@@ -292,3 +292,23 @@ def test_the_catalogue_mapping_and_practitioner_codes_from_the_command_line(
         "staff", "practitioner", "--db", db, "--user", "clerk", "--code", "clerk1", "--staff", "admin", env=keyring_env
     )
     assert json.loads(wrong.stderr)["field"] == "code"
+
+
+def test_a_signing_key_is_set_only_by_the_facilitys_own_or_its_centres_administrator(
+    store: Store, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    from db.models import Staff
+
+    db = str(tmp_path / "clinic.sqlite3")
+    with store.writing() as session:  # an administrator of a village clinic sharing the centre's store
+        session.add(
+            Staff(username="admin_v01", name="东山村管理员", role="admin", facility_id="V01", password_hash="x")
+        )
+    theirs = keyring_env | signed_in_env(db, "admin_v01")
+    refused = clinic_pos("credentials", "generate", "--facility", "T01", "--db", db, env=theirs)
+    assert (refused.returncode, json.loads(refused.stderr)["field"]) == (2, "facility")
+    assert "admin_v01" in json.loads(refused.stderr)["error"]
+    own = clinic_pos("credentials", "generate", "--facility", "V01", "--db", db, env=theirs)
+    assert own.returncode == 0, own.stderr
+    centre = clinic_pos("credentials", "generate", "--facility", VILLAGES[1], "--db", db, env=keyring_env)
+    assert centre.returncode == 0, centre.stderr  # the centre's administrator, for one of its clinics
