@@ -628,14 +628,18 @@ class Relay:
             self._flush()
 
     def _flush(self) -> None:
-        """Write the answers kept so far; the other workers go on sending (and keeping) meanwhile."""
+        """Write the answers kept so far; the other workers go on sending (and keeping) meanwhile.
+
+        Under the relay's lock like every other write: on PostgreSQL a batch of answers and a
+        worker's mark on another settlement, each moving the month's totals (db.month_totals),
+        took their row locks in opposite orders and deadlocked."""
         with self._flushing:
             with self._lock:
                 answers, self._answers = self._answers, []
             if not answers:
                 return
             now = self.clock()
-            with self.store.write_connection() as connection:
+            with self._writing() as connection:
                 for answer in answers:
                     answer.apply(connection, now)
 
